@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/** A mailbox account whose contacts are synced with the CRM. */
+
+export const providerSchema = z.enum(['microsoft365', 'ionos', 'onPremises', 'unknown']);
+export type Provider = z.infer<typeof providerSchema>;
+
+export const migrationStateSchema = z.enum(['ok', 'migrationRequired', 'migrationOverdue', 'syncStopped']);
+export type MigrationState = z.infer<typeof migrationStateSchema>;
+
+export interface Banner {
+  severity: 'warning' | 'critical';
+  text: { de: string; en: string };
+  action: { label: string; href: string };
+}
+
+export interface AccountSubscription {
+  id: string;
+  expirationDateTime: string;
+  clientState: string;
+  /** The folder (or null for the whole mailbox's /contacts) the subscription watches. */
+  resource: string;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  /** Graph user id or UPN used in `/users/{userId}`. */
+  userId: string;
+  tenantId: string | null;
+  provider: Provider;
+  syncVersion: 'v2' | 'v3';
+  /** Country used to read national phone numbers (ISO 3166 alpha-2). */
+  defaultCountry: string;
+  /** Folder CRM contacts are written into; null = the mailbox's default Contacts folder. */
+  targetFolderId: string | null;
+  /** What an Exchange delete does in the CRM (DESIGN section 9, rule 6). */
+  exchangeDeleteAction: 'unlink' | 'delete';
+  /** Stored deltaLink per Exchange contact folder id. */
+  deltaLinks: Record<string, string>;
+  /** Updated-since cursor of the CRM sweep (ISO instant). */
+  crmCursor: string | null;
+  subscription: AccountSubscription | null;
+  migration: {
+    state: MigrationState;
+    banner: Banner | null;
+    history: { at: string; from: MigrationState | null; to: MigrationState }[];
+  };
+  status: {
+    lastSyncAt: string | null;
+    lastError: string | null;
+    /** Deletes held by the mass-delete guard, waiting for confirmation. */
+    heldDeletes: number;
+  };
+  createdAt: string;
+}

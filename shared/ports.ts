@@ -1,0 +1,141 @@
+/**
+ * The interfaces the sync core needs from the outside world. Adapters in shared/adapters/
+ * implement them over real services (Graph, the CRM REST API, Table Storage, Service Bus or
+ * Azurite queues); test/fakes/ hold in-memory versions for pure engine tests.
+ *
+ * Every method either succeeds or throws a `SyncError` subclass from shared/errors.ts, so the
+ * callers can dispatch on `error.kind` in one place.
+ */
+
+import type { Account } from './accounts/account.js';
+import type { CrmContact, CrmContactInput } from './contact/crm-contact.js';
+import type { ExchangeContact, ExchangeFields } from './contact/exchange-contact.js';
+import type { QueueMessage } from './queue-message.js';
+import type { ContactLink, LogEntry } from './sync/link.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------- Exchange (Graph)
+
+export interface ContactFolder {
+  id: string;
+  displayName: string;
+}
+
+/** One page of a delta round: changes, and on the last page the deltaLink to store. */
+export interface DeltaPage {
+  upserts: ExchangeContact[];
+  removedIds: string[];
+  /** Set on the last page only. Store it after the page has been processed ("save the cursor last"). */
+  deltaLink?: string;
+  /** True when the stored deltaLink had expired (410 SyncStateNotFound) and the round restarted from scratch. */
+  restarted: boolean;
+}
+
+export interface GraphSubscription {
+  id: string;
+  resource: string;
+  expirationDateTime: string;
+  clientState: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl?: string;
+}
+
+export interface ExchangeContacts {
+  listFolders(mailbox: string): Promise<ContactFolder[]>;
+  /** The mailbox's default Contacts folder (`/users/{m}/contactFolders/contacts`). */
+  defaultFolderId(mailbox: string): Promise<string>;
+  /** Resumable delta round per folder. `deltaLink` null starts a full round. */
+  delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage>;
+  get(mailbox: string, id: string): Promise<ExchangeContact | null>;
+  /** Creates the contact with the ownership marker `linkId`, so a retry after a crash finds it. */
+  create(mailbox: string, folderId: string, fields: ExchangeFields, linkId: string): Promise<ExchangeContact>;
+  /** PATCHes exactly the given fields; throws a `conflict` SyncError when `changeKey` no longer matches. */
+  update(
+    mailbox: string,
+    id: string,
+    fields: Partial<ExchangeFields>,
+    changeKey?: string,
+  ): Promise<ExchangeContact>;
+  /** Deleting a contact that is already gone is not an error. */
+  delete(mailbox: string, id: string): Promise<void>;
+  findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null>;
+  createSubscription(input: {
+    mailbox: string;
+    notificationUrl: string;
+    lifecycleNotificationUrl: string;
+    clientState: string;
+    expirationDateTime: string;
+  }): Promise<GraphSubscription>;
+  renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription>;
+  deleteSubscription(id: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- CRM
+
+export interface CrmPage {
+  items: CrmContact[];
+  nextPageToken?: string;
+}
+
+export interface CrmContacts {
+  list(options?: { updatedSince?: string; pageToken?: string }): Promise<CrmPage>;
+  get(id: string): Promise<CrmContact | null>;
+  /** `idempotencyKey` makes a retried create return the contact the first attempt made. */
+  create(input: CrmContactInput, idempotencyKey: string): Promise<CrmContact>;
+  /** Throws a `conflict` SyncError on a stale `version` (HTTP 412). */
+  update(id: string, patch: Partial<CrmContactInput>, version: number): Promise<CrmContact>;
+  /** Deleting a contact that is already gone is not an error. */
+  delete(id: string, version?: number): Promise<void>;
+  findByEmail(email: string): Promise<CrmContact[]>;
+}
+
+// ---------------------------------------------------------------- Table Storage
+
+/** Optimistic concurrency token of a stored row; `null` for "must not exist yet". */
+export type Etag = string | null;
+
+export interface Stored<T> {
+  value: T;
+  etag: string;
+}
+
+export interface Mirror {
+  getByCrmId(accountId: string, crmId: string): Promise<Stored<ContactLink> | null>;
+  getByExchangeId(accountId: string, exchangeId: string): Promise<Stored<ContactLink> | null>;
+  getByLinkId(accountId: string, linkId: string): Promise<Stored<ContactLink> | null>;
+  /**
+   * Writes the link and its lookup rows in one transaction. `etag` null means create (a
+   * `conflict` SyncError when it exists); a string means replace only if unchanged.
+   */
+  put(link: ContactLink, etag: Etag): Promise<string>;
+  delete(link: ContactLink, etag: string): Promise<void>;
+  list(accountId: string): AsyncIterable<ContactLink>;
+  /** Returns false when the event id was already recorded (a duplicate delivery). */
+  markProcessed(accountId: string, eventId: string, at: Date): Promise<boolean>;
+  appendLog(accountId: string, entries: LogEntry[]): Promise<void>;
+  readLog(accountId: string, contactKey: string): Promise<LogEntry[]>;
+}
+
+export interface Accounts {
+  get(id: string): Promise<Stored<Account> | null>;
+  list(): AsyncIterable<Account>;
+  findBySubscriptionId(subscriptionId: string): Promise<Account | null>;
+  /** etag null → create; throws a `conflict` SyncError on a stale etag. */
+  put(account: Account, etag: Etag): Promise<string>;
+}
+
+// ---------------------------------------------------------------- Queues
+
+export type QueueName = 'exchange-to-crm' | 'crm-to-exchange';
+
+export interface Queue {
+  send(queue: QueueName, message: QueueMessage): Promise<void>;
+}
+
+/** One-writer-per-account lease for the local stack (Service Bus sessions do this in Azure). */
+export interface Lease {
+  acquire(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | null>;
+}
