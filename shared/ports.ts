@@ -129,7 +129,9 @@ export interface Accounts {
 
 // ---------------------------------------------------------------- Queues
 
-export type QueueName = 'exchange-to-crm' | 'crm-to-exchange';
+/** The work queues (Service Bus session queues in Azure, storage queues locally). */
+export const QUEUE_NAMES = ['exchange-to-crm', 'crm-to-exchange'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface Queue {
   send(queue: QueueName, message: QueueMessage): Promise<void>;

@@ -1,0 +1,217 @@
+import envVar from 'env-var';
+
+/**
+ * The one typed configuration, read from the environment once at start and frozen.
+ * A missing or malformed setting fails at load with a message naming the setting.
+ * `SETTINGS` lists every variable the code reads: README's table, local.settings.sample.json
+ * and the Bicep app settings are checked against it by test/consistency/.
+ */
+
+export interface SettingInfo {
+  name: string;
+  description: string;
+  /** Value used when the variable is absent; undefined = required (in its mode). */
+  default?: string;
+  secret?: boolean;
+}
+
+export const SETTINGS = [
+  {
+    name: 'STORAGE_CONNECTION',
+    description: 'Table Storage (mirror, accounts) and, locally, the storage queues: a connection string',
+    default: 'UseDevelopmentStorage=true',
+    secret: true,
+  },
+  {
+    name: 'QUEUE_TRANSPORT',
+    description: '`servicebus` in Azure; `storage` for the local stack (Azurite queues)',
+    default: 'storage',
+  },
+  {
+    name: 'SERVICEBUS_CONNECTION__fullyQualifiedNamespace',
+    description: 'Service Bus namespace host (identity-based), when QUEUE_TRANSPORT=servicebus',
+    default: '',
+  },
+  { name: 'GRAPH_BASE_URL', description: 'Microsoft Graph base URL', default: 'https://graph.microsoft.com' },
+  {
+    name: 'GRAPH_AUTHORITY_HOST',
+    description: 'Entra ID authority host',
+    default: 'https://login.microsoftonline.com',
+  },
+  {
+    name: 'GRAPH_TENANT_ID',
+    description: 'Entra tenant id of the app registration used for client credentials',
+  },
+  { name: 'GRAPH_CLIENT_ID', description: 'Application (client) id of the app registration' },
+  {
+    name: 'GRAPH_CLIENT_SECRET',
+    description: 'Client secret of the app registration (Key Vault reference in Azure)',
+    secret: true,
+  },
+  {
+    name: 'GRAPH_REQUESTS_PER_WINDOW',
+    description: 'Per-mailbox request budget the client paces itself to (Outlook: 10,000 per 10 min)',
+    default: '10000',
+  },
+  { name: 'GRAPH_WINDOW_MS', description: 'Length of that budget window in milliseconds', default: '600000' },
+  { name: 'CRM_BASE_URL', description: 'Base URL of the CRM API (routes under /crm/v1)' },
+  { name: 'CRM_TOKEN', description: 'Bearer token for the CRM API', secret: true },
+  {
+    name: 'CRM_WEBHOOK_SECRET',
+    description: 'Shared secret of the CRM webhook signature (HMAC-SHA256)',
+    secret: true,
+  },
+  {
+    name: 'PUBLIC_BASE_URL',
+    description:
+      "The function app's public base URL; Graph posts notifications to {PUBLIC_BASE_URL}/api/graph/...",
+    default: 'http://127.0.0.1:7071',
+  },
+  {
+    name: 'MIGRATION_DEADLINE',
+    description: 'Instant from which unmigrated V2 accounts are overdue (end of 18.07.2025 Berlin)',
+    default: '2025-07-18T22:00:00Z',
+  },
+  {
+    name: 'MIGRATION_SHUTDOWN',
+    description: 'Instant from which V2 sync stops (00:00 on 01.08.2025 Berlin)',
+    default: '2025-07-31T22:00:00Z',
+  },
+  {
+    name: 'SYNC_CLOCK_START',
+    description:
+      'Optional ISO instant the clock starts at (then runs forward in real time); for demos and deadline tests',
+    default: '',
+  },
+  {
+    name: 'MASS_DELETE_SHARE',
+    description:
+      "A delta round deleting more than this share of an account's contacts is held for confirmation",
+    default: '0.5',
+  },
+  {
+    name: 'MASS_DELETE_MIN',
+    description: 'The mass-delete guard applies only from this many deletes in one round',
+    default: '10',
+  },
+  {
+    name: 'RECONCILE_SCHEDULE',
+    description: 'NCRONTAB schedule of the reconcile sweep',
+    default: '0 */15 * * * *',
+  },
+  {
+    name: 'SUBSCRIPTION_RENEWAL_SCHEDULE',
+    description: 'NCRONTAB schedule of the Graph subscription renewal',
+    default: '0 0 */6 * * *',
+  },
+  {
+    name: 'MIGRATION_CUTOFF_SCHEDULE',
+    description: 'NCRONTAB schedule of the V2 deadline enforcement',
+    default: '0 */10 * * * *',
+  },
+] as const satisfies readonly SettingInfo[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+
+export interface Config {
+  storageConnection: string;
+  queueTransport: 'storage' | 'servicebus';
+  serviceBusNamespace: string;
+  graph: {
+    baseUrl: string;
+    authorityHost: string;
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    requestsPerWindow: number;
+    windowMs: number;
+  };
+  crm: { baseUrl: string; token: string; webhookSecret: string };
+  publicBaseUrl: string;
+  migration: { deadline: Date; shutdown: Date };
+  clockStart: Date | null;
+  massDelete: { share: number; min: number };
+  schedules: { reconcile: string; subscriptionRenewal: string; migrationCutoff: string };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const from = envVar.from(fillDefaults(env));
+  const url = (name: SettingName) => from.get(name).required().asUrlString().replace(/\/$/, '');
+  const text = (name: SettingName) => from.get(name).required().asString();
+  const instant = (name: SettingName) => {
+    const value = from.get(name).asString() ?? '';
+    if (value === '') return null;
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime()))
+      throw new Error(`env-var: "${name}" should be an ISO instant, got "${value}"`);
+    return date;
+  };
+  const config: Config = {
+    storageConnection: text('STORAGE_CONNECTION'),
+    queueTransport: from.get('QUEUE_TRANSPORT').required().asEnum(['storage', 'servicebus']),
+    serviceBusNamespace: from.get('SERVICEBUS_CONNECTION__fullyQualifiedNamespace').asString() ?? '',
+    graph: {
+      baseUrl: url('GRAPH_BASE_URL'),
+      authorityHost: url('GRAPH_AUTHORITY_HOST'),
+      tenantId: text('GRAPH_TENANT_ID'),
+      clientId: text('GRAPH_CLIENT_ID'),
+      clientSecret: text('GRAPH_CLIENT_SECRET'),
+      requestsPerWindow: from.get('GRAPH_REQUESTS_PER_WINDOW').required().asIntPositive(),
+      windowMs: from.get('GRAPH_WINDOW_MS').required().asIntPositive(),
+    },
+    crm: {
+      baseUrl: url('CRM_BASE_URL'),
+      token: text('CRM_TOKEN'),
+      webhookSecret: text('CRM_WEBHOOK_SECRET'),
+    },
+    publicBaseUrl: url('PUBLIC_BASE_URL'),
+    migration: { deadline: instant('MIGRATION_DEADLINE')!, shutdown: instant('MIGRATION_SHUTDOWN')! },
+    clockStart: instant('SYNC_CLOCK_START'),
+    massDelete: {
+      share: from.get('MASS_DELETE_SHARE').required().asFloatPositive(),
+      min: from.get('MASS_DELETE_MIN').required().asIntPositive(),
+    },
+    schedules: {
+      reconcile: text('RECONCILE_SCHEDULE'),
+      subscriptionRenewal: text('SUBSCRIPTION_RENEWAL_SCHEDULE'),
+      migrationCutoff: text('MIGRATION_CUTOFF_SCHEDULE'),
+    },
+  };
+  if (config.queueTransport === 'servicebus' && config.serviceBusNamespace === '') {
+    throw new Error(
+      'env-var: "SERVICEBUS_CONNECTION__fullyQualifiedNamespace" is required when QUEUE_TRANSPORT=servicebus',
+    );
+  }
+  if (config.migration.shutdown <= config.migration.deadline) {
+    throw new Error('env-var: "MIGRATION_SHUTDOWN" must be later than "MIGRATION_DEADLINE"');
+  }
+  return deepFreeze(config);
+}
+
+function fillDefaults(env: Record<string, string | undefined>): Record<string, string> {
+  const filled: Record<string, string> = {};
+  for (const setting of SETTINGS as readonly SettingInfo[]) {
+    const value = env[setting.name];
+    if (value !== undefined && value !== '') filled[setting.name] = value;
+    else if (setting.default !== undefined) filled[setting.name] = setting.default;
+  }
+  return filled;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The secret values of a config, for log redaction and the no-secret-in-logs test. */
+export function secretValues(config: Config): string[] {
+  return [
+    config.graph.clientSecret,
+    config.crm.token,
+    config.crm.webhookSecret,
+    config.storageConnection,
+  ].filter((v) => v.length >= 8);
+}
