@@ -21,6 +21,8 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
       kind: z.literal('exchangeChanged'),
       folderId: z.string().nullable(),
       reason: z.string(),
+      /** When the change was reported; a delta round started later already covers it. */
+      at: z.iso.datetime({ offset: true }),
     })
     .strict(),
   /** A CRM contact changed: re-read it and push it to the account's mailbox. */

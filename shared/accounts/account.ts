@@ -22,6 +22,16 @@ export interface AccountSubscription {
   resource: string;
 }
 
+export interface PendingCreate {
+  /** The side the contact is being created on. */
+  side: 'crm' | 'exchange';
+  /** The id of the contact on the other side it is created from. */
+  sourceId: string;
+  /** Ownership marker (Exchange) or idempotency key (CRM) of the create. */
+  linkId: string;
+  at: string;
+}
+
 export interface Account {
   id: string;
   email: string;
@@ -46,8 +56,16 @@ export interface Account {
     banner: Banner | null;
     history: { at: string; from: MigrationState | null; to: MigrationState }[];
   };
+  /**
+   * Creates started but not yet recorded in the mirror. Written before the remote create and
+   * cleared after the mirror write, so a worker that crashed in between is resumed by the next
+   * run without creating the contact twice (DESIGN section 9, rule 4).
+   */
+  pendingCreates: PendingCreate[];
   status: {
     lastSyncAt: string | null;
+    /** When the last delta round started; exchangeChanged hints older than this are already covered. */
+    lastDeltaStartedAt: string | null;
     lastError: string | null;
     /** Deletes held by the mass-delete guard, waiting for confirmation. */
     heldDeletes: number;
