@@ -10,8 +10,8 @@ const base = {
   v: z.literal(1),
   sessionKey: z.string().min(1).max(128),
   dedupeId: z.string().min(1).max(128),
-  accountId: z.string().min(1).max(128),
 };
+const accountId = z.string().min(1).max(128);
 
 export const queueMessageSchema = z.discriminatedUnion('kind', [
   /** Something changed in the account's mailbox: run a delta round (all folders or one). */
@@ -19,23 +19,38 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
     .object({
       ...base,
       kind: z.literal('exchangeChanged'),
+      accountId,
       folderId: z.string().nullable(),
-      reason: z.string(),
+      reason: z.string().max(200),
       /** When the change was reported; a delta round started later already covers it. */
       at: z.iso.datetime({ offset: true }),
     })
     .strict(),
-  /** A CRM contact changed: re-read it and push it to the account's mailbox. */
+  /**
+   * A CRM event, not yet tied to an account (the event names only the contact). The worker
+   * reads the contact and fans out one `crmChanged` per account it is tagged for or linked to.
+   */
+  z
+    .object({
+      ...base,
+      kind: z.literal('crmEvent'),
+      contactId: z.string().min(1).max(200),
+      version: z.number().int().nonnegative(),
+      deleted: z.boolean(),
+    })
+    .strict(),
+  /** A CRM contact changed for one account: re-read it and sync it with the account's mailbox. */
   z
     .object({
       ...base,
       kind: z.literal('crmChanged'),
-      contactId: z.string().min(1),
-      version: z.number().int(),
+      accountId,
+      contactId: z.string().min(1).max(200),
+      version: z.number().int().nonnegative(),
     })
     .strict(),
   /** Periodic or requested sweep of both sides for one account. */
-  z.object({ ...base, kind: z.literal('reconcile'), full: z.boolean() }).strict(),
+  z.object({ ...base, kind: z.literal('reconcile'), accountId, full: z.boolean() }).strict(),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
