@@ -1,0 +1,10 @@
+/** Default table names; infra/ creates exactly these (keep the two in step). */
+export const TABLE_NAMES = {
+  links: 'links',
+  accounts: 'accounts',
+  events: 'events',
+  actionLog: 'actionlog',
+  leases: 'leases',
+} as const;
+
+export type TableRole = keyof typeof TABLE_NAMES;

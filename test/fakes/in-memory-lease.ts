@@ -1,0 +1,21 @@
+import type { Clock, Lease } from '../../shared/ports.js';
+
+/** The Lease port in memory, with TableLease's semantics: expiry by the given clock, safe release. */
+export class InMemoryLease implements Lease {
+  private readonly held = new Map<string, { token: symbol; expiresAt: number }>();
+
+  constructor(private readonly clock: Clock = { now: () => new Date() }) {}
+
+  async acquire(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+    const now = this.clock.now().getTime();
+    const current = this.held.get(key);
+    if (current !== undefined && current.expiresAt > now) return null;
+    const token = Symbol(key);
+    this.held.set(key, { token, expiresAt: now + ttlMs });
+    return {
+      release: async () => {
+        if (this.held.get(key)?.token === token) this.held.delete(key);
+      },
+    };
+  }
+}

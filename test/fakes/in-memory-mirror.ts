@@ -1,0 +1,98 @@
+import { SyncError } from '../../shared/errors.js';
+import type { Etag, Mirror, Stored } from '../../shared/ports.js';
+import type { ContactLink, LogEntry } from '../../shared/sync/link.js';
+import { copy, nextEtag } from './etags.js';
+
+const conflict = (message: string) => new SyncError('conflict', 'LinkChanged', message, { status: 412 });
+
+/**
+ * The Mirror port in memory, with the Table adapter's semantics (test/integration/tables/
+ * mirror.contract.ts runs against both): crmId and exchangeId are unique per account, etag
+ * null creates, a stale etag is a `conflict`, a missing link on delete is `notFound`.
+ */
+export class InMemoryMirror implements Mirror {
+  private readonly links = new Map<string, Stored<ContactLink>>();
+  private readonly processed = new Set<string>();
+  private readonly log = new Map<string, LogEntry[]>();
+
+  private key(accountId: string, linkId: string): string {
+    return JSON.stringify([accountId, linkId]);
+  }
+
+  private find(accountId: string, match: (link: ContactLink) => boolean): Stored<ContactLink> | null {
+    for (const stored of this.links.values()) {
+      if (stored.value.accountId === accountId && match(stored.value)) return copy(stored);
+    }
+    return null;
+  }
+
+  async getByCrmId(accountId: string, crmId: string) {
+    return this.find(accountId, (link) => link.crmId === crmId);
+  }
+
+  async getByExchangeId(accountId: string, exchangeId: string) {
+    return this.find(accountId, (link) => link.exchangeId === exchangeId);
+  }
+
+  async getByLinkId(accountId: string, linkId: string) {
+    return this.find(accountId, (link) => link.linkId === linkId);
+  }
+
+  async put(link: ContactLink, etag: Etag): Promise<string> {
+    const key = this.key(link.accountId, link.linkId);
+    const current = this.links.get(key);
+    if (etag === null && current !== undefined) throw conflict(`link ${link.linkId} already exists`);
+    if (etag !== null && current?.etag !== etag) throw conflict(`link ${link.linkId} changed or was deleted`);
+    const clash = this.find(
+      link.accountId,
+      (other) =>
+        other.linkId !== link.linkId && (other.crmId === link.crmId || other.exchangeId === link.exchangeId),
+    );
+    if (clash !== null)
+      throw conflict(`another link already holds crm ${link.crmId} or exchange ${link.exchangeId}`);
+    const stored = { value: copy(link), etag: nextEtag() };
+    this.links.set(key, stored);
+    return stored.etag;
+  }
+
+  async delete(link: ContactLink, etag: string): Promise<void> {
+    const key = this.key(link.accountId, link.linkId);
+    const current = this.links.get(key);
+    if (current === undefined) {
+      throw new SyncError('notFound', 'LinkNotFound', `link ${link.linkId} does not exist`, { status: 404 });
+    }
+    if (current.etag !== etag) throw conflict(`link ${link.linkId} changed since it was read`);
+    this.links.delete(key);
+  }
+
+  async *list(accountId: string): AsyncIterable<ContactLink> {
+    for (const stored of [...this.links.values()]) {
+      if (stored.value.accountId === accountId) yield copy(stored.value);
+    }
+  }
+
+  async markProcessed(accountId: string, eventId: string): Promise<boolean> {
+    const key = JSON.stringify([accountId, eventId]);
+    if (this.processed.has(key)) return false;
+    this.processed.add(key);
+    return true;
+  }
+
+  async appendLog(accountId: string, entries: LogEntry[]): Promise<void> {
+    for (const entry of entries) {
+      const key = JSON.stringify([accountId, entry.contactKey]);
+      const list = this.log.get(key) ?? [];
+      list.push(copy(entry));
+      this.log.set(key, list);
+    }
+  }
+
+  /** Sorted by time, then by the order of appending (the Table adapter's row-key order). */
+  async readLog(accountId: string, contactKey: string): Promise<LogEntry[]> {
+    const list = this.log.get(JSON.stringify([accountId, contactKey])) ?? [];
+    return list
+      .map((entry, index) => ({ entry, index }))
+      .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.index - b.index)
+      .map(({ entry }) => copy(entry));
+  }
+}

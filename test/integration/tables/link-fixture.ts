@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { ExchangeFields } from '../../../shared/contact/exchange-contact.js';
+import type { ContactLink } from '../../../shared/sync/link.js';
+
+export const emptyFields = (): ExchangeFields => ({
+  title: null,
+  givenName: 'Erika',
+  middleName: null,
+  surname: 'Mustermann',
+  companyName: null,
+  jobTitle: null,
+  department: null,
+  birthday: null,
+  emailAddresses: ['erika@example.de'],
+  businessPhones: [],
+  homePhones: [],
+  mobilePhone: null,
+  businessHomePage: null,
+  businessAddress: null,
+  homeAddress: null,
+  otherAddress: null,
+});
+
+/** A link with fresh ids; Graph-style ids contain `/`, `+` and `=` on purpose. */
+export function makeLink(overrides: Partial<ContactLink> = {}): ContactLink {
+  const n = randomUUID().slice(0, 8);
+  return {
+    accountId: `acc-${n}`,
+    linkId: randomUUID(),
+    crmId: `crm/${n}?#`,
+    exchangeId: `AAMkAGI2/${n}+x/y==`,
+    exchangeFolderId: 'AAMkAGFolder/+=',
+    changeKey: 'EQAAABYAAA+=',
+    crmVersion: 1,
+    snapshot: emptyFields(),
+    snapshotHash: 'hash-1',
+    origin: 'exchange',
+    syncedAt: '2025-06-01T10:00:00.000Z',
+    ...overrides,
+  };
+}

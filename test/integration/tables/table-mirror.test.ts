@@ -1,0 +1,78 @@
+import { TableClient } from '@azure/data-tables';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { encodeKey } from '../../../shared/adapters/tables/key-encoding.js';
+import { TableMirror } from '../../../shared/adapters/tables/table-mirror.js';
+import { isSyncError } from '../../../shared/errors.js';
+import { uniqueName } from '../../support/names.js';
+import { emptyFields, makeLink } from './link-fixture.js';
+import { mirrorContract } from './mirror.contract.js';
+
+const connectionString = inject('storageConnectionString');
+const tableNames = { links: uniqueName('links'), events: uniqueName('events'), actionLog: uniqueName('log') };
+let mirror: TableMirror;
+
+beforeAll(async () => {
+  mirror = await TableMirror.create({ connectionString, tableNames });
+});
+
+afterAll(async () => {
+  for (const name of Object.values(tableNames)) {
+    await TableClient.fromConnectionString(connectionString, name, {
+      allowInsecureConnection: true,
+    }).deleteTable();
+  }
+});
+
+mirrorContract('TableMirror on Azurite', () => mirror);
+
+describe('TableMirror storage details', () => {
+  const raw = () =>
+    TableClient.fromConnectionString(connectionString, tableNames.links, { allowInsecureConnection: true });
+
+  it('never puts raw ids into keys and keeps exactly three rows per link', async () => {
+    const link = makeLink({ crmId: 'a/b\\c#d?e', exchangeId: 'AAMk/+x==' });
+    const etag = await mirror.put(link, null);
+    await mirror.put({ ...link, exchangeId: 'AAMk/+y==' }, etag);
+    const keys: string[] = [];
+    for await (const row of raw().listEntities({
+      queryOptions: { filter: `PartitionKey eq '${encodeKey(link.accountId)}'` },
+    })) {
+      keys.push(row.rowKey ?? '');
+    }
+    expect(keys.sort()).toEqual(
+      [
+        `crm|${encodeKey(link.crmId)}`,
+        `exch|${encodeKey('AAMk/+y==')}`,
+        `link|${encodeKey(link.linkId)}`,
+      ].sort(),
+    );
+    for (const key of keys) expect(key).not.toMatch(/[/\\#?]/);
+  });
+
+  it('refuses an oversize snapshot with a clear invalid error and writes nothing', async () => {
+    const link = makeLink({ snapshot: { ...emptyFields(), surname: 'x'.repeat(40_000) } });
+    const error = await mirror.put(link, null).catch((thrown: unknown) => thrown);
+    expect(isSyncError(error, 'invalid')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /link .* property "link" is \d+ bytes; Table Storage allows at most 65536/,
+    );
+    expect((error as { code?: string }).code).toBe('EntityTooLarge');
+    expect(await mirror.getByCrmId(link.accountId, link.crmId)).toBeNull();
+  });
+
+  it('reads a tombstone left by an interrupted delete as no link, and creates over it', async () => {
+    const link = makeLink();
+    const etag = await mirror.put(link, null);
+    const row = await raw().getEntity(encodeKey(link.accountId), `link|${encodeKey(link.linkId)}`);
+    await raw().updateEntity(
+      { partitionKey: row.partitionKey!, rowKey: row.rowKey!, deleted: true },
+      'Replace',
+      { etag },
+    );
+    expect(await mirror.getByLinkId(link.accountId, link.linkId)).toBeNull();
+    await raw().deleteEntity(encodeKey(link.accountId), `crm|${encodeKey(link.crmId)}`);
+    await raw().deleteEntity(encodeKey(link.accountId), `exch|${encodeKey(link.exchangeId)}`);
+    const again = await mirror.put(link, null);
+    expect(await mirror.getByCrmId(link.accountId, link.crmId)).toEqual({ value: link, etag: again });
+  });
+});
