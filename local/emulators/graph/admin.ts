@@ -1,0 +1,128 @@
+import type { GraphApp } from './app.js';
+import { contactView } from './contact-view.js';
+import { type Fault, faultSchema } from './faults.js';
+import type { Mailbox } from './store.js';
+import { subscriptionInfo } from './subscriptions.js';
+import type { GraphEmulatorAdmin, MailboxInfo } from './types.js';
+
+/** What only a person or Microsoft can do, in-process; the `/_emulator/` HTTP API calls the same. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminError';
+  }
+}
+
+const info = (m: Mailbox): MailboxInfo => ({
+  id: m.id,
+  mail: m.mail,
+  tenantId: m.tenantId,
+  defaultFolderId: m.defaultFolderId,
+});
+
+export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
+  const mailbox = (idOrUpn: string) => {
+    const found = app.store.find(idOrUpn);
+    if (!found) throw new AdminError(404, `no mailbox '${idOrUpn}'`);
+    return found;
+  };
+  const subscription = (id: string) => {
+    const found = app.subscriptions.get(id);
+    if (!found) throw new AdminError(404, `no active subscription '${id}'`);
+    return found;
+  };
+
+  return {
+    reset() {
+      app.store.reset();
+      app.subscriptions.clear();
+      app.requestLog.clear();
+      app.throttle.clearStats();
+      app.faults.reset(app.settings.options.latencyMs ?? 0);
+    },
+    createMailbox(input) {
+      if (!input.mail) throw new AdminError(400, 'mail is required');
+      if (app.store.find(input.mail) || (input.id && app.store.find(input.id))) {
+        throw new AdminError(409, `mailbox '${input.id ?? input.mail}' already exists`);
+      }
+      const created = app.store.createMailbox({
+        id: input.id ?? crypto.randomUUID(),
+        mail: input.mail,
+        tenantId: input.tenantId ?? app.settings.tenantId,
+        displayName: input.displayName ?? input.mail,
+      });
+      return info(created);
+    },
+    mailboxes: () => app.store.all().map(info),
+    contacts(idOrUpn) {
+      return [...mailbox(idOrUpn).contacts.values()].map((c) => contactView(c, { expandExtended: [] }));
+    },
+    subscriptions: () => app.subscriptions.all().map(subscriptionInfo),
+    requests: () => app.requestLog.summary(app.throttle.stats()),
+    clearRequests() {
+      app.requestLog.clear();
+      app.throttle.clearStats();
+    },
+    async fault(input: Fault) {
+      const parsed = faultSchema.safeParse(input);
+      if (!parsed.success) throw new AdminError(400, `invalid fault: ${parsed.error.message}`);
+      applyFault(app, parsed.data, mailbox, subscription);
+    },
+    idle: () => app.notifier.idle(),
+  };
+}
+
+function applyFault(
+  app: GraphApp,
+  fault: ReturnType<typeof faultSchema.parse>,
+  mailbox: (m: string) => Mailbox,
+  subscription: (id: string) => ReturnType<GraphApp['subscriptions']['all']>[number],
+): void {
+  const notifications = app.faults.notifications;
+  switch (fault.kind) {
+    case 'dropNotifications':
+      notifications.drop += fault.count;
+      return;
+    case 'duplicateNotifications':
+      notifications.duplicate += fault.count;
+      return;
+    case 'delayNotifications':
+      notifications.delay = { count: notifications.delay.count + fault.count, ms: fault.ms };
+      return;
+    case 'reorderNotifications':
+      notifications.reorder += fault.count;
+      return;
+    case 'status':
+      app.faults.bursts.push({
+        status: fault.status,
+        remaining: fault.count,
+        route: fault.route,
+        retryAfter: fault.retryAfter,
+      });
+      return;
+    case 'expireDeltaTokens':
+      for (const m of fault.mailbox ? [mailbox(fault.mailbox)] : app.store.all()) m.syncGeneration++;
+      return;
+    case 'removeSubscription':
+      app.subscriptions.lifecycle(subscription(fault.id), 'subscriptionRemoved');
+      return;
+    case 'expireSubscription':
+      subscription(fault.id).expirationDateTime = new Date(app.now().getTime() - 1);
+      return;
+    case 'lifecycle':
+      app.subscriptions.lifecycle(subscription(fault.id), fault.event);
+      return;
+    case 'revokeConsent':
+      app.faults.revokedConsent.set(fault.tenantId ?? app.settings.tenantId, fault.at);
+      return;
+    case 'grantConsent':
+      app.faults.revokedConsent.delete(fault.tenantId ?? app.settings.tenantId);
+      return;
+    case 'latency':
+      app.faults.latencyMs = fault.ms;
+      return;
+  }
+}

@@ -1,0 +1,95 @@
+import type { Caller, EmulatorEnv, EmuRequest, EmuResponse } from './context.js';
+import { dispatch } from './dispatch.js';
+import { FaultState } from './faults.js';
+import { Notifier } from './notifications.js';
+import type { OidcDeps } from './oidc.js';
+import { RequestLog } from './request-log.js';
+import { batchRoutes } from './routes/batch.js';
+import { contactRoutes } from './routes/contacts.js';
+import { deltaRoutes } from './routes/delta.js';
+import { folderRoutes } from './routes/folders.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { GraphStore } from './store.js';
+import { SubscriptionRegistry } from './subscriptions.js';
+import { Throttle } from './throttle.js';
+import { TokenIssuer } from './tokens.js';
+import type { GraphEmulatorOptions } from './types.js';
+
+/** All state and services of one emulator instance, wired together; no I/O of its own. */
+export interface AppSettings {
+  origin: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  options: GraphEmulatorOptions;
+}
+
+// Order matters: literal segments (`delta`, `childFolders`) before `{id}` parameters.
+const ROUTES = [...deltaRoutes, ...folderRoutes, ...contactRoutes, ...subscriptionRoutes, ...batchRoutes];
+
+export class GraphApp {
+  readonly now = () => new Date();
+  readonly store = new GraphStore(this.now);
+  readonly faults = new FaultState();
+  readonly requestLog = new RequestLog();
+  readonly throttle: Throttle;
+  readonly notifier: Notifier;
+  readonly subscriptions: SubscriptionRegistry;
+  readonly issuer: TokenIssuer;
+  readonly oidc: OidcDeps;
+  readonly env: EmulatorEnv;
+  readonly print: (line: string) => void;
+
+  constructor(readonly settings: AppSettings) {
+    const { options } = settings;
+    this.print = options.log ?? (() => {});
+    this.faults.reset(options.latencyMs ?? 0);
+    this.throttle = new Throttle(
+      options.throttle ?? { requestsPerWindow: 10_000, windowMs: 600_000, concurrency: 4 },
+    );
+    this.notifier = new Notifier({
+      delayMs: options.notificationDelayMs ?? 0,
+      attempts: options.notificationRetry?.attempts ?? 4,
+      baseDelayMs: options.notificationRetry?.baseDelayMs ?? 200,
+      faults: this.faults,
+      log: this.print,
+    });
+    this.subscriptions = new SubscriptionRegistry(this.notifier, this.now);
+    this.store.onChange((mailbox, changeType, contact) =>
+      this.subscriptions.onChange(mailbox, changeType, contact),
+    );
+    this.issuer = new TokenIssuer(settings.origin);
+    this.oidc = {
+      origin: settings.origin,
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      issuer: this.issuer,
+      now: this.now,
+      consentFailure: (tenantId) => this.faults.revokedConsent.get(tenantId) === 'token',
+    };
+    this.env = {
+      store: this.store,
+      origin: settings.origin,
+      now: this.now,
+      subscriptions: this.subscriptions,
+      dispatch: (req, caller) => this.dispatch(req, caller),
+    };
+  }
+
+  dispatch(req: EmuRequest, caller: Caller | null): Promise<EmuResponse> {
+    return dispatch(
+      {
+        routes: ROUTES,
+        issuer: this.issuer,
+        throttle: this.throttle,
+        faults: this.faults,
+        log: this.requestLog,
+        env: () => this.env,
+        now: this.now,
+        print: this.print,
+      },
+      req,
+      caller,
+    );
+  }
+}

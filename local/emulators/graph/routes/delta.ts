@@ -1,0 +1,105 @@
+import { contactView } from '../contact-view.js';
+import { json, type RouteArgs } from '../context.js';
+import { GraphHttpError } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, parseSelect } from '../odata-query.js';
+import type { Route } from '../router.js';
+import { folderFor, graphUrl, mailboxFor } from './lookup.js';
+
+/**
+ * Delta per contact folder. A token remembers only sequence numbers: `since` (the end of the
+ * previous round), `upTo` (the mailbox sequence when this round started) and `after` (the
+ * last item served). Items changed while a round is paged move past `upTo` and come in the
+ * next round; deletions come as `@removed` from the tombstones. A token from an older sync
+ * generation (admin fault `expireDeltaTokens`) answers 410 SyncStateNotFound.
+ */
+interface DeltaState {
+  g: number;
+  f: string;
+  s: number;
+  u?: number;
+  a?: number;
+  sel?: string[];
+}
+
+const encode = (state: DeltaState) => Buffer.from(JSON.stringify(state)).toString('base64url');
+
+function decode(token: string): DeltaState {
+  try {
+    const state = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as DeltaState;
+    if (typeof state.g === 'number' && typeof state.f === 'string' && typeof state.s === 'number')
+      return state;
+  } catch {
+    // falls through to the error below
+  }
+  throw new GraphHttpError(
+    400,
+    'ErrorInvalidSyncStateData',
+    'The sync state data is corrupt or otherwise invalid.',
+  );
+}
+
+function pageSize(prefer: string | undefined): number | undefined {
+  const match = prefer?.match(/odata\.maxpagesize\s*=\s*(\d+)/i);
+  return match?.[1] ? Math.max(1, Math.min(Number(match[1]), MAX_PAGE_SIZE)) : undefined;
+}
+
+function delta(args: RouteArgs) {
+  const { req, env } = args;
+  const mailbox = mailboxFor(env, args.caller, args.params['m'] ?? '');
+  const folder = folderFor(env, mailbox, args.params['f'] ?? '');
+  const token = req.query.get('$skiptoken') ?? req.query.get('$deltatoken');
+  const state: DeltaState = token ? decode(token) : { g: mailbox.syncGeneration, f: folder.id, s: 0 };
+  if (state.g !== mailbox.syncGeneration || state.f !== folder.id) {
+    throw new GraphHttpError(410, 'SyncStateNotFound', 'The sync state generation is not found.');
+  }
+  const select = token ? state.sel : parseSelect(req.query);
+  const requested = pageSize(req.headers['prefer']);
+  const size = requested ?? DEFAULT_PAGE_SIZE;
+  const upTo = state.u ?? mailbox.seq;
+  const after = state.a ?? state.s;
+  const inRange = (seq: number) => seq > after && seq <= upTo;
+
+  const changed = env.store
+    .contactsIn(mailbox, folder.id)
+    .filter((c) => inRange(c.seq))
+    .map((c) => ({
+      seq: c.seq,
+      item: { '@odata.type': '#microsoft.graph.contact', ...contactView(c, { select }) },
+    }));
+  const removed =
+    state.s === 0
+      ? []
+      : mailbox.tombstones
+          .filter((t) => t.folderId === folder.id && inRange(t.seq))
+          .map((t) => ({
+            seq: t.seq,
+            item: { '@odata.type': '#microsoft.graph.contact', id: t.id, '@removed': { reason: 'deleted' } },
+          }));
+  const all = [...changed, ...removed].sort((x, y) => x.seq - y.seq);
+  const page = all.slice(0, size);
+  const last = page.at(-1);
+
+  const body: Record<string, unknown> = {
+    '@odata.context': `${env.origin}/v1.0/$metadata#Collection(contact)`,
+    value: page.map((p) => p.item),
+  };
+  const base = { g: state.g, f: folder.id, ...(select ? { sel: select } : {}) };
+  if (all.length > size && last) {
+    const next = new URLSearchParams({ $skiptoken: encode({ ...base, s: state.s, u: upTo, a: last.seq }) });
+    body['@odata.nextLink'] = graphUrl(env, req.path, next);
+  } else {
+    body['@odata.deltaLink'] = graphUrl(
+      env,
+      req.path,
+      new URLSearchParams({ $deltatoken: encode({ ...base, s: upTo }) }),
+    );
+  }
+  const headers: Record<string, string> = requested
+    ? { 'Preference-Applied': `odata.maxpagesize=${requested}` }
+    : {};
+  return json(200, body, headers);
+}
+
+export const deltaRoutes: Route[] = [
+  { method: 'GET', template: '/users/{m}/contactFolders/{f}/contacts/delta', handler: delta },
+];

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { json, type RouteArgs } from '../context.js';
+import { badRequest, GraphHttpError } from '../errors.js';
+import type { Route } from '../router.js';
+import type { Folder, Mailbox } from '../store.js';
+import { folderFor, mailboxFor } from './lookup.js';
+
+/**
+ * Contact folders as Graph shows them: `GET /contactFolders` lists the folders *inside* the
+ * default Contacts folder (not the default folder itself, which is `contactFolders/contacts`
+ * or its id); `childFolders` lists the folders inside any folder.
+ */
+const folderView = (folder: Folder) => ({
+  id: folder.id,
+  parentFolderId: folder.parentFolderId,
+  displayName: folder.displayName,
+});
+
+const createBody = z.object({ displayName: z.string().min(1), parentFolderId: z.string().optional() });
+
+function children(mailbox: Mailbox, parentId: string): Folder[] {
+  return [...mailbox.folders.values()].filter((f) => f.parentFolderId === parentId);
+}
+
+function listUnder(args: RouteArgs, parent: Folder, mailbox: Mailbox) {
+  return json(200, {
+    '@odata.context': `${args.env.origin}/v1.0/$metadata#users('${args.params['m']}')/contactFolders`,
+    value: children(mailbox, parent.id).map(folderView),
+  });
+}
+
+function createUnder(args: RouteArgs, parent: Folder, mailbox: Mailbox) {
+  const parsed = createBody.safeParse(args.req.body);
+  if (!parsed.success) throw badRequest('ErrorInvalidRequest', 'The request body must name a displayName.');
+  if (
+    children(mailbox, parent.id).some(
+      (f) => f.displayName.toLowerCase() === parsed.data.displayName.toLowerCase(),
+    )
+  ) {
+    throw new GraphHttpError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+  }
+  return json(201, folderView(args.env.store.createFolder(mailbox, parent.id, parsed.data.displayName)));
+}
+
+function resolve(args: RouteArgs) {
+  const mailbox = mailboxFor(args.env, args.caller, args.params['m'] ?? '');
+  return { mailbox, folder: folderFor(args.env, mailbox, args.params['f'] ?? 'contacts') };
+}
+
+export const folderRoutes: Route[] = [
+  {
+    method: 'GET',
+    template: '/users/{m}/contactFolders',
+    handler: (a) => {
+      const { mailbox, folder } = resolve(a);
+      return listUnder(a, folder, mailbox);
+    },
+  },
+  {
+    method: 'POST',
+    template: '/users/{m}/contactFolders',
+    handler: (a) => {
+      const { mailbox, folder } = resolve(a);
+      return createUnder(a, folder, mailbox);
+    },
+  },
+  {
+    method: 'GET',
+    template: '/users/{m}/contactFolders/{f}',
+    handler: (a) => json(200, folderView(resolve(a).folder)),
+  },
+  {
+    method: 'GET',
+    template: '/users/{m}/contactFolders/{f}/childFolders',
+    handler: (a) => {
+      const { mailbox, folder } = resolve(a);
+      return listUnder(a, folder, mailbox);
+    },
+  },
+  {
+    method: 'POST',
+    template: '/users/{m}/contactFolders/{f}/childFolders',
+    handler: (a) => {
+      const { mailbox, folder } = resolve(a);
+      return createUnder(a, folder, mailbox);
+    },
+  },
+];
