@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { describe, expect, it } from 'vitest';
+import { canonicalPhone } from '../../../shared/contact/phone.js';
+import { DEFAULT_COUNTRY, FC_RUNS, FC_TIMEOUT, phoneNumber } from './arbitraries.js';
+
+describe('canonicalPhone', () => {
+  it.each([
+    ['030 1234567', '+49301234567'],
+    ['+49 (0)30 1234567', '+49301234567'],
+    ['0049 30 1234567', '+49301234567'],
+    ['0049 (0)30 1234567', '+49301234567'],
+    ['(030) 123 45 67', '+49301234567'],
+    ['030/1234567', '+49301234567'],
+    ['0171 1234567', '+491711234567'],
+    ['+43 1 234567', '+431234567'],
+    ['+41 44 123 45 67', '+41441234567'],
+    ['+44 20 7946 0958', '+442079460958'],
+    ['001 202 555 0123', '+12025550123'],
+    ['  +49301234567  ', '+49301234567'],
+    // an extension is dropped: E.164 has none, Exchange gets the main number
+    ['030 1234567 ext. 12', '+49301234567'],
+    ['030 1234567 x12', '+49301234567'],
+    ['+49 30 1234567 Durchwahl 12', '+49301234567'],
+    // a dash suffix is the German direct-dial part of the number, dialled with it
+    ['030 1234567-12', '+4930123456712'],
+  ])('%j → %s', (raw, e164) => {
+    expect(canonicalPhone(raw, 'DE')).toEqual({ ok: true, e164 });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['0800 FLOWERS', 'notANumber'],
+    ['+1 800 FLOWERS', 'notANumber'],
+    ['Büro: 030 1234567', 'notANumber'],
+    ['tel:+49301234567', 'notANumber'],
+    ['abc', 'notANumber'],
+    ['12', 'tooShort'],
+    ['030 12345678901234567', 'tooLong'],
+    ['+49 1', 'tooShort'],
+  ] as const)('%j is rejected as %s', (raw, reason) => {
+    expect(canonicalPhone(raw, 'DE')).toEqual({ ok: false, reason });
+  });
+
+  it('reads national numbers with the default country', () => {
+    expect(canonicalPhone('01 234567', 'AT')).toEqual({ ok: true, e164: '+431234567' });
+    expect(canonicalPhone('044 123 45 67', 'CH')).toEqual({ ok: true, e164: '+41441234567' });
+  });
+
+  it('still reads international numbers when the default country is unknown', () => {
+    expect(canonicalPhone('+49 30 1234567', 'XX')).toEqual({ ok: true, e164: '+49301234567' });
+    expect(canonicalPhone('030 1234567', 'XX').ok).toBe(false);
+  });
+
+  describe('example numbers of libphonenumber (fixtures/, a copy of the reference CSV)', () => {
+    const csv = readFileSync(new URL('./fixtures/libphonenumber-exampleNumbers.csv', import.meta.url));
+    const rows: Record<string, string>[] = parse(csv, { columns: true });
+    it('has the reference rows', () => expect(rows.length).toBeGreaterThan(40));
+    it.each(rows.map((r) => [r.region, r.type, r.exampleNumber, r.e164_derived, r.nationalPrefix]))(
+      '%s %s %s → %s',
+      (region, _type, national, e164, prefix) => {
+        expect(canonicalPhone(`${e164}`, 'DE')).toEqual({ ok: true, e164 });
+        expect(canonicalPhone(`${prefix}${national}`, `${region}`)).toEqual({ ok: true, e164 });
+      },
+    );
+  });
+
+  it(
+    'never throws and only ever returns valid E.164',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(phoneNumber, fc.string(), fc.string({ unit: 'binary', maxLength: 5000 })),
+          (raw) => {
+            const result = canonicalPhone(raw, DEFAULT_COUNTRY);
+            if (result.ok) expect(isValidPhoneNumber(result.e164)).toBe(true);
+            if (result.ok) expect(result.e164).toMatch(/^\+[1-9]\d{6,14}$/);
+          },
+        ),
+        { numRuns: FC_RUNS },
+      );
+    },
+    FC_TIMEOUT,
+  );
+
+  it(
+    'is idempotent: an E.164 number canonicalises to itself',
+    () => {
+      fc.assert(
+        fc.property(phoneNumber, (raw) => {
+          const first = canonicalPhone(raw, DEFAULT_COUNTRY);
+          if (first.ok) expect(canonicalPhone(first.e164, 'US')).toEqual(first);
+        }),
+        { numRuns: FC_RUNS },
+      );
+    },
+    FC_TIMEOUT,
+  );
+});
