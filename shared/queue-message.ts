@@ -46,7 +46,22 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
       kind: z.literal('crmChanged'),
       accountId,
       contactId: z.string().min(1).max(200),
-      version: z.number().int().nonnegative(),
+      /** The version the event reported; null when the contact is gone (always re-read). */
+      version: z.number().int().nonnegative().nullable(),
+    })
+    .strict(),
+  /**
+   * Subscription and lifecycle work for one account, done by the worker so that HTTP functions
+   * and timers never wait on Graph: connect (subscribe + initial sync), renew, recreate after
+   * `subscriptionRemoved`, resync after `missed`, remove at the V2 shutdown.
+   */
+  z
+    .object({
+      ...base,
+      kind: z.literal('accountTask'),
+      accountId,
+      task: z.enum(['connect', 'renewSubscription', 'recreateSubscription', 'resync', 'removeSubscription']),
+      reason: z.string().max(200),
     })
     .strict(),
   /** Periodic or requested sweep of both sides for one account. */

@@ -64,11 +64,13 @@ export interface Account {
   pendingCreates: PendingCreate[];
   status: {
     lastSyncAt: string | null;
-    /** When the last delta round started; exchangeChanged hints older than this are already covered. */
+    /** Start of the last delta round that completed; exchangeChanged hints older than this are covered by it. */
     lastDeltaStartedAt: string | null;
     lastError: string | null;
     /** Deletes held by the mass-delete guard, waiting for confirmation. */
     heldDeletes: number;
+    /** Set by the user to let the next delta round carry out the held deletes. */
+    heldDeletesConfirmed: boolean;
   };
   createdAt: string;
 }

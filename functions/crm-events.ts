@@ -1,0 +1,30 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { verifyCrmSignature } from '../shared/adapters/crm/signature.js';
+import { crmEventSchema } from '../shared/contact/crm-contact.js';
+import { acceptCrmEvent } from '../shared/sync/intake.js';
+import { json, jsonError, parseJson, readRawBody } from './http.js';
+import { runtime } from './runtime.js';
+
+/** POST /api/crm/events — HMAC signature over "<timestamp>.<raw body>", then enqueue. */
+export async function crmEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const body = await readRawBody(request);
+  if (!body.ok) return body.response;
+  const rt = await runtime();
+  const check = verifyCrmSignature({
+    secret: rt.config.crm.webhookSecret,
+    timestamp: request.headers.get('x-crm-timestamp'),
+    signature: request.headers.get('x-crm-signature'),
+    rawBody: body.raw,
+    now: rt.deps.clock.now(),
+  });
+  if (!check.ok) return jsonError(401, 'InvalidSignature', `the event signature is ${check.reason}`);
+  const event = parseJson(body.raw, crmEventSchema);
+  if (!event.ok) return event.response;
+  try {
+    await acceptCrmEvent(rt.deps, event.value);
+    return json(202, { accepted: true });
+  } catch (error) {
+    context.error(`crmEvents: could not enqueue: ${rt.redact(error)}`);
+    return jsonError(503, 'QueueUnavailable', 'the event could not be queued; retry later');
+  }
+}

@@ -1,0 +1,28 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { acceptLifecycleEvents, lifecycleBatchSchema } from '../shared/sync/intake.js';
+import { json, jsonError, readJson } from './http.js';
+import { runtime } from './runtime.js';
+import { validationHandshake } from './validation-token.js';
+
+/** POST /api/graph/lifecycle — reauthorizationRequired / subscriptionRemoved / missed → account tasks. */
+export async function graphLifecycle(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const handshake = validationHandshake(request);
+  if (handshake) return handshake;
+  const body = await readJson(request, lifecycleBatchSchema);
+  if (!body.ok) return body.response;
+  const rt = await runtime();
+  try {
+    const result = await acceptLifecycleEvents(rt.deps, body.value.value);
+    if (result.rejected > 0)
+      context.warn(
+        `graphLifecycle: ${result.rejected} event(s) with an unknown subscription or wrong clientState ignored`,
+      );
+    return json(202, result);
+  } catch (error) {
+    context.error(`graphLifecycle: could not enqueue: ${rt.redact(error)}`);
+    return jsonError(503, 'QueueUnavailable', 'the lifecycle event could not be queued; retry later');
+  }
+}

@@ -1,0 +1,29 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { acceptGraphNotifications, graphNotificationBatchSchema } from '../shared/sync/intake.js';
+import { json, jsonError, readJson } from './http.js';
+import { runtime } from './runtime.js';
+import { validationHandshake } from './validation-token.js';
+
+/** POST /api/graph/notifications — validate, check clientState, enqueue, answer 202. */
+export async function graphNotifications(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
+  const handshake = validationHandshake(request);
+  if (handshake) return handshake;
+  const body = await readJson(request, graphNotificationBatchSchema);
+  if (!body.ok) return body.response;
+  const rt = await runtime();
+  try {
+    const result = await acceptGraphNotifications(rt.deps, body.value.value);
+    if (result.rejected > 0)
+      context.warn(
+        `graphNotifications: ${result.rejected} notification(s) with an unknown subscription or wrong clientState ignored`,
+      );
+    return json(202, result);
+  } catch (error) {
+    // Not queued: 5xx makes Graph deliver again later.
+    context.error(`graphNotifications: could not enqueue: ${rt.redact(error)}`);
+    return jsonError(503, 'QueueUnavailable', 'the notification could not be queued; retry later');
+  }
+}

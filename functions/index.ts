@@ -1,0 +1,38 @@
+import azf from '@azure/functions';
+import { FUNCTION_DEFINITIONS } from './definitions.js';
+
+/**
+ * The entry point of the Azure Functions host: registers every definition. Queues are
+ * session-enabled Service Bus queues (one session per account = one writer per account);
+ * timer schedules come from app settings (`%NAME%`), so they are configuration.
+ */
+const { app } = azf;
+
+app.setup({ enableHttpStream: true });
+
+for (const definition of FUNCTION_DEFINITIONS) {
+  switch (definition.trigger) {
+    case 'http':
+      app.http(definition.name, {
+        methods: definition.methods,
+        route: definition.route,
+        authLevel: 'anonymous',
+        handler: definition.handler,
+      });
+      break;
+    case 'queue':
+      app.serviceBusQueue(definition.name, {
+        connection: 'SERVICEBUS_CONNECTION',
+        queueName: definition.queue,
+        isSessionsEnabled: true,
+        handler: definition.handler,
+      });
+      break;
+    case 'timer':
+      app.timer(definition.name, {
+        schedule: `%${definition.scheduleSetting}%`,
+        handler: definition.handler,
+      });
+      break;
+  }
+}

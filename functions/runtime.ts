@@ -1,0 +1,92 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { ServiceBusClient } from '@azure/service-bus';
+import { RestCrmContacts } from '../shared/adapters/crm/rest-crm-contacts.js';
+import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/graph/index.js';
+import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
+import { StorageQueueTransport } from '../shared/adapters/queue/storage-queue-transport.js';
+import { TableAccounts } from '../shared/adapters/tables/table-accounts.js';
+import { TableLease } from '../shared/adapters/tables/table-lease.js';
+import { TableMirror } from '../shared/adapters/tables/table-mirror.js';
+import { clockFrom } from '../shared/clock.js';
+import { type Config, loadConfig, secretValues } from '../shared/config.js';
+import { toError } from '../shared/errors.js';
+import type { Queue } from '../shared/ports.js';
+import type { QueueMessage } from '../shared/queue-message.js';
+import type { SyncDeps } from '../shared/sync/deps.js';
+import type { WorkResult } from '../shared/sync/worker.js';
+
+/**
+ * The composition root: configuration read once, adapters built once per process, shared by
+ * every function. The Azure host and the local host build it the same way, from the
+ * environment; only the queue transport differs (Service Bus in Azure, storage queues locally).
+ */
+export interface Runtime {
+  config: Readonly<Config>;
+  deps: SyncDeps;
+  /** An error's message with every configured secret blanked out, safe for logs and bodies. */
+  redact(error: unknown): string;
+  /** Optional observer of finished queue work (the local demo's progress and summary). */
+  observe?: (message: QueueMessage, result: WorkResult) => void;
+}
+
+let current: Promise<Runtime> | undefined;
+
+export function runtime(): Promise<Runtime> {
+  current ??= buildRuntime(loadConfig());
+  return current;
+}
+
+/** Lets the local host (and tests) install a runtime it built, before any function runs. */
+export function installRuntime(value: Runtime | Promise<Runtime>): void {
+  current = Promise.resolve(value);
+}
+
+export async function buildRuntime(
+  config: Readonly<Config>,
+  log: (line: string) => void = console.log,
+): Promise<Runtime> {
+  const storage = { connectionString: config.storageConnection };
+  const clock = clockFrom(config.clockStart);
+  const [mirror, accounts, lease, queue] = await Promise.all([
+    TableMirror.create(storage),
+    TableAccounts.create(storage),
+    TableLease.create({ ...storage, clock }),
+    createQueue(config),
+  ]);
+  const graph = createGraphClient(config.graph);
+  const deps: SyncDeps = {
+    exchange: new GraphExchangeContacts({
+      client: graph,
+      budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
+    }),
+    crm: new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),
+    mirror,
+    accounts,
+    queue,
+    lease,
+    clock,
+    settings: {
+      massDelete: config.massDelete,
+      migration: config.migration,
+      leaseWaitMs: 60_000,
+      publicBaseUrl: config.publicBaseUrl,
+    },
+    log,
+  };
+  return { config, deps, redact: redactor(secretValues(config)) };
+}
+
+async function createQueue(config: Readonly<Config>): Promise<Queue> {
+  if (config.queueTransport === 'storage')
+    return StorageQueueTransport.create({ connectionString: config.storageConnection });
+  const client = new ServiceBusClient(config.serviceBusNamespace, new DefaultAzureCredential());
+  return new ServiceBusQueue(client);
+}
+
+export function redactor(secrets: string[]): (error: unknown) => string {
+  return (error) => {
+    let text = toError(error).message;
+    for (const secret of secrets) text = text.split(secret).join('***');
+    return text;
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * A person using Outlook, as seen by Graph: a small client of the Graph emulator's public
+ * API (client-credentials token, then plain REST). The demo seeds with it and the end-to-end
+ * tests act through it, so every change takes the same path a real Outlook change takes.
+ */
+export interface OutlookUserOptions {
+  graphUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export class OutlookUser {
+  #token: string | null = null;
+
+  constructor(private readonly options: OutlookUserOptions) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const response = await fetch(`${this.options.graphUrl}/v1.0${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${await this.token()}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`Outlook ${method} ${path} failed with ${response.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  createFolder(mailbox: string, displayName: string): Promise<{ id: string }> {
+    return this.request('POST', `/users/${encodeURIComponent(mailbox)}/contactFolders`, { displayName });
+  }
+
+  createContact(
+    mailbox: string,
+    contact: Record<string, unknown>,
+    folderId?: string,
+  ): Promise<{ id: string; changeKey: string }> {
+    const path = folderId
+      ? `/users/${encodeURIComponent(mailbox)}/contactFolders/${encodeURIComponent(folderId)}/contacts`
+      : `/users/${encodeURIComponent(mailbox)}/contacts`;
+    return this.request('POST', path, contact);
+  }
+
+  /** Creates many contacts with $batch (20 per request), as a bulk import in Outlook would. */
+  async createContacts(
+    mailbox: string,
+    contacts: Record<string, unknown>[],
+    folderId?: string,
+  ): Promise<void> {
+    const url = folderId
+      ? `/users/${encodeURIComponent(mailbox)}/contactFolders/${encodeURIComponent(folderId)}/contacts`
+      : `/users/${encodeURIComponent(mailbox)}/contacts`;
+    for (let i = 0; i < contacts.length; i += 20) {
+      const requests = contacts.slice(i, i + 20).map((body, n) => ({
+        id: String(n + 1),
+        method: 'POST',
+        url,
+        body,
+        headers: { 'content-type': 'application/json' },
+      }));
+      const result = await this.request<{ responses: { status: number; body?: unknown }[] }>(
+        'POST',
+        '/$batch',
+        { requests },
+      );
+      const failed = result.responses.filter((r) => r.status >= 300);
+      if (failed.length > 0)
+        throw new Error(
+          `Outlook bulk create: ${failed.length} failed, e.g. ${JSON.stringify(failed[0]).slice(0, 300)}`,
+        );
+    }
+  }
+
+  updateContact(
+    mailbox: string,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<{ id: string; changeKey: string }> {
+    return this.request(
+      'PATCH',
+      `/users/${encodeURIComponent(mailbox)}/contacts/${encodeURIComponent(id)}`,
+      patch,
+    );
+  }
+
+  deleteContact(mailbox: string, id: string): Promise<void> {
+    return this.request('DELETE', `/users/${encodeURIComponent(mailbox)}/contacts/${encodeURIComponent(id)}`);
+  }
+
+  getContact(mailbox: string, id: string): Promise<Record<string, unknown>> {
+    return this.request('GET', `/users/${encodeURIComponent(mailbox)}/contacts/${encodeURIComponent(id)}`);
+  }
+
+  private async token(): Promise<string> {
+    if (this.#token) return this.#token;
+    const response = await fetch(`${this.options.graphUrl}/${this.options.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: this.options.clientId,
+        client_secret: this.options.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
+    if (!response.ok) throw new Error(`Outlook sign-in failed with ${response.status}`);
+    this.#token = ((await response.json()) as { access_token: string }).access_token;
+    return this.#token;
+  }
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import azf, { type InvocationContext, type Timer } from '@azure/functions';
+import { Cron } from 'croner';
+import type { FunctionDefinition } from '../../functions/definitions.js';
+import { MAX_BODY_BYTES } from '../../functions/http.js';
+import type { StorageQueueTransport } from '../../shared/adapters/queue/storage-queue-transport.js';
+import { toError } from '../../shared/errors.js';
+import { toFunctionRequest, writeFunctionResponse } from './http-adapter.js';
+import { matchRoute } from './routes.js';
+
+const { InvocationContext: Context } = azf;
+
+/**
+ * The local Functions host: runs the same FUNCTION_DEFINITIONS the Azure host runs.
+ * HTTP functions under /api on node:http; timers on their NCRONTAB schedules (with seconds,
+ * like the Functions host) plus `POST /admin/functions/{name}` to run one now; queue
+ * functions on storage queues with visibility timeout and `<queue>-poison` after 5 tries.
+ */
+export interface HostOptions {
+  definitions: readonly FunctionDefinition[];
+  transport: StorageQueueTransport;
+  /** NCRONTAB schedule of each timer, by its setting name. */
+  schedule: (settingName: string) => string;
+  host?: string;
+  port?: number;
+  log: (level: 'info' | 'warn' | 'error', line: string) => void;
+  queue?: {
+    visibilityTimeoutMs?: number;
+    pollIntervalMs?: number;
+    retryBackoffMs?: number;
+    concurrency?: number;
+  };
+}
+
+export interface RunningHost {
+  url: string;
+  runTimer(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  const { definitions, log } = options;
+  const context = (functionName: string): InvocationContext =>
+    new Context({
+      invocationId: randomUUID(),
+      functionName,
+      logHandler: (level, ...args) =>
+        log(
+          level === 'error' || level === 'critical' ? 'error' : level === 'warning' ? 'warn' : 'info',
+          `[${functionName}] ${args.map(String).join(' ')}`,
+        ),
+    });
+
+  const timers = definitions.filter(
+    (d): d is Extract<FunctionDefinition, { trigger: 'timer' }> => d.trigger === 'timer',
+  );
+  const runTimer = async (name: string, isPastDue = false) => {
+    const definition = timers.find((t) => t.name === name);
+    if (!definition) throw new Error(`no timer function named ${name}`);
+    const timer: Timer = {
+      isPastDue,
+      schedule: { adjustForDST: false },
+      scheduleStatus: { last: '', next: '', lastUpdated: new Date().toISOString() },
+    };
+    await definition.handler(timer, context(name));
+  };
+
+  let baseUrl = '';
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
+    if (admin && req.method === 'POST') {
+      const name = decodeURIComponent(admin[1]!);
+      if (!timers.some((t) => t.name === name))
+        return writeFunctionResponse(res, notFound(`no timer function named ${name}`));
+      await runTimer(name);
+      return writeFunctionResponse(res, { status: 202 });
+    }
+    if (!url.pathname.startsWith('/api/'))
+      return writeFunctionResponse(res, notFound('routes are under /api'));
+    const match = matchRoute(definitions, req.method ?? 'GET', url.pathname.slice('/api/'.length));
+    if (match === null) return writeFunctionResponse(res, notFound(`no route ${url.pathname}`));
+    if (match === 'methodNotAllowed') {
+      return writeFunctionResponse(res, {
+        status: 405,
+        jsonBody: {
+          error: { code: 'MethodNotAllowed', message: `${req.method} is not allowed on ${url.pathname}` },
+        },
+      });
+    }
+    const converted = await toFunctionRequest(req, match.params, baseUrl, MAX_BODY_BYTES);
+    if (converted.tooLarge) {
+      return writeFunctionResponse(res, {
+        status: 413,
+        jsonBody: {
+          error: { code: 'BodyTooLarge', message: `the body must be at most ${MAX_BODY_BYTES} bytes` },
+        },
+      });
+    }
+    const response = await match.definition.handler(converted.request, context(match.definition.name));
+    await writeFunctionResponse(res, response);
+  };
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      log('error', `host: ${req.method} ${req.url} failed: ${toError(error).message}`);
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            error: { code: 'InternalError', message: 'the function failed; see the host log' },
+          }),
+        );
+      } else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7071, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the host did not get a TCP address');
+  baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+
+  const crons = timers.map(
+    (t) =>
+      new Cron(options.schedule(t.scheduleSetting), { protect: true }, () => {
+        runTimer(t.name).catch((error: unknown) =>
+          log('error', `[${t.name}] failed: ${toError(error).message}`),
+        );
+      }),
+  );
+
+  const consumers = definitions
+    .filter((d): d is Extract<FunctionDefinition, { trigger: 'queue' }> => d.trigger === 'queue')
+    .map((d) =>
+      options.transport.startConsumer({
+        queue: d.queue,
+        handler: (message) => d.handler(message, context(d.name)),
+        visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 60_000,
+        pollIntervalMs: options.queue?.pollIntervalMs ?? 100,
+        retryBackoffMs: options.queue?.retryBackoffMs ?? 1_000,
+        concurrency: options.queue?.concurrency ?? 4,
+        maxDequeueCount: 5,
+        onPoison: (record) =>
+          log(
+            'error',
+            `[${d.name}] message moved to ${d.queue}-poison: ${JSON.stringify(record).slice(0, 500)}`,
+          ),
+        log: (level, line) => log(level, `[${d.name}] ${line}`),
+      }),
+    );
+
+  return {
+    url: baseUrl,
+    runTimer: (name) => runTimer(name),
+    async stop() {
+      for (const cron of crons) cron.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.all(consumers.map((c) => c.stop()));
+    },
+  };
+}
+
+function notFound(message: string) {
+  return { status: 404, jsonBody: { error: { code: 'NotFound', message } } };
+}

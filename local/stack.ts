@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { FUNCTION_DEFINITIONS } from '../functions/definitions.js';
+import { buildRuntime, installRuntime, type Runtime } from '../functions/runtime.js';
+import { StorageQueueTransport } from '../shared/adapters/queue/storage-queue-transport.js';
+import { loadConfig, SETTINGS } from '../shared/config.js';
+import type { RunningAzurite } from './azurite.js';
+import { startAzurite } from './azurite.js';
+import { type RunningCrmEmulator, startCrmEmulator } from './emulators/crm/index.js';
+import {
+  type GraphEmulatorOptions,
+  type RunningGraphEmulator,
+  startGraphEmulator,
+} from './emulators/graph/index.js';
+import { type RunningHost, startHost } from './host/host.js';
+
+/**
+ * The whole product on one machine: Azurite, the Graph and CRM emulators and the local
+ * Functions host running every function, wired by the same environment variables a real
+ * deployment uses. `npm start` runs it; the end-to-end tests start it in-process.
+ * The calling process must trust the Graph emulator's CA (NODE_EXTRA_CA_CERTS at start).
+ */
+export interface StackOptions {
+  tlsDir: string;
+  /** Azurite's data folder; omitted = in memory. */
+  azuriteLocation?: string;
+  azurite?: RunningAzurite;
+  hostPort?: number;
+  graphPort?: number;
+  crmPort?: number;
+  /** Start instant of the product's clock (SYNC_CLOCK_START). */
+  clockStart?: string;
+  graph?: Pick<GraphEmulatorOptions, 'throttle' | 'notificationDelayMs' | 'notificationRetry' | 'latencyMs'>;
+  crmRetryDelaysMs?: number[];
+  /** Extra settings (e.g. faster timer schedules) layered over the stack's own. */
+  settings?: Record<string, string>;
+  queue?: {
+    visibilityTimeoutMs?: number;
+    pollIntervalMs?: number;
+    retryBackoffMs?: number;
+    concurrency?: number;
+  };
+  log?: (level: 'info' | 'warn' | 'error', line: string) => void;
+}
+
+export interface RunningStack {
+  /** Every KEY=value a client of the stack needs (URLs and credentials). */
+  env: Record<string, string>;
+  host: RunningHost;
+  graph: RunningGraphEmulator;
+  crm: RunningCrmEmulator;
+  transport: StorageQueueTransport;
+  runtime: Runtime;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? ((level, line) => (level === 'error' ? console.error(line) : console.log(line)));
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log('error', `stop: ${String(e)}`));
+  };
+  try {
+    const azurite =
+      options.azurite ??
+      (await startAzurite(options.azuriteLocation ? { location: options.azuriteLocation } : {}));
+    if (!options.azurite) stops.push(() => azurite.stop());
+    const graph = await startGraphEmulator({
+      tlsDir: options.tlsDir,
+      port: options.graphPort ?? 0,
+      ...options.graph,
+    });
+    stops.push(() => graph.stop());
+    const crm = await startCrmEmulator({
+      port: options.crmPort ?? 0,
+      ...(options.crmRetryDelaysMs ? { retryDelaysMs: options.crmRetryDelaysMs } : {}),
+    });
+    stops.push(() => crm.stop());
+
+    const hostPort = options.hostPort ?? 7071;
+    const webhookSecret = randomBytes(24).toString('base64url');
+    const env: Record<string, string> = {
+      STORAGE_CONNECTION: azurite.connectionString,
+      QUEUE_TRANSPORT: 'storage',
+      GRAPH_BASE_URL: graph.url,
+      GRAPH_AUTHORITY_HOST: graph.authorityHost,
+      GRAPH_TENANT_ID: graph.tenantId,
+      GRAPH_CLIENT_ID: graph.clientId,
+      GRAPH_CLIENT_SECRET: graph.clientSecret,
+      GRAPH_CA_CERT: graph.caPath,
+      CRM_BASE_URL: crm.url,
+      CRM_TOKEN: crm.token,
+      CRM_WEBHOOK_SECRET: webhookSecret,
+      ...(options.clockStart ? { SYNC_CLOCK_START: options.clockStart } : {}),
+      ...options.settings,
+    };
+    // Port 0 asks for a free port: the host's URL is known only once it listens, so the
+    // runtime reads PUBLIC_BASE_URL lazily through `current`.
+    let publicBaseUrl = `http://127.0.0.1:${hostPort}`;
+    const config = () => loadConfig({ ...env, PUBLIC_BASE_URL: publicBaseUrl });
+    const runtime = await buildRuntime(config(), (line) => log('info', line));
+    installRuntime(runtime);
+    const transport = await StorageQueueTransport.create({ connectionString: azurite.connectionString });
+    const schedules = new Map<string, string>(
+      SETTINGS.map((s) => [s.name, env[s.name] ?? ('default' in s ? s.default : '')]),
+    );
+    const host = await startHost({
+      definitions: FUNCTION_DEFINITIONS,
+      transport,
+      schedule: (name) => schedules.get(name) ?? '0 0 0 1 1 *',
+      port: hostPort,
+      log,
+      ...(options.queue ? { queue: options.queue } : {}),
+    });
+    stops.push(() => host.stop());
+    if (host.url !== publicBaseUrl) {
+      publicBaseUrl = host.url;
+      const settled = await buildRuntime(config(), (line) => log('info', line));
+      Object.assign(runtime, settled);
+    }
+    env.PUBLIC_BASE_URL = host.url;
+    env.FUNCTIONS_BASE_URL = host.url;
+    await crm.admin.addWebhook({ url: `${host.url}/api/crm/events`, secret: webhookSecret });
+    return { env, host, graph, crm, transport, runtime, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export function defaultDataDir(root: string): { tlsDir: string; azuriteLocation: string } {
+  return { tlsDir: join(root, 'tls'), azuriteLocation: join(root, 'azurite') };
+}

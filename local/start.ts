@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toError } from '../shared/errors.js';
+import { runDemo, summaryLines } from './demo/run-demo.js';
+import { defaultDataDir, startStack } from './stack.js';
+import { ensureLocalCertificate } from './tls.js';
+
+/**
+ * `npm start`: the whole product on this machine (DESIGN section 5): Azurite, the Graph and
+ * CRM emulators, the local Functions host and a demo. `npm run host` runs only the host,
+ * against whatever services the environment names (see README, "Against real services").
+ * Node reads NODE_EXTRA_CA_CERTS only at start, so the process re-runs itself once with the
+ * Graph emulator's CA trusted; the production code path (https, real token flow) is unchanged.
+ */
+const args = new Set(process.argv.slice(2));
+const root = join(process.cwd(), '.local');
+const { tlsDir, azuriteLocation } = defaultDataDir(root);
+
+async function main() {
+  if (args.has('--help')) {
+    console.log('usage: npm start [-- --no-demo]\n  --no-demo   start the local stack empty');
+    return;
+  }
+  const cert = await ensureLocalCertificate(tlsDir);
+  if (process.env.NODE_EXTRA_CA_CERTS !== cert.caPath) return relaunch(cert.caPath);
+
+  // The emulators keep their data in memory, so the stored mirror is cleared to match them.
+  await rm(azuriteLocation, { recursive: true, force: true });
+  const log = (level: 'info' | 'warn' | 'error', line: string) =>
+    level === 'error' ? console.error(line) : console.log(line);
+  const hostPort = Number(process.env.FUNCTIONS_PORT ?? 7071);
+  const stack = await startStack({
+    tlsDir,
+    azuriteLocation,
+    hostPort,
+    graphPort: Number(process.env.GRAPH_EMULATOR_PORT ?? 7443),
+    crmPort: Number(process.env.CRM_EMULATOR_PORT ?? 7080),
+    ...(process.env.SYNC_CLOCK_START ? { clockStart: process.env.SYNC_CLOCK_START } : {}),
+    log,
+  });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (running messages finish; unfinished ones stay queued)...`);
+    await stack.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  console.log('\nThe local stack is running:');
+  for (const [key, value] of Object.entries(stack.env)) console.log(`${key}=${value}`);
+  if (!args.has('--no-demo')) {
+    const demo = await runDemo(stack, (line) => console.log(line));
+    for (const line of summaryLines(demo.tally)) console.log(line);
+    console.log(`DEMO_ACCOUNT_ID=${demo.accountId}`);
+    console.log(`\nTry it: edit a contact in either emulator and watch it arrive on the other side:`);
+    console.log(`  curl ${stack.host.url}/api/accounts/${demo.accountId}`);
+    console.log(`  curl ${stack.host.url}/api/accounts/${demo.accountId}/contacts.csv`);
+  }
+  console.log('\nSyncing live. Ctrl-C stops.');
+}
+
+function relaunch(caPath: string) {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
+
+main().catch((error: unknown) => {
+  console.error(`npm start failed: ${toError(error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import { isSupportedCountry } from 'libphonenumber-js';
+import { z } from 'zod';
+import { type Account, providerSchema } from './account.js';
+import { bannerFor, type MigrationInstants, migrationState } from './migration-policy.js';
+
+/** The request bodies of the accounts API (DESIGN section 8), validated once at the edge. */
+
+/** A DNS name such as contoso.onmicrosoft.com: labels of letters, digits and inner hyphens. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+
+/** An Entra tenant is named by its GUID or by one of its verified domains. */
+export const tenantIdSchema = z.union([z.guid(), z.string().regex(DOMAIN, 'a tenant GUID or a domain')]);
+
+/** The country national phone numbers are read in; it must be one libphonenumber-js knows. */
+export const countrySchema = z
+  .string()
+  .length(2)
+  .toUpperCase()
+  .refine((code) => isSupportedCountry(code), 'an ISO 3166 alpha-2 country code with phone metadata');
+
+export const registerAccountSchema = z
+  .object({
+    email: z.email().max(320),
+    userId: z.string().trim().min(1).max(320).optional(),
+    tenantId: tenantIdSchema.optional(),
+    provider: providerSchema.optional(),
+    syncVersion: z.enum(['v2', 'v3']),
+    defaultCountry: countrySchema.optional(),
+    targetFolderId: z.string().min(1).max(1024).nullable().optional(),
+    exchangeDeleteAction: z.enum(['unlink', 'delete']).optional(),
+  })
+  .strict();
+export type RegisterAccountInput = z.infer<typeof registerAccountSchema>;
+
+export interface NewAccountContext {
+  id: string;
+  now: Date;
+  instants: MigrationInstants;
+}
+
+/**
+ * A fresh account row. The provider is what the caller knows; a V3 account without one is a
+ * Graph (Microsoft 365) mailbox, since V3 sync is Graph, and a V2 account's is found at migration.
+ */
+export function newAccount(input: RegisterAccountInput, context: NewAccountContext): Account {
+  const { id, now, instants } = context;
+  const state = migrationState(input.syncVersion, now, instants);
+  const at = now.toISOString();
+  return {
+    id,
+    email: input.email,
+    userId: input.userId ?? input.email,
+    tenantId: input.tenantId ?? null,
+    provider: input.provider ?? (input.syncVersion === 'v3' ? 'microsoft365' : 'unknown'),
+    syncVersion: input.syncVersion,
+    defaultCountry: input.defaultCountry ?? 'DE',
+    targetFolderId: input.targetFolderId ?? null,
+    exchangeDeleteAction: input.exchangeDeleteAction ?? 'unlink',
+    deltaLinks: {},
+    crmCursor: null,
+    subscription: null,
+    migration: {
+      state,
+      banner: bannerFor(state, { accountId: id, email: input.email, instants }),
+      history: [{ at, from: null, to: state }],
+    },
+    pendingCreates: [],
+    status: {
+      lastSyncAt: null,
+      lastDeltaStartedAt: null,
+      lastError: null,
+      heldDeletes: 0,
+      heldDeletesConfirmed: false,
+    },
+    createdAt: at,
+  };
+}
+
+/** An Exchange host as a person types it: a host name, optionally with a port, or an https URL. */
+const exchangeHostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .refine(
+    (host) => /^https:\/\/\S+$/i.test(host) || /^[^\s/:]+(:\d{1,5})?$/.test(host),
+    'a host name or URL',
+  );
+
+export const migrateBodySchema = z
+  .object({
+    provider: z.enum(['microsoft365', 'onPremises']).optional(),
+    host: exchangeHostSchema.optional(),
+    username: z.string().trim().min(1).max(320).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.provider === 'onPremises') {
+      for (const key of ['host', 'username'] as const) {
+        if (body[key] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required for onPremises` });
+        }
+      }
+    } else {
+      for (const key of ['host', 'username'] as const) {
+        if (body[key] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `${key} is only allowed for onPremises` });
+        }
+      }
+    }
+  });
+export type MigrateBody = z.infer<typeof migrateBodySchema>;

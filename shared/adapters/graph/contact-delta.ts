@@ -1,0 +1,60 @@
+import { GRAPH_CONTACT_SELECT } from '../../contact/exchange-contact.js';
+import { isSyncError } from '../../errors.js';
+import type { DeltaPage } from '../../ports.js';
+import { contactPageSchema, parseContactItems, type SkippedItem } from './contact-page.js';
+import { callGraph, type GraphCaller } from './graph-call.js';
+import { paths, withQuery } from './graph-paths.js';
+
+/**
+ * One delta round of a contact folder, page by page (graph-azure-facts.md section 2). The
+ * nextLink/deltaLink URLs are absolute and carry the query in their tokens, so they are
+ * replayed as they are (`client.api(url)` takes an absolute https URL as given).
+ * `Prefer: odata.maxpagesize` goes on every request; Graph treats it as a hint.
+ *
+ * An expired or unknown sync state (410 / SyncStateNotFound) restarts the round once from
+ * scratch; the pages of the new round say `restarted: true`, so the caller knows it is now
+ * looking at the whole folder and not at changes.
+ */
+export interface GraphDeltaPage extends DeltaPage {
+  /** Items Graph sent that did not validate; not in `upserts`, reported so they are visible. */
+  skipped: SkippedItem[];
+}
+
+const DELTA_CONTEXT = 'GET /users/{m}/contactFolders/{f}/contacts/delta';
+
+export async function* contactDelta(
+  graph: GraphCaller,
+  mailbox: string,
+  folderId: string,
+  deltaLink: string | null,
+  pageSize: number,
+): AsyncGenerator<GraphDeltaPage> {
+  const fullRound = withQuery(paths.folderDelta(mailbox, folderId), {
+    $select: GRAPH_CONTACT_SELECT.join(','),
+  });
+  let url = deltaLink ?? fullRound;
+  let restarted = false;
+  for (;;) {
+    let page: ReturnType<typeof contactPageSchema.parse>;
+    try {
+      page = await callGraph(
+        graph,
+        mailbox,
+        DELTA_CONTEXT,
+        (client) => client.api(url).header('Prefer', `odata.maxpagesize=${pageSize}`).get(),
+        contactPageSchema,
+      );
+    } catch (error) {
+      if (restarted || !isSyncError(error, 'deltaExpired')) throw error;
+      restarted = true;
+      url = fullRound;
+      continue;
+    }
+    const next = page['@odata.nextLink'];
+    const done = page['@odata.deltaLink'];
+    const items = parseContactItems(page.value);
+    yield { ...items, restarted, ...(next === undefined && done !== undefined ? { deltaLink: done } : {}) };
+    if (next === undefined) return;
+    url = next;
+  }
+}

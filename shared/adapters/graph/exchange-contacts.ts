@@ -1,0 +1,198 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import {
+  type ExchangeContact,
+  type ExchangeFields,
+  graphContactSchema,
+} from '../../contact/exchange-contact.js';
+import { toGraphBody } from '../../contact/from-exchange.js';
+import { isSyncError, type SyncError } from '../../errors.js';
+import type { ContactFolder, ExchangeContacts, GraphSubscription } from '../../ports.js';
+import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
+import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
+import { listFolders } from './contact-folders.js';
+import { contactQuery, findByLinkId } from './find-by-link.js';
+import { callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
+import { paths, weakEtag, withQuery } from './graph-paths.js';
+import * as subscriptions from './graph-subscriptions.js';
+import { DEFAULT_LINK_PROPERTY_ID, linkProperty } from './link-marker.js';
+import { MailboxScheduler } from './mailbox-scheduler.js';
+import type { BudgetLimits } from './request-budget.js';
+
+/**
+ * The ExchangeContacts port over Microsoft Graph v1.0 (app-only, `/users/{m}/…`). Every call
+ * goes through the per-mailbox scheduler; every failure is a SyncError; every answer is
+ * validated at the edge. Writes send exactly the given fields (toGraphBody), so Exchange
+ * fields outside the sync's window are never touched.
+ */
+export interface GraphExchangeContactsOptions {
+  client: Client;
+  /** Shared by every adapter talking to the same mailboxes in this process. */
+  scheduler?: MailboxScheduler;
+  /** Without a scheduler: the limits of the one built here (default Outlook's, see request-budget.ts). */
+  budget?: Partial<BudgetLimits>;
+  /** The ownership marker's extended-property id; default `String {GUID} Name SyncLinkId`. */
+  linkPropertyId?: string;
+  /** `Prefer: odata.maxpagesize` for delta rounds. Default 500. */
+  pageSize?: number;
+}
+
+export interface BatchCreateItem {
+  folderId: string;
+  fields: ExchangeFields;
+  linkId: string;
+}
+
+export interface BatchUpdateItem {
+  id: string;
+  fields: Partial<ExchangeFields>;
+  changeKey?: string;
+}
+
+export type { BatchItemResult, GraphDeltaPage };
+
+const folderSchema = z.object({ id: z.string().min(1) }).loose();
+
+export class GraphExchangeContacts implements ExchangeContacts {
+  readonly scheduler: MailboxScheduler;
+  private readonly graph: GraphCaller;
+  private readonly linkPropertyId: string;
+  private readonly pageSize: number;
+
+  constructor(options: GraphExchangeContactsOptions) {
+    this.scheduler = options.scheduler ?? new MailboxScheduler(options.budget);
+    this.graph = { client: options.client, scheduler: this.scheduler };
+    this.linkPropertyId = options.linkPropertyId ?? DEFAULT_LINK_PROPERTY_ID;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  listFolders(mailbox: string): Promise<ContactFolder[]> {
+    return listFolders(this.graph, mailbox);
+  }
+
+  async defaultFolderId(mailbox: string): Promise<string> {
+    const folder = await callGraph(
+      this.graph,
+      mailbox,
+      'GET /users/{m}/contactFolders/contacts',
+      (client) => client.api(withQuery(paths.folder(mailbox, 'contacts'), { $select: 'id' })).get(),
+      folderSchema,
+    );
+    return folder.id;
+  }
+
+  delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<GraphDeltaPage> {
+    return contactDelta(this.graph, mailbox, folderId, deltaLink, this.pageSize);
+  }
+
+  async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
+    const query = contactQuery(this.linkPropertyId);
+    try {
+      return await callGraph(
+        this.graph,
+        mailbox,
+        'GET /users/{m}/contacts/{id}',
+        (client) => client.api(withQuery(paths.contact(mailbox, id), query)).get(),
+        graphContactSchema,
+      );
+    } catch (error) {
+      if (isItemGone(error)) return null;
+      throw error;
+    }
+  }
+
+  create(
+    mailbox: string,
+    folderId: string,
+    fields: ExchangeFields,
+    linkId: string,
+  ): Promise<ExchangeContact> {
+    const body = this.createBody(fields, linkId);
+    return callGraph(
+      this.graph,
+      mailbox,
+      'POST /users/{m}/contactFolders/{f}/contacts',
+      (client) => client.api(paths.folderContacts(mailbox, folderId)).post(body),
+      graphContactSchema,
+    );
+  }
+
+  update(
+    mailbox: string,
+    id: string,
+    fields: Partial<ExchangeFields>,
+    changeKey?: string,
+  ): Promise<ExchangeContact> {
+    const body = toGraphBody(fields);
+    return callGraph(
+      this.graph,
+      mailbox,
+      'PATCH /users/{m}/contacts/{id}',
+      (client) => {
+        const request = client.api(paths.contact(mailbox, id));
+        if (changeKey !== undefined) request.header('If-Match', weakEtag(changeKey));
+        return request.patch(body);
+      },
+      graphContactSchema,
+    );
+  }
+
+  async delete(mailbox: string, id: string): Promise<void> {
+    try {
+      await callGraphNoContent(this.graph, mailbox, 'DELETE /users/{m}/contacts/{id}', (client) =>
+        client.api(paths.contact(mailbox, id)).delete(),
+      );
+    } catch (error) {
+      // Already gone, perhaps by an earlier attempt of this very call.
+      if (!isItemGone(error)) throw error;
+    }
+  }
+
+  findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
+    return findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId);
+  }
+
+  /** Bulk CRM → Exchange creates through `$batch`; one result per item, in input order. */
+  batchCreate(mailbox: string, items: BatchCreateItem[]): Promise<BatchItemResult[]> {
+    const steps = items.map((item) =>
+      batchStep(
+        'POST',
+        paths.folderContacts(mailbox, item.folderId),
+        this.createBody(item.fields, item.linkId),
+      ),
+    );
+    return runBatch(this.graph, mailbox, 'POST /users/{m}/contactFolders/{f}/contacts', steps);
+  }
+
+  /** Bulk CRM → Exchange updates through `$batch`; a stale changeKey fails that item with `conflict`. */
+  batchUpdate(mailbox: string, items: BatchUpdateItem[]): Promise<BatchItemResult[]> {
+    const steps = items.map((item) =>
+      batchStep('PATCH', paths.contact(mailbox, item.id), toGraphBody(item.fields), item.changeKey),
+    );
+    return runBatch(this.graph, mailbox, 'PATCH /users/{m}/contacts/{id}', steps);
+  }
+
+  createSubscription(input: subscriptions.SubscriptionInput): Promise<GraphSubscription> {
+    return subscriptions.createSubscription(this.graph, input);
+  }
+
+  renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription> {
+    return subscriptions.renewSubscription(this.graph, id, expirationDateTime);
+  }
+
+  deleteSubscription(id: string): Promise<void> {
+    return subscriptions.deleteSubscription(this.graph, id);
+  }
+
+  private createBody(fields: ExchangeFields, linkId: string): Record<string, unknown> {
+    return {
+      ...toGraphBody(fields),
+      singleValueExtendedProperties: [linkProperty(this.linkPropertyId, linkId)],
+    };
+  }
+}
+
+/** 404 on the item; a 404 for an unknown mailbox (ErrorInvalidUser) is a real failure. */
+function isItemGone(error: unknown): error is SyncError {
+  return isSyncError(error, 'notFound') && error.code !== 'ErrorInvalidUser';
+}

@@ -1,0 +1,38 @@
+import type { Account } from '../accounts/account.js';
+import { migrationView } from '../accounts/migration-policy.js';
+import type { SyncDeps } from '../sync/deps.js';
+
+/**
+ * The account as the public API shows it: no delta links, no clientState (a subscription's
+ * clientState is what proves a notification is genuine), plus the migration view and status.
+ */
+export async function accountView(deps: SyncDeps, account: Account, options: { countLinks?: boolean } = {}) {
+  const now = deps.clock.now();
+  return {
+    id: account.id,
+    email: account.email,
+    userId: account.userId,
+    tenantId: account.tenantId,
+    provider: account.provider,
+    syncVersion: account.syncVersion,
+    defaultCountry: account.defaultCountry,
+    targetFolderId: account.targetFolderId,
+    exchangeDeleteAction: account.exchangeDeleteAction,
+    createdAt: account.createdAt,
+    migration: migrationView(account, now, deps.settings.migration),
+    sync: {
+      lastSyncAt: account.status.lastSyncAt,
+      lastError: account.status.lastError,
+      linked: options.countLinks === false ? null : await countLinks(deps, account.id),
+      pending: account.pendingCreates.length,
+      heldDeletes: account.status.heldDeletes,
+      subscriptionExpiresAt: account.subscription?.expirationDateTime ?? null,
+    },
+  };
+}
+
+async function countLinks(deps: SyncDeps, accountId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of deps.mirror.list(accountId)) n++;
+  return n;
+}

@@ -1,0 +1,79 @@
+import type { Account } from '../accounts/account.js';
+import { planMigrationCutoff } from '../accounts/migration-policy.js';
+import type { MigrateBody } from '../accounts/new-account.js';
+import {
+  adminConsentUrl,
+  decideMigration,
+  detectProvider,
+  isConsentError,
+  type MxResolver,
+} from '../accounts/provider.js';
+import { isSyncError } from '../errors.js';
+import type { Stored } from '../ports.js';
+import type { SyncDeps } from '../sync/deps.js';
+import { enqueueConnect } from './register-account.js';
+
+export interface MigrationEnv {
+  resolver: MxResolver;
+  graphApp: { tenantId: string; clientId: string; authorityHost: string };
+  publicBaseUrl: string;
+}
+
+export type MigrateResult =
+  | { kind: 'migrated'; account: Account }
+  | { kind: 'adminConsentRequired'; adminConsentUrl: string; message: string }
+  | { kind: 'chooseProvider'; reason: string }
+  | { kind: 'unsupported'; message: string };
+
+/**
+ * "Zu V3 migrieren" (seeds/001): find the provider, prove the app can read the mailbox with
+ * the real credential flow, then mark the account V3 and connect it (subscription, initial
+ * sync). Missing admin consent is answered with the tenant's admin-consent URL.
+ */
+export async function migrateAccount(
+  deps: SyncDeps,
+  env: MigrationEnv,
+  stored: Stored<Account>,
+  body: MigrateBody,
+): Promise<MigrateResult> {
+  const account = stored.value;
+  // An explicit choice skips the DNS lookup: it is how a user resolves an undetectable provider.
+  const detected = body.provider
+    ? ({ provider: 'unknown', needsChoice: true, reason: 'chosen by the user' } as const)
+    : await detectProvider(account.email, env.resolver);
+  const decision = decideMigration({
+    detected,
+    requestedProvider: body.provider,
+    onPremises: body.host && body.username ? { host: body.host, username: body.username } : undefined,
+  });
+  if (decision.kind === 'chooseProvider') return { kind: 'chooseProvider', reason: decision.reason };
+  if (decision.kind === 'unsupported') return { kind: 'unsupported', message: decision.message };
+
+  try {
+    await deps.exchange.defaultFolderId(account.userId);
+  } catch (error) {
+    if (
+      isSyncError(error) &&
+      isConsentError({ status: error.status, code: error.code, message: error.message })
+    ) {
+      const tenant = account.tenantId ?? env.graphApp.tenantId;
+      return {
+        kind: 'adminConsentRequired',
+        adminConsentUrl: adminConsentUrl(
+          tenant,
+          env.graphApp.clientId,
+          `${env.publicBaseUrl}/api/accounts/${account.id}`,
+          env.graphApp.authorityHost,
+        ),
+        message: 'An administrator of the tenant must grant the app access to the mailboxes (admin consent).',
+      };
+    }
+    throw error;
+  }
+
+  const migrated: Account = { ...account, syncVersion: 'v3', provider: decision.provider };
+  const plan = planMigrationCutoff(migrated, deps.clock.now(), deps.settings.migration);
+  await deps.accounts.put(plan.account, stored.etag);
+  await enqueueConnect(deps, account.id, 'migrated to V3');
+  return { kind: 'migrated', account: plan.account };
+}

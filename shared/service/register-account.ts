@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Account } from '../accounts/account.js';
+import { syncAllowed } from '../accounts/migration-policy.js';
+import { newAccount, type RegisterAccountInput } from '../accounts/new-account.js';
+import type { SyncDeps } from '../sync/deps.js';
+
+export type RegisterResult =
+  | { ok: true; account: Account }
+  | { ok: false; status: 409; code: 'AccountExists'; message: string };
+
+/**
+ * Registers a mailbox. An account that may sync is connected at once by the worker
+ * (subscription with the validation handshake, then the initial sync); the HTTP answer does
+ * not wait for Graph.
+ */
+export async function registerAccount(deps: SyncDeps, input: RegisterAccountInput): Promise<RegisterResult> {
+  const email = input.email.toLowerCase();
+  for await (const existing of deps.accounts.list()) {
+    if (existing.email.toLowerCase() === email) {
+      return {
+        ok: false,
+        status: 409,
+        code: 'AccountExists',
+        message: `an account for ${input.email} exists already (${existing.id})`,
+      };
+    }
+  }
+  const account = newAccount(input, {
+    id: randomUUID(),
+    now: deps.clock.now(),
+    instants: deps.settings.migration,
+  });
+  await deps.accounts.put(account, null);
+  if (syncAllowed(account.migration.state)) await enqueueConnect(deps, account.id, 'registered');
+  return { ok: true, account };
+}
+
+export function enqueueConnect(deps: SyncDeps, accountId: string, reason: string): Promise<void> {
+  return deps.queue.send('exchange-to-crm', {
+    v: 1,
+    kind: 'accountTask',
+    accountId,
+    task: 'connect',
+    reason,
+    sessionKey: accountId,
+    dedupeId: `connect:${accountId}:${deps.clock.now().toISOString()}`,
+  });
+}

@@ -1,0 +1,238 @@
+import pLimit from 'p-limit';
+import type { PendingCreate } from '../accounts/account.js';
+import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
+import { isSyncError, toError } from '../errors.js';
+import type { AccountSession } from './account-session.js';
+import type { SyncDeps } from './deps.js';
+import { executePlan } from './execute.js';
+import { shouldHoldDeletes } from './mass-delete.js';
+import { findCrmMatch } from './match.js';
+import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
+import { type PairPlan, planExchangeRemoval, planExchangeUpsert } from './plan.js';
+
+/** How many contacts of a delta page are planned and written at once. */
+const CONCURRENCY = 8;
+
+/**
+ * One delta round over every contact folder of the mailbox (Exchange → CRM). Each page's
+ * changes are planned and executed; the deltaLink is saved last, after the whole folder went
+ * through, so a crash replays the round (harmless: replays are echoes). A contact that fails
+ * for a temporary reason fails the round (the message is retried); one that fails for good is
+ * logged and skipped, so it cannot block the account.
+ */
+export async function runDeltaRound(
+  deps: SyncDeps,
+  session: AccountSession,
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const startedAt = deps.clock.now().toISOString();
+  // Graph lists only the folders inside the default Contacts folder, not the folder itself.
+  const folders = [
+    await deps.exchange.defaultFolderId(session.mailbox),
+    targetFolderId,
+    ...(await deps.exchange.listFolders(session.mailbox)).map((f) => f.id),
+  ];
+  for (const folderId of new Set(folders)) {
+    addTally(tally, await syncFolder(deps, session, folderId, targetFolderId));
+  }
+  await session.update((a) => ({
+    ...a,
+    // Recorded only when the round completed: a hint older than its start is covered by it.
+    status: {
+      ...a.status,
+      lastSyncAt: deps.clock.now().toISOString(),
+      lastDeltaStartedAt: startedAt,
+      lastError: null,
+    },
+  }));
+  return tally;
+}
+
+async function syncFolder(
+  deps: SyncDeps,
+  session: AccountSession,
+  folderId: string,
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const accountId = session.account.id;
+  const removed: string[] = [];
+  const seen = new Set<string>();
+  let restarted = false;
+  let deltaLink: string | undefined;
+  for await (const page of deps.exchange.delta(
+    session.mailbox,
+    folderId,
+    session.account.deltaLinks[folderId] ?? null,
+  )) {
+    restarted ||= page.restarted;
+    for (const contact of page.upserts) seen.add(contact.id);
+    addTally(tally, await applyUpserts(deps, session, page.upserts, targetFolderId));
+    removed.push(...page.removedIds);
+    deltaLink = page.deltaLink ?? deltaLink;
+  }
+  if (restarted) {
+    // A restarted (full) round does not report what was deleted while the token was expired:
+    // every linked contact of this folder that it did not list is gone.
+    for await (const link of deps.mirror.list(accountId)) {
+      if (link.exchangeFolderId === folderId && !seen.has(link.exchangeId)) removed.push(link.exchangeId);
+    }
+  }
+  const removals = await linkedRemovals(deps, accountId, removed);
+  if (removals.length > 0) {
+    const linked = removals.length >= deps.settings.massDelete.min ? await countLinks(deps, accountId) : 0;
+    const hold = shouldHoldDeletes({
+      deletes: removals.length,
+      linked,
+      ...deps.settings.massDelete,
+      confirmed: session.account.status.heldDeletesConfirmed,
+    });
+    if (hold) {
+      deps.log(
+        `account ${accountId}: holding ${removals.length} deletes of ${linked} linked contacts for confirmation`,
+      );
+      await session.update((a) => ({ ...a, status: { ...a.status, heldDeletes: removals.length } }));
+      tally.heldDeletes = removals.length;
+      return tally; // the deltaLink is not saved: the round repeats until the deletes are confirmed
+    }
+    for (const exchangeId of removals)
+      addTally(tally, await applyRemoval(deps, session, exchangeId, targetFolderId));
+  }
+  if (deltaLink) {
+    const link = deltaLink;
+    await session.update((a) => ({
+      ...a,
+      deltaLinks: { ...a.deltaLinks, [folderId]: link },
+      status: { ...a.status, heldDeletes: 0, heldDeletesConfirmed: false },
+    }));
+  }
+  return tally;
+}
+
+/** Creates per chunk: the pending ledger of one chunk must fit in the account row (64 KiB per property). */
+const CHUNK = 40;
+
+async function applyUpserts(
+  deps: SyncDeps,
+  session: AccountSession,
+  upserts: ExchangeContact[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  for (let i = 0; i < upserts.length; i += CHUNK) {
+    addTally(tally, await applyChunk(deps, session, upserts.slice(i, i + CHUNK), targetFolderId));
+  }
+  return tally;
+}
+
+async function applyChunk(
+  deps: SyncDeps,
+  session: AccountSession,
+  upserts: ExchangeContact[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const limit = pLimit(CONCURRENCY);
+  const plans = await Promise.all(upserts.map((contact) => limit(() => planUpsert(deps, session, contact))));
+  // Creates are bracketed as one batch in the pending ledger: two account writes per page, not per contact.
+  const now = deps.clock.now().toISOString();
+  const creates: PendingCreate[] = plans.flatMap((p) =>
+    p.kind === 'createInCrm'
+      ? [{ side: 'crm' as const, sourceId: p.exchange.id, linkId: p.linkId, at: now }]
+      : [],
+  );
+  await session.beginCreates(creates);
+  const failures: Error[] = [];
+  const retry: ExchangeContact[] = [];
+  await Promise.all(
+    plans.map((plan, i) =>
+      limit(async () => {
+        try {
+          await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+          addTally(tally, tallyOf(plan));
+        } catch (error) {
+          if (isSyncError(error, 'conflict')) retry.push(upserts[i]!);
+          else await recordFailure(deps, session, upserts[i]!, error, failures, tally);
+        }
+      }),
+    ),
+  );
+  // Two contacts of one page can race for the same CRM match: re-plan the losers one by one.
+  for (const contact of retry) {
+    const plan = await planUpsert(deps, session, contact);
+    await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+    addTally(tally, tallyOf(plan));
+  }
+  await session.endCreates(creates.map((c) => c.linkId));
+  if (failures.length > 0) throw failures[0];
+  return tally;
+}
+
+async function planUpsert(
+  deps: SyncDeps,
+  session: AccountSession,
+  contact: ExchangeContact,
+): Promise<PairPlan> {
+  const account = session.account;
+  const link = await deps.mirror.getByExchangeId(account.id, contact.id);
+  const crm = link
+    ? await deps.crm.get(link.value.crmId)
+    : await findCrmMatch(deps, account.id, exchangeFieldsOf(contact, account.defaultCountry));
+  return planExchangeUpsert({ account, link, crm, exchange: contact, now: deps.clock.now() });
+}
+
+async function applyRemoval(
+  deps: SyncDeps,
+  session: AccountSession,
+  exchangeId: string,
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const account = session.account;
+  const link = await deps.mirror.getByExchangeId(account.id, exchangeId);
+  if (!link) return emptyTally();
+  const crm = await deps.crm.get(link.value.crmId);
+  const plan = planExchangeRemoval({ account, link, crm, exchange: null, now: deps.clock.now() });
+  await executePlan(plan, { deps, session, targetFolderId });
+  return tallyOf(plan);
+}
+
+async function linkedRemovals(deps: SyncDeps, accountId: string, ids: string[]): Promise<string[]> {
+  const unique = [...new Set(ids)];
+  const linked = await Promise.all(
+    unique.map(async (id) => ((await deps.mirror.getByExchangeId(accountId, id)) ? id : null)),
+  );
+  return linked.filter((id): id is string => id !== null);
+}
+
+async function countLinks(deps: SyncDeps, accountId: string): Promise<number> {
+  let count = 0;
+  for await (const _ of deps.mirror.list(accountId)) count++;
+  return count;
+}
+
+async function recordFailure(
+  deps: SyncDeps,
+  session: AccountSession,
+  contact: ExchangeContact,
+  error: unknown,
+  failures: Error[],
+  tally: SyncTally,
+) {
+  const err = toError(error);
+  tally.failed++;
+  if (isSyncError(err) && (err.kind === 'invalid' || err.kind === 'permanent')) {
+    deps.log(`account ${session.account.id}: Outlook contact ${contact.id} skipped: ${err.message}`);
+    await deps.mirror.appendLog(session.account.id, [
+      {
+        contactKey: `exchange:${contact.id}`,
+        at: deps.clock.now().toISOString(),
+        level: 'error',
+        action: 'skipped',
+        detail: err.message,
+      },
+    ]);
+    return;
+  }
+  failures.push(err);
+}

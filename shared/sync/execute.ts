@@ -1,0 +1,189 @@
+import { contentHash, type ExchangeFields } from '../contact/index.js';
+import type { Stored } from '../ports.js';
+import type { AccountSession } from './account-session.js';
+import type { SyncDeps } from './deps.js';
+import type { ContactLink } from './link.js';
+import { crmIdempotencyKey, linkIdFromCrm } from './link-id.js';
+import { logEntriesOf } from './log-entries.js';
+import type { PairPlan } from './plan.js';
+
+/**
+ * Carries out one plan through the ports. Remote writes come first; the mirror is written
+ * only after all of them succeeded, so a failure leaves the mirror as it was and the retried
+ * message re-plans from the current state (DESIGN section 9, rule 2). Creates are bracketed by
+ * the account's pending-create ledger so a crash between the remote create and the mirror
+ * write is resumed, not repeated (rule 4).
+ */
+export interface ExecutionContext {
+  deps: SyncDeps;
+  session: AccountSession;
+  /** Folder CRM contacts are created in. */
+  targetFolderId: string;
+  /** False when the caller brackets a batch of creates itself. */
+  trackPending?: boolean;
+}
+
+export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promise<void> {
+  const { deps, session } = ctx;
+  const accountId = session.account.id;
+  const now = () => deps.clock.now().toISOString();
+  switch (plan.kind) {
+    case 'noop':
+      return;
+    case 'refreshLink':
+      await deps.mirror.put({ ...plan.link.value, ...plan.update, syncedAt: now() }, plan.link.etag);
+      return;
+    case 'createInExchange': {
+      await bracket(
+        ctx,
+        { side: 'exchange', sourceId: plan.crm.id, linkId: plan.linkId, at: now() },
+        async () => {
+          const created = await deps.exchange.create(
+            session.mailbox,
+            ctx.targetFolderId,
+            plan.fields,
+            plan.linkId,
+          );
+          if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
+          await deps.mirror.put(
+            newLink(
+              accountId,
+              plan.linkId,
+              plan.crm.id,
+              plan.crm.version,
+              created.id,
+              created.parentFolderId ?? ctx.targetFolderId,
+              created.changeKey ?? null,
+              plan.fields,
+              'crm',
+              now(),
+            ),
+            null,
+          );
+        },
+      );
+      break;
+    }
+    case 'createInCrm': {
+      const source = plan.exchange;
+      await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
+        const created = await deps.crm.create(plan.input, crmIdempotencyKey(accountId, plan.linkId));
+        if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
+        await deps.mirror.put(
+          newLink(
+            accountId,
+            plan.linkId,
+            created.id,
+            created.version,
+            source.id,
+            source.parentFolderId ?? ctx.targetFolderId,
+            source.changeKey ?? null,
+            plan.snapshot,
+            'exchange',
+            now(),
+          ),
+          null,
+        );
+      });
+      break;
+    }
+    case 'update': {
+      const crm = plan.crmPatch
+        ? await deps.crm.update(plan.crm.id, plan.crmPatch, plan.crm.version)
+        : plan.crm;
+      const exchange = plan.exchangePatch
+        ? await deps.exchange.update(
+            session.mailbox,
+            plan.exchange.id,
+            plan.exchangePatch,
+            plan.exchange.changeKey ?? undefined,
+          )
+        : plan.exchange;
+      const base: ContactLink =
+        plan.link?.value ??
+        newLink(
+          accountId,
+          linkIdFromCrm(crm.id),
+          crm.id,
+          crm.version,
+          exchange.id,
+          exchange.parentFolderId ?? ctx.targetFolderId,
+          null,
+          plan.snapshot,
+          'matched',
+          now(),
+        );
+      await deps.mirror.put(
+        {
+          ...base,
+          crmVersion: crm.version,
+          changeKey: exchange.changeKey ?? null,
+          snapshot: plan.snapshot,
+          snapshotHash: contentHash(plan.snapshot),
+          syncedAt: now(),
+        },
+        plan.link?.etag ?? null,
+      );
+      break;
+    }
+    case 'deleteExchange':
+      await deps.exchange.delete(session.mailbox, plan.link.value.exchangeId);
+      await deps.mirror.delete(plan.link.value, plan.link.etag);
+      break;
+    case 'removeFromCrm':
+      if (plan.mode === 'delete') await deps.crm.delete(plan.crm.id, plan.crm.version);
+      else
+        await deps.crm.update(
+          plan.crm.id,
+          { syncAccounts: plan.crm.syncAccounts.filter((id) => id !== accountId) },
+          plan.crm.version,
+        );
+      await deps.mirror.delete(plan.link.value, plan.link.etag);
+      break;
+    case 'dropLink':
+      await deps.mirror.delete(plan.link.value, plan.link.etag);
+      break;
+  }
+  const entries = logEntriesOf(plan, now());
+  if (entries.length > 0) await deps.mirror.appendLog(accountId, entries);
+}
+
+async function bracket(
+  ctx: ExecutionContext,
+  pending: Parameters<AccountSession['beginCreates']>[0][number],
+  work: () => Promise<void>,
+) {
+  const track = ctx.trackPending !== false;
+  if (track) await ctx.session.beginCreates([pending]);
+  await work();
+  if (track) await ctx.session.endCreates([pending.linkId]);
+}
+
+export function newLink(
+  accountId: string,
+  linkId: string,
+  crmId: string,
+  crmVersion: number,
+  exchangeId: string,
+  exchangeFolderId: string,
+  changeKey: string | null,
+  snapshot: ExchangeFields,
+  origin: ContactLink['origin'],
+  syncedAt: string,
+): ContactLink {
+  return {
+    accountId,
+    linkId,
+    crmId,
+    exchangeId,
+    exchangeFolderId,
+    changeKey,
+    crmVersion,
+    snapshot,
+    snapshotHash: contentHash(snapshot),
+    origin,
+    syncedAt,
+  };
+}
+
+export type { Stored };

@@ -1,0 +1,164 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { Account } from '../accounts/account.js';
+import type { CrmEvent } from '../contact/crm-contact.js';
+import type { Accounts, Clock, Queue } from '../ports.js';
+import type { QueueMessage } from '../queue-message.js';
+
+/**
+ * What the webhook functions do with a validated payload: check it belongs to a subscription
+ * we made (clientState, compared in constant time), turn it into queue messages, enqueue.
+ * No Graph or CRM call happens here: Graph drops endpoints slower than 3 s.
+ */
+
+export const graphNotificationSchema = z
+  .object({
+    subscriptionId: z.string().min(1).max(200),
+    clientState: z.string().max(256).nullable().optional(),
+    changeType: z.string().max(100).optional(),
+    resource: z.string().max(2000).optional(),
+    tenantId: z.string().max(200).optional(),
+    resourceData: z
+      .object({ id: z.string().max(2000).optional(), '@odata.etag': z.string().max(500).optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export const graphNotificationBatchSchema = z
+  .object({ value: z.array(graphNotificationSchema).min(1).max(1000) })
+  .loose();
+
+export const lifecycleEventSchema = z
+  .object({
+    subscriptionId: z.string().min(1).max(200),
+    clientState: z.string().max(256).nullable().optional(),
+    lifecycleEvent: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
+  })
+  .loose();
+export const lifecycleBatchSchema = z
+  .object({ value: z.array(lifecycleEventSchema).min(1).max(1000) })
+  .loose();
+
+export interface IntakeDeps {
+  accounts: Accounts;
+  queue: Queue;
+  clock: Clock;
+}
+
+export interface IntakeResult {
+  accepted: number;
+  rejected: number;
+  enqueued: number;
+}
+
+type Notification = z.infer<typeof graphNotificationSchema>;
+
+/** Change notifications → one exchangeChanged per account in the batch (a delta round covers them all). */
+export async function acceptGraphNotifications(
+  deps: IntakeDeps,
+  items: Notification[],
+): Promise<IntakeResult> {
+  const byAccount = new Map<string, Notification[]>();
+  let rejected = 0;
+  for (const item of items) {
+    const account = await ownerOf(deps, item.subscriptionId, item.clientState);
+    if (!account) rejected++;
+    else byAccount.set(account.id, [...(byAccount.get(account.id) ?? []), item]);
+  }
+  const at = deps.clock.now().toISOString();
+  for (const [accountId, batch] of byAccount) {
+    await deps.queue.send('exchange-to-crm', {
+      v: 1,
+      kind: 'exchangeChanged',
+      accountId,
+      folderId: null,
+      reason: `${batch.length} change notification(s)`,
+      at,
+      sessionKey: accountId,
+      // Graph's retry of a delivery repeats the etags (dropped as a duplicate); a new change has a new etag.
+      dedupeId: digest(
+        batch
+          .map(
+            (n) =>
+              `${n.subscriptionId}|${n.changeType}|${n.resourceData?.id ?? n.resource}|${n.resourceData?.['@odata.etag'] ?? at}`,
+          )
+          .join('\n'),
+      ),
+    });
+  }
+  return { accepted: items.length - rejected, rejected, enqueued: byAccount.size };
+}
+
+type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
+
+const TASK_FOR: Record<
+  LifecycleEvent['lifecycleEvent'],
+  Extract<QueueMessage, { kind: 'accountTask' }>['task']
+> = {
+  reauthorizationRequired: 'renewSubscription',
+  subscriptionRemoved: 'recreateSubscription',
+  missed: 'resync',
+};
+
+export async function acceptLifecycleEvents(
+  deps: IntakeDeps,
+  items: LifecycleEvent[],
+): Promise<IntakeResult> {
+  let rejected = 0;
+  let enqueued = 0;
+  for (const item of items) {
+    const account = await ownerOf(deps, item.subscriptionId, item.clientState);
+    if (!account) {
+      rejected++;
+      continue;
+    }
+    await deps.queue.send('exchange-to-crm', {
+      v: 1,
+      kind: 'accountTask',
+      accountId: account.id,
+      task: TASK_FOR[item.lifecycleEvent],
+      reason: `lifecycle event ${item.lifecycleEvent}`,
+      sessionKey: account.id,
+      dedupeId: digest(
+        `${item.subscriptionId}|${item.lifecycleEvent}|${deps.clock.now().toISOString().slice(0, 16)}`,
+      ),
+    });
+    enqueued++;
+  }
+  return { accepted: items.length - rejected, rejected, enqueued };
+}
+
+/** A CRM event → one crmEvent message (fanned out to accounts by the worker). */
+export async function acceptCrmEvent(deps: IntakeDeps, event: CrmEvent): Promise<void> {
+  await deps.queue.send('crm-to-exchange', {
+    v: 1,
+    kind: 'crmEvent',
+    contactId: event.contactId,
+    version: event.version,
+    deleted: event.type === 'contact.deleted',
+    sessionKey: `crm:${event.contactId}`.slice(0, 128),
+    dedupeId: `evt:${event.eventId}`.slice(0, 128),
+  });
+}
+
+/** The account whose subscription this is, only if the clientState is the one we set (tenant isolation). */
+async function ownerOf(
+  deps: IntakeDeps,
+  subscriptionId: string,
+  clientState: string | null | undefined,
+): Promise<Account | null> {
+  const account = await deps.accounts.findBySubscriptionId(subscriptionId);
+  const expected = account?.subscription?.id === subscriptionId ? account.subscription.clientState : null;
+  if (!account || !expected || !clientState) return null;
+  return constantTimeEqual(expected, clientState) ? account : null;
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = createHash('sha256').update(a).digest();
+  const right = createHash('sha256').update(b).digest();
+  return timingSafeEqual(left, right) && a.length === b.length;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}

@@ -1,0 +1,223 @@
+import type { Account } from '../accounts/account.js';
+import {
+  type Conflict,
+  type CrmContact,
+  type CrmContactInput,
+  contentHash,
+  crmContent,
+  crmFromExchange,
+  type ExchangeContact,
+  type ExchangeFields,
+  exchangeFieldsOf,
+  type KeptBack,
+  merge,
+  projectToExchange,
+} from '../contact/index.js';
+import type { Stored } from '../ports.js';
+import type { ContactLink } from './link.js';
+import { linkIdFromCrm, linkIdFromExchange } from './link-id.js';
+import { crmPatchOf, exchangePatchOf } from './patches.js';
+
+/**
+ * The pure planner (vdirsyncer's `_get_actions`): from what the mirror remembers and what
+ * both sides hold now, decide the ONE thing to do for a pair. The executor carries it out
+ * and writes the mirror only after every remote write succeeded.
+ *
+ * Rules (DESIGN section 9): a notification is only a hint, so everything is decided from the
+ * current state; unchanged changeKey / version or an unchanged content hash is an echo and
+ * writes nothing; a field-level three-way merge decides what flows where; edit beats delete.
+ */
+export type PairPlan =
+  | { kind: 'noop'; reason: string }
+  /** Content is equal on both sides; only the mirror's bookkeeping (changeKey, version) moves. */
+  | { kind: 'refreshLink'; link: Stored<ContactLink>; update: Partial<ContactLink>; reason: string }
+  | {
+      kind: 'createInCrm';
+      exchange: ExchangeContact;
+      input: CrmContactInput;
+      linkId: string;
+      snapshot: ExchangeFields;
+      replaces: Stored<ContactLink> | null;
+    }
+  | {
+      kind: 'createInExchange';
+      crm: CrmContact;
+      fields: ExchangeFields;
+      linkId: string;
+      keptBack: KeptBack[];
+      replaces: Stored<ContactLink> | null;
+    }
+  | {
+      kind: 'update';
+      /** null when two existing contacts are linked for the first time (a match). */
+      link: Stored<ContactLink> | null;
+      crm: CrmContact;
+      exchange: ExchangeContact;
+      crmPatch: Partial<CrmContactInput> | null;
+      exchangePatch: Partial<ExchangeFields> | null;
+      snapshot: ExchangeFields;
+      conflicts: Conflict[];
+      keptBack: KeptBack[];
+    }
+  | { kind: 'deleteExchange'; link: Stored<ContactLink>; reason: 'crmDeleted' | 'tagRemoved' }
+  | { kind: 'removeFromCrm'; link: Stored<ContactLink>; crm: CrmContact; mode: 'unlink' | 'delete' }
+  | { kind: 'dropLink'; link: Stored<ContactLink>; reason: string };
+
+export interface PairState {
+  account: Account;
+  link: Stored<ContactLink> | null;
+  /** The CRM contact: the linked one, a match candidate, or null when there is none. */
+  crm: CrmContact | null;
+  /** The Exchange contact, or null when it does not exist (deleted, or not created yet). */
+  exchange: ExchangeContact | null;
+  now: Date;
+}
+
+export function isTaggedFor(contact: CrmContact, accountId: string): boolean {
+  return contact.syncAccounts.includes(accountId);
+}
+
+/** An Exchange contact was created or changed (seen in a delta round). */
+export function planExchangeUpsert(state: PairState & { exchange: ExchangeContact }): PairPlan {
+  const { account, link, crm, exchange } = state;
+  if (link && exchange.changeKey && exchange.changeKey === link.value.changeKey) {
+    return { kind: 'noop', reason: 'changeKey unchanged since the last sync' };
+  }
+  const fields = exchangeFieldsOf(exchange, account.defaultCountry);
+  if (link && contentHash(fields) === link.value.snapshotHash) {
+    return {
+      kind: 'refreshLink',
+      link,
+      update: { changeKey: exchange.changeKey ?? null },
+      reason: 'content unchanged (echo)',
+    };
+  }
+  if (link && !crm) {
+    // The CRM contact is gone but Outlook edited the copy: edit beats delete.
+    return createInCrm(account, exchange, fields, link);
+  }
+  if (!crm) return createInCrm(account, exchange, fields, null);
+  return planUpdate(state, crm, exchange, fields);
+}
+
+/** A CRM contact changed, was (un)tagged or deleted; `exchange` is the linked copy if any. */
+export function planCrmChange(state: PairState): PairPlan {
+  const { account, link, crm, exchange } = state;
+  if (!crm) {
+    if (!link) return { kind: 'noop', reason: 'deleted CRM contact was never linked' };
+    if (exchange && exchangeEditedSince(link.value, exchange, account)) {
+      // Outlook edited the copy after the last sync: edit beats delete, it comes back to the CRM.
+      return createInCrm(account, exchange, exchangeFieldsOf(exchange, account.defaultCountry), link);
+    }
+    if (!exchange) return { kind: 'dropLink', link, reason: 'deleted on both sides' };
+    return { kind: 'deleteExchange', link, reason: 'crmDeleted' };
+  }
+  if (!isTaggedFor(crm, account.id)) {
+    if (!link) return { kind: 'noop', reason: 'not tagged for this account' };
+    if (!exchange) return { kind: 'dropLink', link, reason: 'sync tag removed; Exchange copy already gone' };
+    return { kind: 'deleteExchange', link, reason: 'tagRemoved' };
+  }
+  if (!link) {
+    const projection = projectToExchange(crmContent(crm), { defaultCountry: account.defaultCountry });
+    return {
+      kind: 'createInExchange',
+      crm,
+      fields: projection.fields,
+      linkId: linkIdFromCrm(crm.id),
+      keptBack: projection.keptBack,
+      replaces: null,
+    };
+  }
+  if (!exchange) {
+    const projection = projectToExchange(crmContent(crm), { defaultCountry: account.defaultCountry });
+    if (contentHash(projection.fields) !== link.value.snapshotHash) {
+      // The CRM side was edited after the last sync while Outlook deleted: edit beats delete.
+      return {
+        kind: 'createInExchange',
+        crm,
+        fields: projection.fields,
+        linkId: linkIdFromCrm(crm.id),
+        keptBack: projection.keptBack,
+        replaces: link,
+      };
+    }
+    return { kind: 'removeFromCrm', link, crm, mode: account.exchangeDeleteAction };
+  }
+  if (crm.version <= link.value.crmVersion && exchange.changeKey === link.value.changeKey) {
+    return { kind: 'noop', reason: 'version and changeKey unchanged since the last sync' };
+  }
+  return planUpdate(state, crm, exchange, exchangeFieldsOf(exchange, account.defaultCountry));
+}
+
+/** An Exchange delete seen in a delta round. */
+export function planExchangeRemoval(state: PairState): PairPlan {
+  return planCrmChange({ ...state, exchange: null });
+}
+
+function planUpdate(
+  state: PairState,
+  crm: CrmContact,
+  exchange: ExchangeContact,
+  fields: ExchangeFields,
+): PairPlan {
+  const { account, link, now } = state;
+  const result = merge({
+    base: link ? link.value.snapshot : null,
+    crm: crmContent(crm),
+    exchange: fields,
+    crmChangedAt: new Date(crm.updatedAt),
+    exchangeChangedAt: exchange.lastModifiedDateTime ? new Date(exchange.lastModifiedDateTime) : now,
+    defaultCountry: account.defaultCountry,
+  });
+  // A linked pair syncs both ways, so a matched CRM contact gets the account's sync tag.
+  const target = isTaggedFor(crm, account.id)
+    ? result.crm
+    : { ...result.crm, syncAccounts: [...result.crm.syncAccounts, account.id] };
+  const crmPatch = crmPatchOf(crmContent(crm), target);
+  const exchangePatch = exchangePatchOf(fields, result.exchange);
+  if (link && !crmPatch && !exchangePatch) {
+    return {
+      kind: 'refreshLink',
+      link,
+      update: {
+        changeKey: exchange.changeKey ?? null,
+        crmVersion: crm.version,
+        snapshot: result.exchange,
+        snapshotHash: contentHash(result.exchange),
+      },
+      reason: 'both sides already hold the same content',
+    };
+  }
+  return {
+    kind: 'update',
+    link,
+    crm,
+    exchange,
+    crmPatch,
+    exchangePatch,
+    snapshot: result.exchange,
+    conflicts: result.conflicts,
+    keptBack: result.keptBack,
+  };
+}
+
+function createInCrm(
+  account: Account,
+  exchange: ExchangeContact,
+  fields: ExchangeFields,
+  replaces: Stored<ContactLink> | null,
+): PairPlan {
+  return {
+    kind: 'createInCrm',
+    exchange,
+    input: crmFromExchange(fields, account.id),
+    linkId: linkIdFromExchange(account.id, exchange.id),
+    snapshot: fields,
+    replaces,
+  };
+}
+
+function exchangeEditedSince(link: ContactLink, exchange: ExchangeContact, account: Account): boolean {
+  if (exchange.changeKey && exchange.changeKey === link.changeKey) return false;
+  return contentHash(exchangeFieldsOf(exchange, account.defaultCountry)) !== link.snapshotHash;
+}

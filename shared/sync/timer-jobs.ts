@@ -1,0 +1,92 @@
+import { migrationState, planMigrationCutoff, syncAllowed } from '../accounts/migration-policy.js';
+import { planSubscription } from '../accounts/subscription-plan.js';
+import { isSyncError } from '../errors.js';
+import type { SyncDeps } from './deps.js';
+
+/**
+ * What the three timers do, as use cases over the ports. Each is idempotent: running it twice,
+ * or late (a missed schedule), gives the same result as running it once on time.
+ */
+
+/** One reconcile message per account that may sync: a full sweep of both sides. */
+export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
+  const slot = deps.clock.now().toISOString().slice(0, 16);
+  let n = 0;
+  for await (const account of deps.accounts.list()) {
+    if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
+      continue;
+    await deps.queue.send('exchange-to-crm', {
+      v: 1,
+      kind: 'reconcile',
+      accountId: account.id,
+      full: true,
+      sessionKey: account.id,
+      dedupeId: `reconcile:${account.id}:${slot}`.slice(0, 128),
+    });
+    n++;
+  }
+  return n;
+}
+
+/** Renew subscriptions well before Graph's cap; create the missing ones. */
+export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number> {
+  const now = deps.clock.now();
+  let n = 0;
+  for await (const account of deps.accounts.list()) {
+    if (!syncAllowed(migrationState(account.syncVersion, now, deps.settings.migration))) continue;
+    const plan = planSubscription(account, now);
+    if (plan.kind === 'none') continue;
+    await deps.queue.send('exchange-to-crm', {
+      v: 1,
+      kind: 'accountTask',
+      accountId: account.id,
+      task: plan.kind === 'create' ? 'connect' : 'renewSubscription',
+      reason:
+        plan.kind === 'create'
+          ? 'no subscription'
+          : `subscription expires ${account.subscription?.expirationDateTime}`,
+      sessionKey: account.id,
+      dedupeId: `sub:${account.id}:${plan.kind}:${now.toISOString().slice(0, 13)}`.slice(0, 128),
+    });
+    n++;
+  }
+  return n;
+}
+
+/** Deadline states and banners; at the shutdown, V2 subscriptions are removed once. */
+export async function enqueueMigrationCutoff(
+  deps: SyncDeps,
+): Promise<{ transitions: number; stopped: number }> {
+  const now = deps.clock.now();
+  let transitions = 0;
+  let stopped = 0;
+  for await (const listed of deps.accounts.list()) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await deps.accounts.get(listed.id);
+      if (!stored) break;
+      const plan = planMigrationCutoff(stored.value, now, deps.settings.migration);
+      if (!plan.changed) break;
+      try {
+        await deps.accounts.put(plan.account, stored.etag);
+      } catch (error) {
+        if (isSyncError(error, 'conflict')) continue; // changed meanwhile: plan again from the fresh row
+        throw error;
+      }
+      if (plan.transition) transitions++;
+      if (plan.stopSync) {
+        stopped++;
+        await deps.queue.send('exchange-to-crm', {
+          v: 1,
+          kind: 'accountTask',
+          accountId: stored.value.id,
+          task: 'removeSubscription',
+          reason: 'V2 shutdown: sync stopped',
+          sessionKey: stored.value.id,
+          dedupeId: `stop:${stored.value.id}`,
+        });
+      }
+      break;
+    }
+  }
+  return { transitions, stopped };
+}

@@ -1,0 +1,86 @@
+import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
+import { SyncError } from '../errors.js';
+import type { QueueMessage } from '../queue-message.js';
+import { AccountSession } from './account-session.js';
+import { runAccountTask } from './account-tasks.js';
+import { syncCrmContact } from './crm-push.js';
+import { sweepCrm } from './crm-sweep.js';
+import type { SyncDeps } from './deps.js';
+import { runDeltaRound } from './exchange-round.js';
+import { fanOutCrmEvent } from './fan-out.js';
+import { addTally, emptyTally, type SyncTally } from './outcome.js';
+import { resolvePendingCreates } from './pending.js';
+
+export interface WorkResult {
+  /** What happened, for the log line. */
+  outcome: 'done' | 'skipped';
+  reason: string;
+  tally: SyncTally;
+}
+
+/**
+ * The queue workers' use case: one message in, the account's work done or a reason why not.
+ * Throwing means "retry" (the queue redelivers, then dead-letters); everything that must not
+ * be retried (unknown account, V2 sync stopped, a hint already covered) returns `skipped`.
+ * One writer per account: the account's lease is held for the whole message.
+ */
+export async function handleMessage(deps: SyncDeps, message: QueueMessage): Promise<WorkResult> {
+  if (message.kind === 'crmEvent') {
+    const sent = await fanOutCrmEvent(deps, message);
+    return { outcome: 'done', reason: `fanned out to ${sent} account(s)`, tally: emptyTally() };
+  }
+  const stored = await deps.accounts.get(message.accountId);
+  if (!stored) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+  const state = migrationState(stored.value.syncVersion, deps.clock.now(), deps.settings.migration);
+  if (!syncAllowed(state))
+    return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
+
+  const lease = await acquireLease(deps, message.accountId);
+  try {
+    const fresh = (await deps.accounts.get(message.accountId)) ?? stored;
+    const session = new AccountSession(deps, fresh);
+    if (
+      message.kind === 'exchangeChanged' &&
+      fresh.value.status.lastDeltaStartedAt !== null &&
+      fresh.value.status.lastDeltaStartedAt > message.at
+    ) {
+      return skipped('a delta round started after this change was reported already covered it');
+    }
+    const folderId = fresh.value.targetFolderId ?? (await deps.exchange.defaultFolderId(session.mailbox));
+    await resolvePendingCreates(deps, session, folderId);
+    const tally = emptyTally();
+    switch (message.kind) {
+      case 'exchangeChanged':
+        addTally(tally, await runDeltaRound(deps, session, folderId));
+        break;
+      case 'crmChanged':
+        addTally(tally, await syncCrmContact(deps, session, message.contactId, folderId, message.version));
+        break;
+      case 'accountTask':
+        addTally(tally, await runAccountTask(deps, session, message.task, folderId));
+        break;
+      case 'reconcile':
+        addTally(tally, await runDeltaRound(deps, session, folderId));
+        addTally(tally, await sweepCrm(deps, session, folderId, message.full));
+        break;
+    }
+    return { outcome: 'done', reason: message.kind, tally };
+  } finally {
+    await lease.release();
+  }
+}
+
+async function acquireLease(deps: SyncDeps, accountId: string) {
+  const deadline = Date.now() + deps.settings.leaseWaitMs;
+  for (;;) {
+    const lease = await deps.lease.acquire(`account:${accountId}`, 5 * 60_000);
+    if (lease) return lease;
+    if (Date.now() > deadline)
+      throw new SyncError('transient', 'AccountBusy', `another worker is syncing account ${accountId}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function skipped(reason: string): WorkResult {
+  return { outcome: 'skipped', reason, tally: emptyTally() };
+}
