@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.js';
+import { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
+import { DEFAULT_LINK_PROPERTY_ID } from '../../../shared/adapters/graph/link-marker.js';
+import { SyncError } from '../../../shared/errors.js';
+import { clientFor, fields, startGraph } from './support.js';
+
+let emulator: RunningGraphEmulator;
+let exchange: GraphExchangeContacts;
+const MAILBOX = 'anna@contoso.example';
+
+async function failure(promise: Promise<unknown>): Promise<SyncError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(SyncError);
+  return error as SyncError;
+}
+
+beforeAll(async () => {
+  ({ emulator, exchange } = await startGraph());
+});
+afterAll(() => emulator.stop());
+beforeEach(() => {
+  emulator.admin.reset();
+  emulator.admin.createMailbox({ mail: MAILBOX });
+});
+
+describe('GraphExchangeContacts against the Graph emulator', () => {
+  it('gets a token through the real client-credentials flow and reaches the mailbox', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    expect(folderId).toBe(emulator.admin.mailboxes()[0]?.defaultFolderId);
+    const log = emulator.admin.requests();
+    expect(log.byStatus['401'] ?? 0).toBe(0);
+  });
+
+  it('fails with `auth` on a wrong client secret, without the secret in the message', async () => {
+    const wrongSecret = 'definitely-not-the-secret-42';
+    const error = await failure(
+      new GraphExchangeContacts({ client: clientFor(emulator, wrongSecret) }).defaultFolderId(MAILBOX),
+    );
+    expect(error.kind).toBe('auth');
+    expect(error.message).not.toContain(wrongSecret);
+    expect(error.message).not.toContain(emulator.clientSecret);
+  });
+
+  it('creates, reads, updates with changeKey and deletes', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const created = await exchange.create(
+      MAILBOX,
+      folderId,
+      fields({
+        emailAddresses: ['anna@example.de'],
+        birthday: '1980-05-01',
+        businessPhones: ['+4930123456'],
+      }),
+      'link-1',
+    );
+    expect(created).toMatchObject({
+      givenName: 'Anna',
+      surname: 'Schmidt',
+      birthday: '1980-05-01T00:00:00Z',
+      emailAddresses: [{ address: 'anna@example.de', name: 'anna@example.de' }],
+      parentFolderId: folderId,
+    });
+    expect(created.changeKey).toEqual(expect.any(String));
+
+    const read = await exchange.get(MAILBOX, created.id);
+    expect(read).toMatchObject({ id: created.id, changeKey: created.changeKey, givenName: 'Anna' });
+
+    const updated = await exchange.update(MAILBOX, created.id, { jobTitle: 'Maklerin' }, created.changeKey!);
+    expect(updated).toMatchObject({ jobTitle: 'Maklerin', givenName: 'Anna' });
+    expect(updated.changeKey).not.toBe(created.changeKey);
+
+    const stale = await failure(exchange.update(MAILBOX, created.id, { jobTitle: 'x' }, created.changeKey!));
+    expect(stale).toMatchObject({ kind: 'conflict', status: 412 });
+    expect((await exchange.get(MAILBOX, created.id))?.jobTitle).toBe('Maklerin');
+
+    await exchange.delete(MAILBOX, created.id);
+    expect(await exchange.get(MAILBOX, created.id)).toBeNull();
+    await exchange.delete(MAILBOX, created.id); // already gone: not an error
+  });
+
+  it('reports Exchange limits as `invalid` and an unknown mailbox as notFound, not as "no contact"', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const tooMany = fields({ emailAddresses: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'] });
+    expect(await failure(exchange.create(MAILBOX, folderId, tooMany, 'l'))).toMatchObject({
+      kind: 'invalid',
+      status: 400,
+    });
+    const unknown = await failure(exchange.get('nobody@contoso.example', 'AAMk'));
+    expect(unknown).toMatchObject({ kind: 'notFound', code: 'ErrorInvalidUser' });
+  });
+
+  it('marks what it creates and finds it again by link id, in any folder', async () => {
+    const defaultId = await exchange.defaultFolderId(MAILBOX);
+    const inDefault = await exchange.create(MAILBOX, defaultId, fields(), 'link-default');
+    const stored = emulator.admin.contacts(MAILBOX).find((c) => c['id'] === inDefault.id);
+    expect(stored?.['singleValueExtendedProperties']).toEqual([
+      { id: DEFAULT_LINK_PROPERTY_ID, value: 'link-default' },
+    ]);
+    expect(await exchange.findByLinkId(MAILBOX, 'link-default')).toMatchObject({ id: inDefault.id });
+
+    const folder = await createFolder('Kunden');
+    const inOther = await exchange.create(MAILBOX, folder, fields({ givenName: 'Bert' }), "link-o'brien");
+    expect(await exchange.findByLinkId(MAILBOX, "link-o'brien")).toMatchObject({ id: inOther.id });
+    expect(await exchange.findByLinkId(MAILBOX, 'link-none')).toBeNull();
+
+    const read = await exchange.get(MAILBOX, inDefault.id);
+    expect(read?.singleValueExtendedProperties).toEqual([
+      { id: DEFAULT_LINK_PROPERTY_ID, value: 'link-default' },
+    ]);
+  });
+
+  it('lists the default folder and every folder below it', async () => {
+    const kunden = await createFolder('Kunden');
+    await createFolder('Berlin', kunden);
+    const folders = await exchange.listFolders(MAILBOX);
+    expect(folders.map((f) => f.displayName).sort()).toEqual(['Berlin', 'Contacts', 'Kunden'].sort());
+    expect(folders[0]?.id).toBe(await exchange.defaultFolderId(MAILBOX));
+  });
+
+  it('creates, renews and deletes a subscription', async () => {
+    const hook = await startHook();
+    try {
+      const expires = new Date(Date.now() + 3 * 24 * 3600_000).toISOString();
+      const subscription = await exchange.createSubscription({
+        mailbox: MAILBOX,
+        notificationUrl: `${hook.url}/notify`,
+        lifecycleNotificationUrl: `${hook.url}/lifecycle`,
+        clientState: 'state-123',
+        expirationDateTime: expires,
+      });
+      expect(subscription).toMatchObject({ clientState: 'state-123', notificationUrl: `${hook.url}/notify` });
+      expect(subscription.resource.toLowerCase()).toContain('contacts');
+      const later = new Date(Date.now() + 6 * 24 * 3600_000).toISOString();
+      const renewed = await exchange.renewSubscription(subscription.id, later);
+      expect(Date.parse(renewed.expirationDateTime)).toBe(Date.parse(later));
+      await exchange.deleteSubscription(subscription.id);
+      expect(emulator.admin.subscriptions()).toEqual([]);
+      await exchange.deleteSubscription(subscription.id); // already gone: not an error
+    } finally {
+      await hook.stop();
+    }
+  });
+});
+
+async function createFolder(displayName: string, parentId?: string): Promise<string> {
+  const client = clientFor(emulator);
+  const path = parentId
+    ? `/users/${MAILBOX}/contactFolders/${parentId}/childFolders`
+    : `/users/${MAILBOX}/contactFolders`;
+  const created = (await client.api(path).post({ displayName })) as { id: string };
+  return created.id;
+}
+
+/** A notification endpoint that answers Graph's validation handshake. */
+async function startHook(): Promise<{ url: string; stop(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
+    res.writeHead(token === null ? 202 : 200, { 'content-type': 'text/plain' });
+    res.end(token ?? '');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
