@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { PendingCreate } from '../accounts/account.js';
 import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
-import { isSyncError, toError } from '../errors.js';
+import { isSyncError, SyncError, toError } from '../errors.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
@@ -44,6 +44,9 @@ export async function runDeltaRound(
       lastSyncAt: deps.clock.now().toISOString(),
       lastDeltaStartedAt: startedAt,
       lastError: null,
+      // Held deletes are counted over the whole round; a confirmation is used up by one round.
+      heldDeletes: tally.heldDeletes,
+      heldDeletesConfirmed: false,
     },
   }));
   return tally;
@@ -92,7 +95,6 @@ async function syncFolder(
       deps.log(
         `account ${accountId}: holding ${removals.length} deletes of ${linked} linked contacts for confirmation`,
       );
-      await session.update((a) => ({ ...a, status: { ...a.status, heldDeletes: removals.length } }));
       tally.heldDeletes = removals.length;
       return tally; // the deltaLink is not saved: the round repeats until the deletes are confirmed
     }
@@ -104,7 +106,6 @@ async function syncFolder(
     await session.update((a) => ({
       ...a,
       deltaLinks: { ...a.deltaLinks, [folderId]: link },
-      status: { ...a.status, heldDeletes: 0, heldDeletesConfirmed: false },
     }));
   }
   return tally;
@@ -144,27 +145,33 @@ async function applyChunk(
   );
   await session.beginCreates(creates);
   const failures: Error[] = [];
+  // Pending creates are cleared only for what finished (or failed for good): an interrupted
+  // create stays in the ledger so the next message resumes it with the same idempotency key.
+  const finished: string[] = [];
+  const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {
+    try {
+      await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+      addTally(tally, tallyOf(plan));
+      if (plan.kind === 'createInCrm') finished.push(plan.linkId);
+    } catch (error) {
+      if (isSyncError(error, 'conflict')) return onConflict();
+      if (await recordFailure(deps, session, contact, error, failures, tally)) {
+        if (plan.kind === 'createInCrm') finished.push(plan.linkId);
+      }
+    }
+  };
   const retry: ExchangeContact[] = [];
   await Promise.all(
-    plans.map((plan, i) =>
-      limit(async () => {
-        try {
-          await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
-          addTally(tally, tallyOf(plan));
-        } catch (error) {
-          if (isSyncError(error, 'conflict')) retry.push(upserts[i]!);
-          else await recordFailure(deps, session, upserts[i]!, error, failures, tally);
-        }
-      }),
-    ),
+    plans.map((plan, i) => limit(() => attempt(upserts[i]!, plan, () => retry.push(upserts[i]!)))),
   );
   // Two contacts of one page can race for the same CRM match: re-plan the losers one by one.
   for (const contact of retry) {
     const plan = await planUpsert(deps, session, contact);
-    await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
-    addTally(tally, tallyOf(plan));
+    await attempt(contact, plan, () =>
+      failures.push(new SyncError('conflict', 'PairChanged', `Outlook contact ${contact.id} kept changing`)),
+    );
   }
-  await session.endCreates(creates.map((c) => c.linkId));
+  await session.endCreates(finished);
   if (failures.length > 0) throw failures[0];
   return tally;
 }
@@ -218,7 +225,7 @@ async function recordFailure(
   error: unknown,
   failures: Error[],
   tally: SyncTally,
-) {
+): Promise<boolean> {
   const err = toError(error);
   tally.failed++;
   if (isSyncError(err) && (err.kind === 'invalid' || err.kind === 'permanent')) {
@@ -232,7 +239,8 @@ async function recordFailure(
         detail: err.message,
       },
     ]);
-    return;
+    return true;
   }
   failures.push(err);
+  return false;
 }

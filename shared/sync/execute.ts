@@ -38,13 +38,15 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
         ctx,
         { side: 'exchange', sourceId: plan.crm.id, linkId: plan.linkId, at: now() },
         async () => {
+          // The old link goes first: a crash after the create is then resumed by the pending
+          // ledger (adopting the new copy) without an old link standing in the way.
+          if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
           const created = await deps.exchange.create(
             session.mailbox,
             ctx.targetFolderId,
             plan.fields,
             plan.linkId,
           );
-          if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
           await deps.mirror.put(
             newLink(
               accountId,
@@ -67,8 +69,8 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
     case 'createInCrm': {
       const source = plan.exchange;
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
-        const created = await deps.crm.create(plan.input, crmIdempotencyKey(accountId, plan.linkId));
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
+        const created = await deps.crm.create(plan.input, crmIdempotencyKey(accountId, plan.linkId));
         await deps.mirror.put(
           newLink(
             accountId,

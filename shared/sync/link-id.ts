@@ -19,3 +19,9 @@ export function linkIdFromExchange(accountId: string, exchangeId: string): strin
 export function crmIdempotencyKey(accountId: string, linkId: string): string {
   return `${accountId}:${linkId}`;
 }
+
+/** The link id of a pair re-created after `replacedCrmId` was deleted: unique per generation. */
+export function relinkId(linkId: string, replacedCrmId: string): string {
+  const digest = createHash('sha256').update(replacedCrmId).digest('base64url');
+  return `${linkId}.r${digest.slice(0, 12)}`;
+}

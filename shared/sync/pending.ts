@@ -24,7 +24,9 @@ export async function resolvePendingCreates(
     } else if (pending.side === 'exchange') {
       const created = await deps.exchange.findByLinkId(session.mailbox, pending.linkId);
       const crm = await deps.crm.get(pending.sourceId);
-      if (created && crm) {
+      if (created && crm && (await deps.mirror.getByCrmId(account.id, crm.id))) {
+        await deps.exchange.delete(session.mailbox, created.id); // the contact got another copy meanwhile
+      } else if (created && crm) {
         // Version 0: the next CRM event or sweep re-merges, in case the CRM changed meanwhile.
         const snapshot = exchangeFieldsOf(created, account.defaultCountry);
         const link = newLink(
@@ -44,7 +46,9 @@ export async function resolvePendingCreates(
         await deps.exchange.delete(session.mailbox, created.id); // its CRM contact is gone meanwhile
       }
     } else {
-      const source = await deps.exchange.get(session.mailbox, pending.sourceId);
+      const source = (await deps.mirror.getByExchangeId(account.id, pending.sourceId))
+        ? null // linked meanwhile: nothing left to finish
+        : await deps.exchange.get(session.mailbox, pending.sourceId);
       if (source) {
         const plan = planExchangeUpsert({
           account,
@@ -59,7 +63,11 @@ export async function resolvePendingCreates(
             'PendingPlan',
             `unexpected plan ${plan.kind} for a pending create`,
           );
-        await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+        // The same idempotency key as the interrupted attempt: the CRM returns what it created then.
+        await executePlan(
+          { ...plan, linkId: pending.linkId },
+          { deps, session, targetFolderId, trackPending: false },
+        );
       }
     }
     await session.endCreates([pending.linkId]);

@@ -15,7 +15,7 @@ import {
 } from '../contact/index.js';
 import type { Stored } from '../ports.js';
 import type { ContactLink } from './link.js';
-import { linkIdFromCrm, linkIdFromExchange } from './link-id.js';
+import { linkIdFromCrm, linkIdFromExchange, relinkId } from './link-id.js';
 import { crmPatchOf, exchangePatchOf } from './patches.js';
 
 /**
@@ -211,7 +211,10 @@ function createInCrm(
     kind: 'createInCrm',
     exchange,
     input: crmFromExchange(fields, account.id),
-    linkId: linkIdFromExchange(account.id, exchange.id),
+    // A re-creation needs a fresh idempotency key: the first key still names the deleted contact.
+    linkId: replaces
+      ? relinkId(linkIdFromExchange(account.id, exchange.id), replaces.value.crmId)
+      : linkIdFromExchange(account.id, exchange.id),
     snapshot: fields,
     replaces,
   };

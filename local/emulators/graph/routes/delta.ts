@@ -48,7 +48,8 @@ function delta(args: RouteArgs) {
   const mailbox = mailboxFor(env, args.caller, args.params['m'] ?? '');
   const folder = folderFor(env, mailbox, args.params['f'] ?? '');
   const token = req.query.get('$skiptoken') ?? req.query.get('$deltatoken');
-  const state: DeltaState = token ? decode(token) : { g: mailbox.syncGeneration, f: folder.id, s: 0 };
+  // s = -1 marks the initial round (a deltaLink taken from an empty mailbox has s = 0 and must still report deletes).
+  const state: DeltaState = token ? decode(token) : { g: mailbox.syncGeneration, f: folder.id, s: -1 };
   if (state.g !== mailbox.syncGeneration || state.f !== folder.id) {
     throw new GraphHttpError(410, 'SyncStateNotFound', 'The sync state generation is not found.');
   }
@@ -67,7 +68,7 @@ function delta(args: RouteArgs) {
       item: { '@odata.type': '#microsoft.graph.contact', ...contactView(c, { select }) },
     }));
   const removed =
-    state.s === 0
+    state.s < 0
       ? []
       : mailbox.tombstones
           .filter((t) => t.folderId === folder.id && inRange(t.seq))

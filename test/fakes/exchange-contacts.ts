@@ -1,0 +1,275 @@
+import { type ExchangeContact, type ExchangeFields, toGraphBody } from '../../shared/contact/index.js';
+import { SyncError } from '../../shared/errors.js';
+import type {
+  Clock,
+  ContactFolder,
+  DeltaPage,
+  ExchangeContacts,
+  GraphSubscription,
+} from '../../shared/ports.js';
+import { copy } from './etags.js';
+import { FakeMailbox, opaqueId, type StoredContact } from './exchange-mailbox.js';
+import { FaultHooks } from './fault-hooks.js';
+
+export type ExchangeMethod = keyof ExchangeContacts;
+export const EXCHANGE_WRITES = ['create', 'update', 'delete'] as const satisfies readonly ExchangeMethod[];
+
+/** A change as Graph would notify it (for the sync's own writes too, as Graph does). */
+export interface ExchangeChange {
+  mailbox: string;
+  changeType: 'created' | 'updated' | 'deleted';
+  id: string;
+}
+
+/** Graph caps Outlook contact subscriptions at 10,080 minutes. */
+const MAX_SUBSCRIPTION_MS = 10_080 * 60_000;
+
+/**
+ * The ExchangeContacts port in memory, with Graph's semantics as the emulator implements them:
+ * opaque ids, a new changeKey on every write, Exchange's limits (400 → `invalid`), a stale
+ * changeKey → `conflict`, delta per folder with `removedIds` and expiring links (a restarted
+ * round), the ownership marker, subscriptions. `hooks` counts calls and injects faults; the
+ * `user*` methods change the mailbox as a person in Outlook would.
+ */
+export class FakeExchangeContacts implements ExchangeContacts {
+  readonly hooks = new FaultHooks<ExchangeMethod>();
+  readonly subscriptions = new Map<string, GraphSubscription>();
+  private readonly mailboxes = new Map<string, FakeMailbox>();
+  private readonly listeners: ((change: ExchangeChange) => void)[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly pageSize = 5,
+  ) {}
+
+  // ------------------------------------------------------------------ the port
+
+  async listFolders(mailbox: string): Promise<ContactFolder[]> {
+    this.hooks.enter('listFolders');
+    const box = this.mailbox(mailbox);
+    return [...box.folders.values()].filter((f) => f.id !== box.defaultFolderId).map(copy);
+  }
+
+  async defaultFolderId(mailbox: string): Promise<string> {
+    this.hooks.enter('defaultFolderId');
+    return this.mailbox(mailbox).defaultFolderId;
+  }
+
+  async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage> {
+    this.hooks.enter('delta');
+    const box = this.mailbox(mailbox);
+    box.folder(folderId);
+    const token = deltaLink === null ? null : parseDeltaLink(deltaLink, mailbox, folderId);
+    const restarted = token !== null && token.generation !== box.generation;
+    const since = token === null || restarted ? 0 : token.seq;
+    const upTo = box.seq;
+    const upserts = [...box.contacts.values()]
+      .filter((c) => c.folderId === folderId && c.seq > since)
+      .sort((a, b) => a.seq - b.seq)
+      .map((c) => box.view(c));
+    const seen = new Set(upserts.map((c) => c.id));
+    // A full round (no link, or an expired one) reports no removals, as Graph's initial round.
+    const removedIds =
+      token === null || restarted
+        ? []
+        : [
+            ...new Set(
+              box.tombstones.filter((t) => t.folderId === folderId && t.seq > since).map((t) => t.id),
+            ),
+          ].filter((id) => !seen.has(id));
+    const pages = Math.max(1, Math.ceil(upserts.length / this.pageSize));
+    for (let page = 0; page < pages; page++) {
+      if (page > 0) this.hooks.enter('delta'); // each page is one request
+      const last = page === pages - 1;
+      yield {
+        upserts: upserts.slice(page * this.pageSize, (page + 1) * this.pageSize),
+        removedIds: last ? removedIds : [],
+        ...(last ? { deltaLink: `fakedelta:${mailbox}|${folderId}|${box.generation}|${upTo}` } : {}),
+        restarted,
+      };
+    }
+  }
+
+  async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
+    this.hooks.enter('get');
+    const box = this.mailbox(mailbox);
+    const contact = box.contacts.get(id);
+    return contact ? box.view(contact) : null;
+  }
+
+  async create(mailbox: string, folderId: string, fields: ExchangeFields, linkId: string) {
+    this.hooks.enter('create');
+    const box = this.mailbox(mailbox);
+    box.folder(folderId);
+    const contact = box.write(null, folderId, toGraphBody(fields), this.timestamp());
+    contact.linkId = linkId;
+    this.emit(mailbox, 'created', contact);
+    this.hooks.afterWrite('create');
+    return box.view(contact);
+  }
+
+  async update(mailbox: string, id: string, fields: Partial<ExchangeFields>, changeKey?: string) {
+    this.hooks.enter('update');
+    const box = this.mailbox(mailbox);
+    const contact = box.contact(id);
+    if (changeKey !== undefined && changeKey !== contact.changeKey)
+      throw new SyncError('conflict', 'ErrorIrresolvableConflict', `contact ${id} changed meanwhile`, {
+        status: 412,
+      });
+    box.write(contact, contact.folderId, toGraphBody(fields), this.timestamp());
+    this.emit(mailbox, 'updated', contact);
+    this.hooks.afterWrite('update');
+    return box.view(contact);
+  }
+
+  async delete(mailbox: string, id: string): Promise<void> {
+    this.hooks.enter('delete');
+    const box = this.mailbox(mailbox);
+    const contact = box.contacts.get(id);
+    if (!contact) return;
+    box.remove(contact);
+    this.emit(mailbox, 'deleted', contact);
+    this.hooks.afterWrite('delete');
+  }
+
+  async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
+    this.hooks.enter('findByLinkId');
+    const box = this.mailbox(mailbox);
+    const found = [...box.contacts.values()].find((c) => c.linkId === linkId);
+    return found ? box.view(found) : null;
+  }
+
+  async createSubscription(input: Parameters<ExchangeContacts['createSubscription']>[0]) {
+    this.hooks.enter('createSubscription');
+    this.mailbox(input.mailbox);
+    this.checkExpiry(input.expirationDateTime);
+    const subscription: GraphSubscription = {
+      id: opaqueId('sub-'),
+      resource: `/users/${input.mailbox}/contacts`,
+      expirationDateTime: input.expirationDateTime,
+      clientState: input.clientState,
+      notificationUrl: input.notificationUrl,
+      lifecycleNotificationUrl: input.lifecycleNotificationUrl,
+    };
+    this.subscriptions.set(subscription.id, subscription);
+    return copy(subscription);
+  }
+
+  async renewSubscription(id: string, expirationDateTime: string) {
+    this.hooks.enter('renewSubscription');
+    const subscription = this.subscriptions.get(id);
+    if (!subscription) throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
+    this.checkExpiry(expirationDateTime);
+    subscription.expirationDateTime = expirationDateTime;
+    return copy(subscription);
+  }
+
+  async deleteSubscription(id: string): Promise<void> {
+    this.hooks.enter('deleteSubscription');
+    if (!this.subscriptions.delete(id))
+      throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
+  }
+
+  // ------------------------------------------------------------------ the test's side
+
+  addMailbox(id: string): FakeMailbox {
+    const box = new FakeMailbox(id);
+    this.mailboxes.set(id.toLowerCase(), box);
+    return box;
+  }
+
+  addFolder(mailbox: string, displayName: string): string {
+    const id = opaqueId('AAMkFolder-');
+    this.mailbox(mailbox).folders.set(id, { id, displayName });
+    return id;
+  }
+
+  onChange(listener: (change: ExchangeChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Every contact of the mailbox, as Graph serves it. */
+  all(mailbox: string): ExchangeContact[] {
+    const box = this.mailbox(mailbox);
+    return [...box.contacts.values()].map((c) => box.view(c));
+  }
+
+  /** Expires every delta link of the mailbox: the next round restarts. */
+  expireDeltaLinks(mailbox: string): void {
+    this.mailbox(mailbox).generation += 1;
+  }
+
+  /** A person creates a contact in Outlook (a Graph body: unmapped properties allowed). */
+  userCreate(mailbox: string, body: Record<string, unknown>, folderId?: string): ExchangeContact {
+    const box = this.mailbox(mailbox);
+    const contact = box.write(null, folderId ?? box.defaultFolderId, body, this.timestamp());
+    this.emit(mailbox, 'created', contact);
+    return box.view(contact);
+  }
+
+  userUpdate(mailbox: string, id: string, body: Record<string, unknown>): ExchangeContact {
+    const box = this.mailbox(mailbox);
+    const contact = box.write(box.contact(id), box.contact(id).folderId, body, this.timestamp());
+    this.emit(mailbox, 'updated', contact);
+    return box.view(contact);
+  }
+
+  userDelete(mailbox: string, id: string): void {
+    const box = this.mailbox(mailbox);
+    const contact = box.contact(id);
+    box.remove(contact);
+    this.emit(mailbox, 'deleted', contact);
+  }
+
+  userMove(mailbox: string, id: string, folderId: string): void {
+    const box = this.mailbox(mailbox);
+    const contact = box.contact(id);
+    box.move(contact, folderId, this.timestamp());
+    this.emit(mailbox, 'updated', contact);
+  }
+
+  /** Microsoft removes a subscription (expiry, or an admin). */
+  dropSubscription(id: string): void {
+    this.subscriptions.delete(id);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private mailbox(id: string): FakeMailbox {
+    const box = this.mailboxes.get(id.toLowerCase());
+    if (!box)
+      throw new SyncError('notFound', 'ErrorInvalidUser', `mailbox ${id} does not exist`, { status: 404 });
+    return box;
+  }
+
+  private checkExpiry(expirationDateTime: string): void {
+    const ms = Date.parse(expirationDateTime) - this.clock.now().getTime();
+    if (!(ms > 0 && ms <= MAX_SUBSCRIPTION_MS))
+      throw new SyncError('invalid', 'InvalidRequest', 'expirationDateTime out of range', { status: 400 });
+  }
+
+  /** Graph serves lastModifiedDateTime to the second. */
+  private timestamp(): string {
+    return this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  private emit(mailbox: string, changeType: ExchangeChange['changeType'], contact: StoredContact): void {
+    for (const listener of this.listeners) listener({ mailbox, changeType, id: contact.id });
+  }
+}
+
+function parseDeltaLink(
+  link: string,
+  mailbox: string,
+  folderId: string,
+): { generation: number; seq: number } {
+  const match = link.match(/^fakedelta:(.*)\|(.*)\|(\d+)\|(\d+)$/);
+  if (!match || match[1]?.toLowerCase() !== mailbox.toLowerCase() || match[2] !== folderId)
+    throw new SyncError('invalid', 'ErrorInvalidSyncStateData', 'the delta link is not for this folder', {
+      status: 400,
+    });
+  return { generation: Number(match[3]), seq: Number(match[4]) };
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { crmContent, projectToExchange } from '../../../shared/contact/index.js';
+import { linkIdFromCrm } from '../../../shared/sync/link-id.js';
+import { type PairPlan, planCrmChange, planExchangeRemoval } from '../../../shared/sync/plan.js';
+import { account, crmContact, exchangeContact, fields, link } from './support/builders.js';
+
+/** planCrmChange and planExchangeRemoval: one row per branch of the planner. */
+
+const now = new Date('2025-03-01T12:00:00Z');
+const synced = fields({ givenName: 'Anna', surname: 'Berg', emailAddresses: ['anna@berg.de'] });
+const tagged = (over = {}) =>
+  crmContact({
+    firstName: 'Anna',
+    lastName: 'Berg',
+    emails: [{ address: 'anna@berg.de', type: 'business' }],
+    syncAccounts: ['acc-1'],
+    ...over,
+  });
+const copyOf = (window = synced, changeKey = 'ck1') => exchangeContact(window, { changeKey });
+
+interface Row {
+  name: string;
+  plan: () => PairPlan;
+  kind: PairPlan['kind'];
+  check?: (plan: PairPlan) => void;
+}
+
+const rows: Row[] = [
+  {
+    name: 'a deleted CRM contact that was never linked: nothing to do',
+    plan: () => planCrmChange({ account: account(), link: null, crm: null, exchange: null, now }),
+    kind: 'noop',
+  },
+  {
+    name: 'CRM delete → the Exchange copy is deleted',
+    plan: () => planCrmChange({ account: account(), link: link(synced), crm: null, exchange: copyOf(), now }),
+    kind: 'deleteExchange',
+    check: (p) => expect(p).toMatchObject({ reason: 'crmDeleted' }),
+  },
+  {
+    name: 'CRM delete, Exchange copy only re-saved (new changeKey, same content) → still deleted',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: null,
+        exchange: copyOf(synced, 'ck2'),
+        now,
+      }),
+    kind: 'deleteExchange',
+  },
+  {
+    name: 'CRM delete while Outlook edited the copy: edit beats delete, it comes back to the CRM',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: null,
+        exchange: copyOf({ ...synced, jobTitle: 'Maklerin' }, 'ck2'),
+        now,
+      }),
+    kind: 'createInCrm',
+    check: (p) => {
+      if (p.kind !== 'createInCrm') return;
+      expect(p.replaces?.value.linkId).toBe('crm.c1');
+      expect(p.input).toMatchObject({ position: 'Maklerin', syncAccounts: ['acc-1'], notes: null });
+    },
+  },
+  {
+    name: 'CRM delete, Exchange copy gone too → only the link is dropped',
+    plan: () => planCrmChange({ account: account(), link: link(synced), crm: null, exchange: null, now }),
+    kind: 'dropLink',
+  },
+  {
+    name: 'an untagged, unlinked CRM contact is none of this account’s business',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: null,
+        crm: tagged({ syncAccounts: ['other'] }),
+        exchange: null,
+        now,
+      }),
+    kind: 'noop',
+  },
+  {
+    name: 'sync tag removed → the Exchange copy is deleted',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ syncAccounts: [], version: 2 }),
+        exchange: copyOf(),
+        now,
+      }),
+    kind: 'deleteExchange',
+    check: (p) => expect(p).toMatchObject({ reason: 'tagRemoved' }),
+  },
+  {
+    name: 'sync tag removed, Exchange copy already gone → link dropped',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ syncAccounts: [], version: 2 }),
+        exchange: null,
+        now,
+      }),
+    kind: 'dropLink',
+  },
+  {
+    name: 'newly tagged → created in Exchange with the limits applied and the overflow kept back',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: null,
+        crm: tagged({
+          notes: 'Nur vormittags anrufen',
+          emails: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'].map((address) => ({ address, type: null })),
+        }),
+        exchange: null,
+        now,
+      }),
+    kind: 'createInExchange',
+    check: (p) => {
+      if (p.kind !== 'createInExchange') return;
+      expect(p.fields.emailAddresses).toEqual(['a@x.de', 'b@x.de', 'c@x.de']);
+      expect(p.linkId).toBe(linkIdFromCrm('c1'));
+      expect(p.replaces).toBeNull();
+      expect(p.keptBack.map((k) => k.reason).sort()).toEqual(['limitReached', 'notesNeverSynced']);
+    },
+  },
+  {
+    name: 'Outlook deleted the copy, CRM unchanged → unlink (tag removed) by default',
+    plan: () => planCrmChange({ account: account(), link: link(synced), crm: tagged(), exchange: null, now }),
+    kind: 'removeFromCrm',
+    check: (p) => expect(p).toMatchObject({ mode: 'unlink' }),
+  },
+  {
+    name: 'Outlook deleted the copy, account set to delete → delete',
+    plan: () =>
+      planExchangeRemoval({
+        account: account({ exchangeDeleteAction: 'delete' }),
+        link: link(synced),
+        crm: tagged(),
+        exchange: null,
+        now,
+      }),
+    kind: 'removeFromCrm',
+    check: (p) => expect(p).toMatchObject({ mode: 'delete' }),
+  },
+  {
+    name: 'Outlook deleted the copy, a CRM notes-only edit is no edit of the window → unlink',
+    plan: () =>
+      planExchangeRemoval({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ notes: 'neu', version: 5 }),
+        exchange: null,
+        now,
+      }),
+    kind: 'removeFromCrm',
+  },
+  {
+    name: 'Outlook deleted the copy while the CRM edited the window: edit beats delete, recreated',
+    plan: () =>
+      planExchangeRemoval({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ lastName: 'Berg-Meier', version: 2 }),
+        exchange: null,
+        now,
+      }),
+    kind: 'createInExchange',
+    check: (p) => {
+      if (p.kind !== 'createInExchange') return;
+      expect(p.replaces?.value.linkId).toBe('crm.c1');
+      expect(p.fields.surname).toBe('Berg-Meier');
+    },
+  },
+  {
+    name: 'Outlook deleted the copy of a contact deleted in the CRM too → link dropped',
+    plan: () =>
+      planExchangeRemoval({ account: account(), link: link(synced), crm: null, exchange: null, now }),
+    kind: 'dropLink',
+  },
+  {
+    name: 'version and changeKey as synced (our own write, echoed) → nothing',
+    plan: () =>
+      planCrmChange({ account: account(), link: link(synced), crm: tagged(), exchange: copyOf(), now }),
+    kind: 'noop',
+  },
+  {
+    name: 'new version, same window (notes edited) → only the bookkeeping moves',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ notes: 'Rückruf', version: 2 }),
+        exchange: copyOf(),
+        now,
+      }),
+    kind: 'refreshLink',
+    check: (p) => expect(p).toMatchObject({ update: { crmVersion: 2 } }),
+  },
+  {
+    name: 'CRM edit of a window field → PATCH of exactly that field in Exchange, nothing back',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ company: 'Berg Immobilien', version: 2, updatedAt: '2025-02-01T00:00:00.000Z' }),
+        exchange: copyOf(),
+        now,
+      }),
+    kind: 'update',
+    check: (p) => {
+      if (p.kind !== 'update') return;
+      expect(p.exchangePatch).toEqual({ companyName: 'Berg Immobilien' });
+      expect(p.crmPatch).toBeNull();
+    },
+  },
+];
+
+describe('planCrmChange / planExchangeRemoval', () => {
+  it.each(rows)('$name', ({ plan, kind, check }) => {
+    const result = plan();
+    expect(result.kind).toBe(kind);
+    check?.(result);
+  });
+
+  it('projects what it creates exactly as projectToExchange does', () => {
+    const crm = tagged({ phones: [{ number: '030 1234567', type: 'business' }] });
+    const plan = planCrmChange({ account: account(), link: null, crm, exchange: null, now });
+    const expected = projectToExchange(crmContent(crm), { defaultCountry: 'DE' }).fields;
+    expect(plan).toMatchObject({ kind: 'createInExchange', fields: expected });
+    expect(expected.businessPhones).toEqual(['+49301234567']);
+  });
+});
