@@ -23,7 +23,11 @@ describe('the local stack end to end', () => {
       surname: 'Outlook',
       emailAddresses: [{ address: 'olga@example.org', name: 'Olga' }],
     });
-    const account = await stack.registerAccount({ email: mailbox, syncVersion: 'v3', provider: 'microsoft365' });
+    const account = await stack.registerAccount({
+      email: mailbox,
+      syncVersion: 'v3',
+      provider: 'microsoft365',
+    });
 
     const inCrm = (await stack.crmUser.all()).find((c) => c.lastName === 'Outlook');
     expect(inCrm?.emails).toEqual([{ address: 'olga@example.org', type: null }]);

@@ -32,7 +32,13 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     crmPort: 0,
     graph: { notificationRetry: { attempts: 4, baseDelayMs: 50 }, ...options.graph },
     crmRetryDelaysMs: [50, 100, 200, 400],
-    queue: { visibilityTimeoutMs: 10_000, pollIntervalMs: 25, retryBackoffMs: 200, concurrency: 4, ...options.queue },
+    queue: {
+      visibilityTimeoutMs: 10_000,
+      pollIntervalMs: 25,
+      retryBackoffMs: 200,
+      concurrency: 4,
+      ...options.queue,
+    },
     log: (level, line) => {
       logs.push(`${level} ${line}`);
       if (process.env.STACK_LOG) console.log(line);
