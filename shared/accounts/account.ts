@@ -71,6 +71,8 @@ export interface Account {
     heldDeletes: number;
     /** Set by the user to let the next delta round carry out the held deletes. */
     heldDeletesConfirmed: boolean;
+    /** Warnings recorded in the action log so far (values kept back by the limits, conflicts). */
+    warnings: number;
   };
   createdAt: string;
 }

@@ -71,6 +71,7 @@ export function newAccount(input: RegisterAccountInput, context: NewAccountConte
       lastError: null,
       heldDeletes: 0,
       heldDeletesConfirmed: false,
+      warnings: 0,
     },
     createdAt: at,
   };

@@ -26,6 +26,7 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
       linked: options.countLinks === false ? null : await countLinks(deps, account.id),
       pending: account.pendingCreates.length,
       heldDeletes: account.status.heldDeletes,
+      warnings: account.status.warnings,
       subscriptionExpiresAt: account.subscription?.expirationDateTime ?? null,
     },
   };

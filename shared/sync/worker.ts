@@ -1,5 +1,5 @@
 import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
-import { SyncError } from '../errors.js';
+import { SyncError, toError } from '../errors.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from './account-session.js';
 import { runAccountTask } from './account-tasks.js';
@@ -32,8 +32,10 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
   const stored = await deps.accounts.get(message.accountId);
   if (!stored) return skipped(`account ${message.accountId} does not exist (deleted?)`);
   const state = migrationState(stored.value.syncVersion, deps.clock.now(), deps.settings.migration);
-  if (!syncAllowed(state))
+  const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
+  if (!syncAllowed(state) && !stopping) {
     return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
+  }
 
   const lease = await acquireLease(deps, message.accountId);
   try {
@@ -46,28 +48,59 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     ) {
       return skipped('a delta round started after this change was reported already covered it');
     }
-    const folderId = fresh.value.targetFolderId ?? (await deps.exchange.defaultFolderId(session.mailbox));
-    await resolvePendingCreates(deps, session, folderId);
-    const tally = emptyTally();
-    switch (message.kind) {
-      case 'exchangeChanged':
-        addTally(tally, await runDeltaRound(deps, session, folderId));
-        break;
-      case 'crmChanged':
-        addTally(tally, await syncCrmContact(deps, session, message.contactId, folderId, message.version));
-        break;
-      case 'accountTask':
-        addTally(tally, await runAccountTask(deps, session, message.task, folderId));
-        break;
-      case 'reconcile':
-        addTally(tally, await runDeltaRound(deps, session, folderId));
-        addTally(tally, await sweepCrm(deps, session, folderId, message.full));
-        break;
+    if (stopping) {
+      // A stopped V2 account: only its subscription is removed, nothing else is touched.
+      await runAccountTask(deps, session, 'removeSubscription', '');
+      return { outcome: 'done', reason: 'V2 subscription removed at the shutdown', tally: emptyTally() };
     }
-    return { outcome: 'done', reason: message.kind, tally };
+    try {
+      const tally = await work(deps, session, message);
+      const warnings = tally.keptBack + tally.conflicts;
+      if (warnings > 0) {
+        await session.update((a) => ({
+          ...a,
+          status: { ...a.status, warnings: a.status.warnings + warnings },
+        }));
+      }
+      return { outcome: 'done', reason: message.kind, tally };
+    } catch (error) {
+      // The status shows the last failure (already free of secrets: adapters scrub their errors).
+      const text = toError(error).message.slice(0, 500);
+      await session
+        .update((a) => ({ ...a, status: { ...a.status, lastError: text } }))
+        .catch(() => undefined);
+      throw error;
+    }
   } finally {
     await lease.release();
   }
+}
+
+async function work(
+  deps: SyncDeps,
+  session: AccountSession,
+  message: Exclude<QueueMessage, { kind: 'crmEvent' }>,
+): Promise<SyncTally> {
+  const account = session.account;
+  const folderId = account.targetFolderId ?? (await deps.exchange.defaultFolderId(session.mailbox));
+  await resolvePendingCreates(deps, session, folderId);
+  const tally = emptyTally();
+  switch (message.kind) {
+    case 'exchangeChanged':
+      addTally(tally, await runDeltaRound(deps, session, folderId));
+      break;
+    case 'crmChanged':
+      addTally(tally, await syncCrmContact(deps, session, message.contactId, folderId, message.version));
+      break;
+    case 'accountTask':
+      addTally(tally, await runAccountTask(deps, session, message.task, folderId));
+      break;
+    case 'reconcile':
+      addTally(tally, await runDeltaRound(deps, session, folderId));
+      addTally(tally, await sweepCrm(deps, session, folderId, message.full));
+      break;
+  }
+  return tally;
 }
 
 async function acquireLease(deps: SyncDeps, accountId: string) {

@@ -27,6 +27,7 @@ export function makeAccount(overrides: Partial<Account> = {}): Account {
       lastError: null,
       heldDeletes: 0,
       heldDeletesConfirmed: false,
+      warnings: 0,
     },
     createdAt: '2025-06-01T10:00:00.000Z',
     ...overrides,

@@ -36,6 +36,7 @@ export function account(overrides: Partial<Account> = {}): Account {
       lastError: null,
       heldDeletes: 0,
       heldDeletesConfirmed: false,
+      warnings: 0,
     },
     createdAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
