@@ -15,7 +15,7 @@ export async function crmEvents(request: HttpRequest, context: InvocationContext
     timestamp: request.headers.get('x-crm-timestamp'),
     signature: request.headers.get('x-crm-signature'),
     rawBody: body.raw,
-    now: rt.deps.clock.now(),
+    now: rt.deps.wallClock.now(), // the CRM signs with real time
   });
   if (!check.ok) return jsonError(401, 'InvalidSignature', `the event signature is ${check.reason}`);
   const event = parseJson(body.raw, crmEventSchema);

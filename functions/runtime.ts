@@ -65,6 +65,7 @@ export async function buildRuntime(
     queue,
     lease,
     clock,
+    wallClock: clockFrom(null),
     settings: {
       massDelete: config.massDelete,
       migration: config.migration,

@@ -62,12 +62,13 @@ export function bannerFor(state: MigrationState, subject: BannerSubject): Banner
         severity: 'critical',
         text: {
           de:
-            `Die V2-Technologie wurde am ${shutdown} abgeschaltet: Ihr E-Mail-Konto ${email} wird ` +
-            `nicht mehr synchronisiert. Bitte migrieren Sie es zu V3, um die Synchronisierung ` +
-            `wieder zu aktivieren.`,
+            `Ihr E-Mail-Konto ${email} wurde nicht bis zum ${deadline} zu V3 migriert. Die V2-Technologie ` +
+            `wurde am ${shutdown} abgeschaltet: Das Konto wird nicht mehr synchronisiert. Bitte migrieren ` +
+            `Sie es zu V3, um die Synchronisierung wieder zu aktivieren.`,
           en:
-            `The V2 technology was shut down on ${shutdown}: your e-mail account ${email} is no ` +
-            `longer synchronised. Please migrate it to V3 to turn synchronisation back on.`,
+            `Your e-mail account ${email} was not migrated to V3 by ${deadline}. The V2 technology was ` +
+            `shut down on ${shutdown}: the account is no longer synchronised. Please migrate it to V3 ` +
+            `to turn synchronisation back on.`,
         },
         action,
       };

@@ -40,9 +40,9 @@ export function planSubscription(
 ): SubscriptionPlan {
   const renewBeforeMs = options.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
   const lifetimeMinutes = options.lifetimeMinutes ?? DEFAULT_LIFETIME_MINUTES;
-  // V2 accounts are served by the old technology and get no new Graph connection; a stopped
-  // account (only a V2 account can be stopped) must not be reconnected by a timer.
-  if (account.syncVersion !== 'v3' || account.migration.state === 'syncStopped') return { kind: 'none' };
+  // Until the shutdown a V2 account keeps syncing (with its banner), so its subscription is
+  // kept alive too; a stopped account must not be reconnected by a timer.
+  if (account.migration.state === 'syncStopped') return { kind: 'none' };
   const subscription = account.subscription;
   if (!subscription) return { kind: 'create' };
   const expires = Date.parse(subscription.expirationDateTime);

@@ -60,7 +60,7 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
     notificationUrl: `${base}/api/graph/notifications`,
     lifecycleNotificationUrl: `${base}/api/graph/lifecycle`,
     clientState,
-    expirationDateTime: expiryFrom(deps.clock.now()),
+    expirationDateTime: expiryFrom(deps.wallClock.now()),
   });
   await session.update((a) => ({
     ...a,
@@ -77,7 +77,7 @@ async function renewSubscription(deps: SyncDeps, session: AccountSession): Promi
   const current = session.account.subscription;
   if (!current) return createSubscription(deps, session);
   try {
-    const renewed = await deps.exchange.renewSubscription(current.id, expiryFrom(deps.clock.now()));
+    const renewed = await deps.exchange.renewSubscription(current.id, expiryFrom(deps.wallClock.now()));
     await session.update((a) => ({
       ...a,
       subscription: a.subscription

@@ -8,7 +8,13 @@ export interface SyncDeps {
   accounts: Accounts;
   queue: Queue;
   lease: Lease;
+  /** The product's clock: migration deadlines, action-log times (may start at SYNC_CLOCK_START). */
   clock: Clock;
+  /**
+   * Real time, for what other systems check against their own clocks: Graph subscription
+   * expiries and the CRM signature's replay window. Equal to `clock` unless the clock was shifted.
+   */
+  wallClock: Clock;
   settings: SyncSettings;
   log: (line: string) => void;
 }

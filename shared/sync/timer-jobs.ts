@@ -30,10 +30,12 @@ export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
 
 /** Renew subscriptions well before Graph's cap; create the missing ones. */
 export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number> {
-  const now = deps.clock.now();
+  // Expiries are Graph's real time; the migration state is the product's time.
+  const now = deps.wallClock.now();
+  const productNow = deps.clock.now();
   let n = 0;
   for await (const account of deps.accounts.list()) {
-    if (!syncAllowed(migrationState(account.syncVersion, now, deps.settings.migration))) continue;
+    if (!syncAllowed(migrationState(account.syncVersion, productNow, deps.settings.migration))) continue;
     const plan = planSubscription(account, now);
     if (plan.kind === 'none') continue;
     await deps.queue.send('exchange-to-crm', {

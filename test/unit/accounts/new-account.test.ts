@@ -94,6 +94,7 @@ describe('newAccount', () => {
       lastError: null,
       heldDeletes: 0,
       heldDeletesConfirmed: false,
+      warnings: 0,
     });
     expect(account.migration.state).toBe('migrationRequired');
     expect(account.migration.banner?.severity).toBe('warning');

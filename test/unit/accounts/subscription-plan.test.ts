@@ -34,8 +34,8 @@ describe('planSubscription', () => {
     ['v3 expiring in exactly 24 h', account('v3', 24 * HOUR), 'renew'],
     ['v3 expiring in 1 h', account('v3', HOUR), 'renew'],
     ['v3 expired a minute ago (Graph deleted it)', account('v3', -60_000), 'create'],
-    ['v2 without subscription', account('v2', null), 'none'],
-    ['v2 expiring in 1 h', account('v2', HOUR), 'none'],
+    ['v2 before the shutdown without subscription (still syncing)', account('v2', null), 'create'],
+    ['v2 before the shutdown expiring in 1 h', account('v2', HOUR), 'renew'],
   ] as const)('%s → %s', (_name, subject, kind) => {
     expect(planSubscription(subject, now).kind).toBe(kind);
   });

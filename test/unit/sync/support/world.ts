@@ -55,6 +55,7 @@ export class World {
       queue: this.queue,
       lease: new InMemoryLease(this.clock),
       clock: this.clock,
+      wallClock: this.clock,
       settings,
       log: (line) => this.logLines.push(line),
     };
