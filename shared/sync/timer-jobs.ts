@@ -10,7 +10,8 @@ import type { SyncDeps } from './deps.js';
 
 /** One reconcile message per account that may sync: a full sweep of both sides. */
 export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
-  const slot = deps.clock.now().toISOString().slice(0, 16);
+  // Unique per run: a sweep asked for twice in one minute (timer plus a manual run) must not be dropped.
+  const slot = deps.clock.now().toISOString();
   let n = 0;
   for await (const account of deps.accounts.list()) {
     if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))

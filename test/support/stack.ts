@@ -30,7 +30,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     hostPort: 0,
     graphPort: 0,
     crmPort: 0,
-    graph: { notificationRetry: { attempts: 4, baseDelayMs: 50 }, ...options.graph },
+
     crmRetryDelaysMs: [50, 100, 200, 400],
     queue: {
       visibilityTimeoutMs: 10_000,
@@ -44,6 +44,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
       if (process.env.STACK_LOG) console.log(line);
     },
     ...options,
+    graph: { notificationRetry: { attempts: 4, baseDelayMs: 50 }, ...options.graph },
     settings: {
       RECONCILE_SCHEDULE: NEVER,
       SUBSCRIPTION_RENEWAL_SCHEDULE: NEVER,

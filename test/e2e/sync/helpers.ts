@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type CrmContact,
+  crmContent,
+  type ExchangeContact,
+  type ExchangeFields,
+  exchangeFieldsOf,
+  graphContactSchema,
+  projectToExchange,
+} from '../../../shared/contact/index.js';
+import type { TestStack } from '../../support/stack.js';
+
+/**
+ * Shared steps of the issue-5 end-to-end tests: a fresh account per test (so tests of one file
+ * share a stack without sharing contacts), write counting in both emulators' request logs,
+ * polling, and the "both sides agree" comparison.
+ */
+
+export interface TestAccount {
+  id: string;
+  mailbox: string;
+}
+
+/** A token unique to one test, for mailbox names, surnames and e-mail addresses. */
+export function tag(prefix: string): string {
+  return `${prefix}${randomBytes(4).toString('hex')}`;
+}
+
+/** A new Exchange mailbox registered as a V3 account, initial sync done. */
+export async function newAccount(stack: TestStack, name: string): Promise<TestAccount> {
+  const mailbox = `${tag(name)}@contoso.example`;
+  stack.graph.admin.createMailbox({ mail: mailbox });
+  const account = await stack.registerAccount({
+    email: mailbox,
+    syncVersion: 'v3',
+    provider: 'microsoft365',
+  });
+  return { id: account.id, mailbox };
+}
+
+/** Graph routes that change something, without the `$batch` envelope (its parts are logged one by one). */
+export function graphWrites(stack: TestStack): Record<string, number> {
+  const byRoute = stack.graph.admin.requests().byRoute;
+  return Object.fromEntries(
+    Object.entries(byRoute).filter(
+      ([route]) => /^(PATCH|POST|DELETE|PUT) /.test(route) && route !== 'POST /$batch',
+    ),
+  );
+}
+
+/** CRM API routes that change something (the admin API is logged apart and left out). */
+export function crmWrites(stack: TestStack): Record<string, number> {
+  const counts = stack.crm.admin.requests().api.counts;
+  return Object.fromEntries(
+    Object.entries(counts).filter(([route]) => /^(PATCH|POST|DELETE|PUT) /.test(route)),
+  );
+}
+
+export function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+export function clearRequests(stack: TestStack): void {
+  stack.graph.admin.clearRequests();
+  stack.crm.admin.clearRequests();
+}
+
+/** Polls `probe` until it returns a value that is not undefined; throws after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+export function outlookContacts(stack: TestStack, account: TestAccount): ExchangeContact[] {
+  // The emulator's admin view is the Graph contact as stored; validated like the adapter does.
+  return stack.graph.admin
+    .contacts(account.mailbox)
+    .map((c) => graphContactSchema.parse(c) as ExchangeContact);
+}
+
+export function outlookBySurname(stack: TestStack, account: TestAccount, surname: string): ExchangeContact[] {
+  return outlookContacts(stack, account).filter((c) => c.surname === surname);
+}
+
+export function crmByLastName(stack: TestStack, lastName: string): CrmContact[] {
+  return stack.crm.admin.contacts().filter((c) => c.lastName === lastName);
+}
+
+export async function linkCount(stack: TestStack, accountId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of stack.runtime.deps.mirror.list(accountId)) n++;
+  return n;
+}
+
+/** The mapped fields of both sides: what Exchange holds, and what Exchange may hold of the CRM contact. */
+export function bothSides(
+  exchange: ExchangeContact,
+  crm: CrmContact,
+  defaultCountry = 'DE',
+): { outlook: ExchangeFields; crm: ExchangeFields } {
+  return {
+    outlook: exchangeFieldsOf(exchange, defaultCountry),
+    crm: projectToExchange(crmContent(crm), { defaultCountry }).fields,
+  };
+}
+
+/**
+ * Rule 1 (convergence) for one account: every Outlook contact is linked to exactly one CRM
+ * contact tagged for the account (and the other way round), and each pair holds the same
+ * mapped content. Returns the differences; an empty list means both sides agree.
+ */
+export async function disagreements(stack: TestStack, account: TestAccount): Promise<string[]> {
+  const problems: string[] = [];
+  const outlook = new Map(outlookContacts(stack, account).map((c) => [c.id, c]));
+  const crm = new Map(
+    stack.crm.admin
+      .contacts()
+      .filter((c) => c.syncAccounts.includes(account.id))
+      .map((c) => [c.id, c]),
+  );
+  const linkedOutlook = new Set<string>();
+  const linkedCrm = new Set<string>();
+  for await (const link of stack.runtime.deps.mirror.list(account.id)) {
+    linkedOutlook.add(link.exchangeId);
+    linkedCrm.add(link.crmId);
+    const exchange = outlook.get(link.exchangeId);
+    const contact = crm.get(link.crmId);
+    if (!exchange || !contact) {
+      problems.push(
+        `link ${link.linkId}: outlook ${exchange ? 'present' : 'missing'}, crm ${contact ? 'present' : 'missing'}`,
+      );
+      continue;
+    }
+    const sides = bothSides(exchange, contact);
+    if (!isDeepStrictEqual(sides.outlook, sides.crm))
+      problems.push(
+        `link ${link.linkId}: outlook ${JSON.stringify(sides.outlook)} != crm ${JSON.stringify(sides.crm)}`,
+      );
+  }
+  for (const id of outlook.keys()) if (!linkedOutlook.has(id)) problems.push(`outlook ${id} is not linked`);
+  for (const id of crm.keys()) if (!linkedCrm.has(id)) problems.push(`crm ${id} is not linked`);
+  return problems;
+}
+
+/** Runs the reconcile timer as the Functions admin route does, then waits for the stack to settle. */
+export async function reconcile(stack: TestStack): Promise<void> {
+  const response = await fetch(`${stack.host.url}/admin/functions/reconcile`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (response.status >= 300) throw new Error(`reconcile answered ${response.status}`);
+  await stack.settle();
+}
