@@ -5,8 +5,8 @@ import { accountView } from '../shared/service/account-view.js';
 import { exportContactsCsv } from '../shared/service/export-contacts.js';
 import { migrateAccount } from '../shared/service/migrate-account.js';
 import { registerAccount } from '../shared/service/register-account.js';
-import { json, jsonError, readJson } from './http.js';
-import { runtime } from './runtime.js';
+import { json, jsonError, parseJson, readJson, readRawBody } from './http.js';
+import { type Runtime, runtime } from './runtime.js';
 
 /** The accounts API (DESIGN section 8). Each handler: validate, call a shared/service use case, shape. */
 
@@ -33,7 +33,7 @@ export async function accountsRegister(
 
 export async function accountsGet(request: HttpRequest): Promise<HttpResponseInit> {
   const rt = await runtime();
-  const stored = await rt.deps.accounts.get(request.params.id ?? '');
+  const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
   return json(200, await accountView(rt.deps, stored.value));
 }
@@ -43,10 +43,13 @@ export async function accountsMigrate(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const rt = await runtime();
-  const raw = (request.headers.get('content-length') ?? '0') === '0' ? null : request;
-  const body = raw ? await readJson(raw, migrateBodySchema) : { ok: true as const, value: {}, raw: '' };
+  // The body is optional; read it whatever its framing (content-length or chunked).
+  const raw = await readRawBody(request);
+  if (!raw.ok) return raw.response;
+  const body =
+    raw.raw.trim() === '' ? { ok: true as const, value: {} } : parseJson(raw.raw, migrateBodySchema);
   if (!body.ok) return body.response;
-  const stored = await rt.deps.accounts.get(request.params.id ?? '');
+  const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
   const result = await migrateAccount(
     rt.deps,
@@ -77,7 +80,7 @@ export async function accountsMigrate(
 
 export async function accountsConfirmDeletes(request: HttpRequest): Promise<HttpResponseInit> {
   const rt = await runtime();
-  const stored = await rt.deps.accounts.get(request.params.id ?? '');
+  const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
   if (stored.value.status.heldDeletes === 0)
     return jsonError(409, 'NothingHeld', 'no deletes are held for this account');
@@ -98,7 +101,7 @@ export async function accountsConfirmDeletes(request: HttpRequest): Promise<Http
 
 export async function accountsExport(request: HttpRequest): Promise<HttpResponseInit> {
   const rt = await runtime();
-  const stored = await rt.deps.accounts.get(request.params.id ?? '');
+  const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
   return {
     status: 200,
@@ -112,4 +115,11 @@ export async function accountsExport(request: HttpRequest): Promise<HttpResponse
 
 function notFound(id: string | undefined): HttpResponseInit {
   return jsonError(404, 'AccountNotFound', `no account with id ${JSON.stringify(id ?? '')}`);
+}
+
+/** Account ids are UUIDs; anything else (too long, odd characters) names no account. */
+const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/;
+
+function findAccount(rt: Runtime, id: string | undefined) {
+  return id && ACCOUNT_ID.test(id) ? rt.deps.accounts.get(id) : Promise.resolve(null);
 }

@@ -2,23 +2,23 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { verifyCrmSignature } from '../shared/adapters/crm/signature.js';
 import { crmEventSchema } from '../shared/contact/crm-contact.js';
 import { acceptCrmEvent } from '../shared/sync/intake.js';
-import { json, jsonError, parseJson, readRawBody } from './http.js';
+import { json, jsonError, parseJson, readRawBytes } from './http.js';
 import { runtime } from './runtime.js';
 
 /** POST /api/crm/events — HMAC signature over "<timestamp>.<raw body>", then enqueue. */
 export async function crmEvents(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const body = await readRawBody(request);
+  const body = await readRawBytes(request);
   if (!body.ok) return body.response;
   const rt = await runtime();
   const check = verifyCrmSignature({
     secret: rt.config.crm.webhookSecret,
     timestamp: request.headers.get('x-crm-timestamp'),
     signature: request.headers.get('x-crm-signature'),
-    rawBody: body.raw,
+    rawBody: body.bytes,
     now: rt.deps.wallClock.now(), // the CRM signs with real time
   });
   if (!check.ok) return jsonError(401, 'InvalidSignature', `the event signature is ${check.reason}`);
-  const event = parseJson(body.raw, crmEventSchema);
+  const event = parseJson(body.bytes.toString('utf8'), crmEventSchema);
   if (!event.ok) return event.response;
   try {
     await acceptCrmEvent(rt.deps, event.value);

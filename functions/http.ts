@@ -19,6 +19,20 @@ export function json(status: number, body: unknown): HttpResponseInit {
 
 export type Parsed<T> = { ok: true; value: T; raw: string } | { ok: false; response: HttpResponseInit };
 
+/** Reads the body's exact bytes once, with a size limit (signatures are computed over bytes). */
+export async function readRawBytes(
+  request: HttpRequest,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; response: HttpResponseInit }> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  const tooLarge = {
+    ok: false as const,
+    response: jsonError(413, 'BodyTooLarge', `the body must be at most ${MAX_BODY_BYTES} bytes`),
+  };
+  if (declared > MAX_BODY_BYTES) return tooLarge;
+  const bytes = Buffer.from(await request.arrayBuffer());
+  return bytes.length > MAX_BODY_BYTES ? tooLarge : { ok: true, bytes };
+}
+
 /** Reads the raw body once, with a size limit. */
 export async function readRawBody(
   request: HttpRequest,

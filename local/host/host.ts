@@ -68,7 +68,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   let baseUrl = '';
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', baseUrl);
+    const target = req.url ?? '/';
+    // Only origin-form targets ("/api/…"): "//x" or "http://…" must not be read as another host.
+    const url = target.startsWith('/') && !target.startsWith('//') ? URL.parse(`${baseUrl}${target}`) : null;
+    if (!url) {
+      return writeFunctionResponse(res, {
+        status: 400,
+        jsonBody: { error: { code: 'BadRequestTarget', message: 'the request target must be a path' } },
+      });
+    }
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin && req.method === 'POST') {
       const name = decodeURIComponent(admin[1]!);
@@ -89,7 +97,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         },
       });
     }
-    const converted = await toFunctionRequest(req, match.params, baseUrl, MAX_BODY_BYTES);
+    const converted = await toFunctionRequest(req, match.params, url.toString(), MAX_BODY_BYTES);
     if (converted.tooLarge) {
       return writeFunctionResponse(res, {
         status: 413,

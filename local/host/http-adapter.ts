@@ -8,7 +8,7 @@ const { HttpRequest } = azf;
 export async function toFunctionRequest(
   req: IncomingMessage,
   params: Record<string, string>,
-  baseUrl: string,
+  url: string,
   maxBytes: number,
 ) {
   const chunks: Buffer[] = [];
@@ -27,7 +27,7 @@ export async function toFunctionRequest(
     chunks.length > 0 && method !== 'GET' && method !== 'HEAD' ? { bytes: Buffer.concat(chunks) } : undefined;
   const request = new HttpRequest({
     method,
-    url: new URL(req.url ?? '/', baseUrl).toString(),
+    url,
     headers,
     params,
     ...(body ? { body } : {}),

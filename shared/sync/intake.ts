@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Account } from '../accounts/account.js';
 import type { CrmEvent } from '../contact/crm-contact.js';
+import { isSyncError } from '../errors.js';
 import type { Accounts, Clock, Queue } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
 
@@ -147,7 +148,14 @@ async function ownerOf(
   subscriptionId: string,
   clientState: string | null | undefined,
 ): Promise<Account | null> {
-  const account = await deps.accounts.findBySubscriptionId(subscriptionId);
+  let account: Account | null;
+  try {
+    account = await deps.accounts.findBySubscriptionId(subscriptionId);
+  } catch (error) {
+    // An id that cannot even be a table key (e.g. a lone surrogate) names no subscription of ours.
+    if (isSyncError(error, 'invalid')) return null;
+    throw error;
+  }
   const expected = account?.subscription?.id === subscriptionId ? account.subscription.clientState : null;
   if (!account || !expected || !clientState) return null;
   return constantTimeEqual(expected, clientState) ? account : null;
