@@ -32,6 +32,8 @@ export interface DeltaPage {
   deltaLink?: string;
   /** True when the stored deltaLink had expired (410 SyncStateNotFound) and the round restarted from scratch. */
   restarted: boolean;
+  /** Items Graph returned that failed validation; recorded in the action log, never synced. */
+  skipped?: { id: string | null; reason: string }[];
 }
 
 export interface GraphSubscription {
@@ -111,6 +113,7 @@ export interface Mirror {
    * `conflict` SyncError when it exists); a string means replace only if unchanged.
    */
   put(link: ContactLink, etag: Etag): Promise<string>;
+  /** Throws a `notFound` SyncError when the link is already gone, `conflict` on a stale etag. */
   delete(link: ContactLink, etag: string): Promise<void>;
   list(accountId: string): AsyncIterable<ContactLink>;
   /** Returns false when the event id was already recorded (a duplicate delivery). */

@@ -70,6 +70,7 @@ async function syncFolder(
     session.account.deltaLinks[folderId] ?? null,
   )) {
     restarted ||= page.restarted;
+    if (page.skipped?.length) await logSkipped(deps, accountId, page.skipped);
     for (const contact of page.upserts) seen.add(contact.id);
     addTally(tally, await applyUpserts(deps, session, page.upserts, targetFolderId));
     removed.push(...page.removedIds);
@@ -243,4 +244,22 @@ async function recordFailure(
   }
   failures.push(err);
   return false;
+}
+
+async function logSkipped(
+  deps: SyncDeps,
+  accountId: string,
+  skipped: { id: string | null; reason: string }[],
+) {
+  const at = deps.clock.now().toISOString();
+  await deps.mirror.appendLog(
+    accountId,
+    skipped.map((item) => ({
+      contactKey: `exchange:${item.id ?? 'unknown'}`,
+      at,
+      level: 'error' as const,
+      action: 'skipped',
+      detail: `Graph returned a contact the sync cannot read: ${item.reason}`,
+    })),
+  );
 }
