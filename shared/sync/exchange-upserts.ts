@@ -1,0 +1,123 @@
+import pLimit from 'p-limit';
+import type { PendingCreate } from '../accounts/account.js';
+import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
+import { isSyncError, SyncError, toError } from '../errors.js';
+import type { AccountSession } from './account-session.js';
+import type { SyncDeps } from './deps.js';
+import { executePlan } from './execute.js';
+import { findCrmMatch } from './match.js';
+import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
+import { type PairPlan, planExchangeUpsert } from './plan.js';
+
+/**
+ * The created-or-changed half of a delta page (Exchange → CRM): plan every contact (with a CRM
+ * match for new ones), then execute, a chunk at a time, bracketed by the pending-create ledger.
+ */
+
+/** How many contacts of a delta page are planned and written at once. */
+const CONCURRENCY = 8;
+
+/** Creates per chunk: the pending ledger of one chunk must fit in the account row (64 KiB per property). */
+const CHUNK = 40;
+
+export async function applyUpserts(
+  deps: SyncDeps,
+  session: AccountSession,
+  upserts: ExchangeContact[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  for (let i = 0; i < upserts.length; i += CHUNK) {
+    addTally(tally, await applyChunk(deps, session, upserts.slice(i, i + CHUNK), targetFolderId));
+  }
+  return tally;
+}
+
+async function applyChunk(
+  deps: SyncDeps,
+  session: AccountSession,
+  upserts: ExchangeContact[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const limit = pLimit(CONCURRENCY);
+  const plans = await Promise.all(upserts.map((contact) => limit(() => planUpsert(deps, session, contact))));
+  // Creates are bracketed as one batch in the pending ledger: two account writes per page, not per contact.
+  const now = deps.clock.now().toISOString();
+  const creates: PendingCreate[] = plans.flatMap((p) =>
+    p.kind === 'createInCrm'
+      ? [{ side: 'crm' as const, sourceId: p.exchange.id, linkId: p.linkId, at: now }]
+      : [],
+  );
+  await session.beginCreates(creates);
+  const failures: Error[] = [];
+  // Pending creates are cleared only for what finished (or failed for good): an interrupted
+  // create stays in the ledger so the next message resumes it with the same idempotency key.
+  const finished: string[] = [];
+  const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {
+    try {
+      await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+      addTally(tally, tallyOf(plan));
+      if (plan.kind === 'createInCrm') finished.push(plan.linkId);
+    } catch (error) {
+      if (isSyncError(error, 'conflict')) return onConflict();
+      if (await recordFailure(deps, session, contact, error, failures, tally)) {
+        if (plan.kind === 'createInCrm') finished.push(plan.linkId);
+      }
+    }
+  };
+  const retry: ExchangeContact[] = [];
+  await Promise.all(
+    plans.map((plan, i) => limit(() => attempt(upserts[i]!, plan, () => retry.push(upserts[i]!)))),
+  );
+  // Two contacts of one page can race for the same CRM match: re-plan the losers one by one.
+  for (const contact of retry) {
+    const plan = await planUpsert(deps, session, contact);
+    await attempt(contact, plan, () =>
+      failures.push(new SyncError('conflict', 'PairChanged', `Outlook contact ${contact.id} kept changing`)),
+    );
+  }
+  await session.endCreates(finished);
+  if (failures.length > 0) throw failures[0];
+  return tally;
+}
+
+async function planUpsert(
+  deps: SyncDeps,
+  session: AccountSession,
+  contact: ExchangeContact,
+): Promise<PairPlan> {
+  const account = session.account;
+  const link = await deps.mirror.getByExchangeId(account.id, contact.id);
+  const crm = link
+    ? await deps.crm.get(link.value.crmId)
+    : await findCrmMatch(deps, account.id, exchangeFieldsOf(contact, account.defaultCountry));
+  return planExchangeUpsert({ account, link, crm, exchange: contact, now: deps.clock.now() });
+}
+
+async function recordFailure(
+  deps: SyncDeps,
+  session: AccountSession,
+  contact: ExchangeContact,
+  error: unknown,
+  failures: Error[],
+  tally: SyncTally,
+): Promise<boolean> {
+  const err = toError(error);
+  tally.failed++;
+  if (isSyncError(err) && (err.kind === 'invalid' || err.kind === 'permanent')) {
+    deps.log(`account ${session.account.id}: Outlook contact ${contact.id} skipped: ${err.message}`);
+    await deps.mirror.appendLog(session.account.id, [
+      {
+        contactKey: `exchange:${contact.id}`,
+        at: deps.clock.now().toISOString(),
+        level: 'error',
+        action: 'skipped',
+        detail: err.message,
+      },
+    ]);
+    return true;
+  }
+  failures.push(err);
+  return false;
+}
