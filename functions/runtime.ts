@@ -13,6 +13,7 @@ import { toError } from '../shared/errors.js';
 import type { Queue } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
+import { cacheSubscriptionLookups } from '../shared/sync/subscription-cache.js';
 import type { WorkResult } from '../shared/sync/worker.js';
 
 /**
@@ -61,7 +62,8 @@ export async function buildRuntime(
     }),
     crm: new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),
     mirror,
-    accounts,
+    // Webhook intake only reads subscriptions; workers always read the account fresh.
+    accounts: cacheSubscriptionLookups(accounts, clockFrom(null)),
     queue,
     lease,
     clock,

@@ -1,4 +1,5 @@
 import type { AccountSession } from './account-session.js';
+import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { applyUpserts } from './exchange-upserts.js';
 import { executePlan } from './execute.js';
@@ -22,7 +23,7 @@ export async function runDeltaRound(
   const startedAt = deps.clock.now().toISOString();
   // Graph lists only the folders inside the default Contacts folder, not the folder itself.
   const folders = [
-    await deps.exchange.defaultFolderId(session.mailbox),
+    await defaultFolderOf(deps.exchange, session.mailbox),
     targetFolderId,
     ...(await deps.exchange.listFolders(session.mailbox)).map((f) => f.id),
   ];

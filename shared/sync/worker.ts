@@ -5,6 +5,7 @@ import { AccountSession } from './account-session.js';
 import { runAccountTask } from './account-tasks.js';
 import { syncCrmContact } from './crm-push.js';
 import { sweepCrm } from './crm-sweep.js';
+import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { runDeltaRound } from './exchange-round.js';
 import { fanOutCrmEvent } from './fan-out.js';
@@ -82,7 +83,7 @@ async function work(
   message: Exclude<QueueMessage, { kind: 'crmEvent' }>,
 ): Promise<SyncTally> {
   const account = session.account;
-  const folderId = account.targetFolderId ?? (await deps.exchange.defaultFolderId(session.mailbox));
+  const folderId = account.targetFolderId ?? (await defaultFolderOf(deps.exchange, session.mailbox));
   await resolvePendingCreates(deps, session, folderId);
   const tally = emptyTally();
   switch (message.kind) {
@@ -105,12 +106,15 @@ async function work(
 
 async function acquireLease(deps: SyncDeps, accountId: string) {
   const deadline = Date.now() + deps.settings.leaseWaitMs;
+  let wait = 25;
   for (;;) {
     const lease = await deps.lease.acquire(`account:${accountId}`, 5 * 60_000);
     if (lease) return lease;
     if (Date.now() > deadline)
       throw new SyncError('transient', 'AccountBusy', `another worker is syncing account ${accountId}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Back off while another worker of the account holds it (up to 200 ms between tries).
+    wait = Math.min(wait * 2, 200);
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

@@ -68,12 +68,24 @@ export class StorageQueueTransport implements Queue {
     return this.prefix + queue;
   }
 
+  readonly #clients = new Map<string, QueueClient>();
+
+  /** One client per queue for the life of the transport (building one per send costs time). */
   client(queue: QueueName): QueueClient {
-    return this.service.getQueueClient(this.queueName(queue));
+    return this.#clientFor(this.queueName(queue));
+  }
+
+  #clientFor(name: string): QueueClient {
+    let client = this.#clients.get(name);
+    if (!client) {
+      client = this.service.getQueueClient(name);
+      this.#clients.set(name, client);
+    }
+    return client;
   }
 
   poisonClient(queue: QueueName): QueueClient {
-    return this.service.getQueueClient(this.queueName(queue) + POISON_SUFFIX);
+    return this.#clientFor(this.queueName(queue) + POISON_SUFFIX);
   }
 
   async send(queue: QueueName, message: QueueMessage): Promise<void> {
