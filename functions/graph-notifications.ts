@@ -15,7 +15,7 @@ export async function graphNotifications(
   if (!body.ok) return body.response;
   const rt = await runtime();
   try {
-    const result = await acceptGraphNotifications(rt.deps, body.value.value);
+    const result = await acceptGraphNotifications({ ...rt.deps, hints: rt.hints }, body.value.value);
     if (result.rejected > 0)
       context.warn(
         `graphNotifications: ${result.rejected} notification(s) with an unknown subscription or wrong clientState ignored`,

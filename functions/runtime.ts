@@ -13,6 +13,7 @@ import { toError } from '../shared/errors.js';
 import type { Queue } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
+import { batchMailboxHints, type MailboxHints } from '../shared/sync/hint-batcher.js';
 import { cacheSubscriptionLookups } from '../shared/sync/subscription-cache.js';
 import type { WorkResult } from '../shared/sync/worker.js';
 
@@ -26,6 +27,8 @@ export interface Runtime {
   deps: SyncDeps;
   /** An error's message with every configured secret blanked out, safe for logs and bodies. */
   redact(error: unknown): string;
+  /** Group commit of mailbox-changed hints from the notification webhook (one per process). */
+  hints: MailboxHints;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
   observe?: (message: QueueMessage, result: WorkResult) => void;
 }
@@ -76,7 +79,7 @@ export async function buildRuntime(
     },
     log,
   };
-  return { config, deps, redact: redactor(secretValues(config)) };
+  return { config, deps, hints: batchMailboxHints(queue, clock), redact: redactor(secretValues(config)) };
 }
 
 async function createQueue(config: Readonly<Config>): Promise<Queue> {

@@ -5,6 +5,7 @@ import { isSyncError, SyncError, toError } from '../errors.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
+import type { LogEntry } from './link.js';
 import { findCrmMatch } from './match.js';
 import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
@@ -54,9 +55,11 @@ async function applyChunk(
   // Pending creates are cleared only for what finished (or failed for good): an interrupted
   // create stays in the ledger so the next message resumes it with the same idempotency key.
   const finished: string[] = [];
+  // The chunk's action-log lines are written in one batch (one table transaction, not one per contact).
+  const logSink: LogEntry[] = [];
   const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {
     try {
-      await executePlan(plan, { deps, session, targetFolderId, trackPending: false });
+      await executePlan(plan, { deps, session, targetFolderId, trackPending: false, logSink });
       addTally(tally, tallyOf(plan));
       if (plan.kind === 'createInCrm') finished.push(plan.linkId);
     } catch (error) {
@@ -77,6 +80,7 @@ async function applyChunk(
       failures.push(new SyncError('conflict', 'PairChanged', `Outlook contact ${contact.id} kept changing`)),
     );
   }
+  if (logSink.length > 0) await deps.mirror.appendLog(session.account.id, logSink);
   await session.endCreates(finished);
   if (failures.length > 0) throw failures[0];
   return tally;

@@ -2,7 +2,7 @@ import { contentHash, type ExchangeFields } from '../contact/index.js';
 import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
-import type { ContactLink } from './link.js';
+import type { ContactLink, LogEntry } from './link.js';
 import { crmIdempotencyKey, linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
 import type { PairPlan } from './plan.js';
@@ -21,6 +21,8 @@ export interface ExecutionContext {
   targetFolderId: string;
   /** False when the caller brackets a batch of creates itself. */
   trackPending?: boolean;
+  /** When given, log entries are collected here for the caller to write in one batch. */
+  logSink?: LogEntry[];
 }
 
 export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promise<void> {
@@ -147,7 +149,8 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       break;
   }
   const entries = logEntriesOf(plan, now());
-  if (entries.length > 0) await deps.mirror.appendLog(accountId, entries);
+  if (ctx.logSink) ctx.logSink.push(...entries);
+  else if (entries.length > 0) await deps.mirror.appendLog(accountId, entries);
 }
 
 async function bracket(

@@ -5,6 +5,7 @@ import type { CrmEvent } from '../contact/crm-contact.js';
 import { isSyncError } from '../errors.js';
 import type { Accounts, Clock, Queue } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
+import type { MailboxHints } from './hint-batcher.js';
 
 /**
  * What the webhook functions do with a validated payload: check it belongs to a subscription
@@ -54,39 +55,29 @@ export interface IntakeResult {
 
 type Notification = z.infer<typeof graphNotificationSchema>;
 
-/** Change notifications → one exchangeChanged per account in the batch (a delta round covers them all). */
+/**
+ * Change notifications → one "mailbox changed" hint per account, group-committed with the
+ * hints of concurrent requests (hint-batcher.ts): a delta round covers them all.
+ */
 export async function acceptGraphNotifications(
-  deps: IntakeDeps,
+  deps: IntakeDeps & { hints: MailboxHints },
   items: Notification[],
 ): Promise<IntakeResult> {
-  const byAccount = new Map<string, Notification[]>();
+  const byAccount = new Map<string, string[]>();
   let rejected = 0;
   for (const item of items) {
     const account = await ownerOf(deps, item.subscriptionId, item.clientState);
-    if (!account) rejected++;
-    else byAccount.set(account.id, [...(byAccount.get(account.id) ?? []), item]);
+    if (!account) {
+      rejected++;
+      continue;
+    }
+    // Graph's retry of a delivery repeats the etag; a new change has a new one.
+    const key = `${item.subscriptionId}|${item.changeType}|${item.resourceData?.id ?? item.resource}|${item.resourceData?.['@odata.etag'] ?? ''}`;
+    byAccount.set(account.id, [...(byAccount.get(account.id) ?? []), key]);
   }
-  const at = deps.clock.now().toISOString();
-  for (const [accountId, batch] of byAccount) {
-    await deps.queue.send('exchange-to-crm', {
-      v: 1,
-      kind: 'exchangeChanged',
-      accountId,
-      folderId: null,
-      reason: `${batch.length} change notification(s)`,
-      at,
-      sessionKey: accountId,
-      // Graph's retry of a delivery repeats the etags (dropped as a duplicate); a new change has a new etag.
-      dedupeId: digest(
-        batch
-          .map(
-            (n) =>
-              `${n.subscriptionId}|${n.changeType}|${n.resourceData?.id ?? n.resource}|${n.resourceData?.['@odata.etag'] ?? at}`,
-          )
-          .join('\n'),
-      ),
-    });
-  }
+  await Promise.all(
+    [...byAccount].map(([accountId, keys]) => deps.hints.notify(accountId, keys, 'change notifications')),
+  );
   return { accepted: items.length - rejected, rejected, enqueued: byAccount.size };
 }
 
