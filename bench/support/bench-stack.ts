@@ -1,20 +1,14 @@
 import { startAzurite } from '../../local/azurite.js';
-import { CrmUser } from '../../local/clients/crm-user.js';
-import { OutlookUser } from '../../local/clients/outlook.js';
 import { type RunningStack, type StackOptions, startStack } from '../../local/stack.js';
-import { QUEUE_NAMES } from '../../shared/ports.js';
+import { driveStack, type StackDriver } from '../../local/stack-driver.js';
 
 /** Timer schedules that never fire during a run: scenarios run timers themselves. */
 const NEVER = '0 0 0 1 1 *';
 
-export interface BenchStack extends RunningStack {
-  outlook: OutlookUser;
-  crmUser: CrmUser;
-  /** Waits until both emulators delivered everything and both queues are empty, twice in a row. */
+export interface BenchStack extends RunningStack, Omit<StackDriver, 'settle'> {
   settle(timeoutMs?: number): Promise<void>;
   /** POST /api/accounts; resolves with the account once it answered 201 (the initial sync may still run). */
   register(mailbox: string): Promise<{ id: string }>;
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }>;
   /** Host log lines (info lines only when BENCH_LOG is set), for counting errors. */
   logs: string[];
   /**
@@ -63,34 +57,9 @@ export async function startBenchStack(
       ...options.settings,
     },
   });
-  const outlook = new OutlookUser({
-    graphUrl: stack.graph.url,
-    tenantId: stack.graph.tenantId,
-    clientId: stack.graph.clientId,
-    clientSecret: stack.graph.clientSecret,
-  });
-  const crmUser = new CrmUser({ baseUrl: stack.crm.url, token: stack.crm.token });
-
-  const api: BenchStack['api'] = async (method, path, body) => {
-    const response = await fetch(`${stack.host.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, text: await response.text() };
-  };
-
-  const settle: BenchStack['settle'] = async (timeoutMs = 120_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2) {
-      if (Date.now() > deadline) throw new Error(`the stack did not settle within ${timeoutMs} ms`);
-      await Promise.all([stack.graph.admin.idle(), stack.crm.admin.idle()]);
-      const pending = await Promise.all(QUEUE_NAMES.map((q) => stack.transport.pendingCount(q)));
-      quiet = pending.every((n) => n === 0) ? quiet + 1 : 0;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  };
+  const driver = driveStack(stack);
+  const { outlook, crmUser, api } = driver;
+  const settle: BenchStack['settle'] = (timeoutMs = 120_000) => driver.settle(timeoutMs, 200);
 
   const register: BenchStack['register'] = async (mailbox) => {
     const response = await api('POST', '/api/accounts', {

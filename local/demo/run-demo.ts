@@ -1,8 +1,7 @@
 import { QUEUE_NAMES } from '../../shared/ports.js';
 import { addTally, emptyTally, type SyncTally } from '../../shared/sync/outcome.js';
-import { CrmUser } from '../clients/crm-user.js';
-import { OutlookUser } from '../clients/outlook.js';
 import type { RunningStack } from '../stack.js';
+import { driveStack } from '../stack-driver.js';
 import { crmContacts, outlookContacts } from './data.js';
 
 export const DEMO_MAILBOX = 'anna.makler@immobilien-demo.example';
@@ -19,13 +18,7 @@ export async function runDemo(
   const tally = emptyTally();
   stack.runtime.observe = (_message, result) => addTally(tally, result.tally);
 
-  const outlook = new OutlookUser({
-    graphUrl: stack.graph.url,
-    tenantId: stack.graph.tenantId,
-    clientId: stack.graph.clientId,
-    clientSecret: stack.graph.clientSecret,
-  });
-  const crm = new CrmUser({ baseUrl: stack.crm.url, token: stack.crm.token });
+  const { outlook, crmUser: crm } = driveStack(stack);
 
   print(
     'demo: seeding the mailbox (300 contacts in "Kontakte" and "Kunden 2025") and the CRM (90 contacts)...',

@@ -1,22 +1,15 @@
 import { inject } from 'vitest';
-import { CrmUser } from '../../local/clients/crm-user.js';
-import { OutlookUser } from '../../local/clients/outlook.js';
 import { type RunningStack, type StackOptions, startStack } from '../../local/stack.js';
-import { QUEUE_NAMES } from '../../shared/ports.js';
+import { driveStack, type StackDriver } from '../../local/stack-driver.js';
 
 /** Timer schedules that never fire during a test: tests run timers through the admin route. */
 const NEVER = '0 0 0 1 1 *';
 
-export interface TestStack extends RunningStack {
-  outlook: OutlookUser;
-  crmUser: CrmUser;
+export interface TestStack extends RunningStack, StackDriver {
   /** Host log lines, for assertions (and for the no-secrets-in-logs check). */
   logs: string[];
-  /** Waits until emulators have delivered everything and both queues are empty, twice in a row. */
-  settle(timeoutMs?: number): Promise<void>;
   /** POST /api/accounts and wait for the initial sync. */
   registerAccount(body: Record<string, unknown>): Promise<{ id: string } & Record<string, unknown>>;
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }>;
 }
 
 /**
@@ -52,41 +45,7 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
       ...options.settings,
     },
   });
-  const outlook = new OutlookUser({
-    graphUrl: stack.graph.url,
-    tenantId: stack.graph.tenantId,
-    clientId: stack.graph.clientId,
-    clientSecret: stack.graph.clientSecret,
-  });
-  const crmUser = new CrmUser({ baseUrl: stack.crm.url, token: stack.crm.token });
-
-  const api: TestStack['api'] = async (method, path, body) => {
-    const response = await fetch(`${stack.host.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: response.status, json, text };
-  };
-
-  const settle: TestStack['settle'] = async (timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2) {
-      if (Date.now() > deadline) throw new Error(`the stack did not settle within ${timeoutMs} ms`);
-      await Promise.all([stack.graph.admin.idle(), stack.crm.admin.idle()]);
-      const pending = await Promise.all(QUEUE_NAMES.map((q) => stack.transport.pendingCount(q)));
-      quiet = pending.every((n) => n === 0) ? quiet + 1 : 0;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const { outlook, crmUser, api, settle } = driveStack(stack);
 
   const registerAccount: TestStack['registerAccount'] = async (body) => {
     const response = await api('POST', '/api/accounts', body);
