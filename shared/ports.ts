@@ -72,6 +72,8 @@ export interface ExchangeContacts {
     expirationDateTime: string;
   }): Promise<GraphSubscription>;
   renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription>;
+  /** Null when Graph no longer has it (expired, or removed with the lifecycle event lost). */
+  getSubscription(id: string): Promise<GraphSubscription | null>;
   deleteSubscription(id: string): Promise<void>;
 }
 

@@ -35,6 +35,8 @@ export function placePhones(phones: readonly CrmPhone[], defaultCountry: string)
   const business: Candidate[] = [];
   const home: Candidate[] = [];
   const mobile: Candidate[] = [];
+  // A number may stand in several kinds of slot (Outlook allows the same number as business and
+  // home phone), but only once per kind; an untyped number already placed anywhere is a duplicate.
   const placed = new Set<string>();
   const place = (candidate: Candidate, slot: 'business' | 'home' | 'mobile'): boolean => {
     if (slot === 'business' && business.length < EXCHANGE_LIMITS.businessPhones) business.push(candidate);
@@ -42,6 +44,7 @@ export function placePhones(phones: readonly CrmPhone[], defaultCountry: string)
     else if (slot === 'mobile' && mobile.length < EXCHANGE_LIMITS.mobile) mobile.push(candidate);
     else return false;
     placed.add(candidate.e164);
+    placed.add(`${slot}|${candidate.e164}`);
     return true;
   };
   const typedSlot = { business: 'business', private: 'home', mobile: 'mobile' } as const;
@@ -49,7 +52,8 @@ export function placePhones(phones: readonly CrmPhone[], defaultCountry: string)
   // Pass 1: typed numbers take the slots of their type, in CRM order.
   for (const candidate of candidates) {
     if (candidate.type === null || candidate.type === 'fax') continue;
-    if (placed.has(candidate.e164)) rejected.set(candidate.index, 'duplicate');
+    if (placed.has(`${typedSlot[candidate.type]}|${candidate.e164}`))
+      rejected.set(candidate.index, 'duplicate');
     else if (!place(candidate, typedSlot[candidate.type])) rejected.set(candidate.index, 'limitReached');
   }
   // Pass 2: untyped numbers fill the free business slots, then the free home slots.

@@ -29,7 +29,10 @@ export type { KeptBack, KeptBackReason, Projection, SlotMap } from './types.js';
  *     2. untyped (null) numbers fill the free business slots, then the free home slots.
  *        They never go to mobilePhone: a landline labelled "mobile" in Outlook would be wrong,
  *        and the untyped number stays in the CRM anyway ('limitReached').
- *   A number equal (as E.164) to one already placed is 'duplicate': each number once.
+ *   A number equal (as E.164) to one already in the same kind of slot is 'duplicate'; the
+ *   same number may be a business and a home phone (Outlook allows it, and a round trip of
+ *   such a contact must not lose one), and an untyped number already placed anywhere is
+ *   'duplicate'.
  * - Website: the first non-empty website of any type → businessHomePage; the others
  *   'limitReached' (the help page: "nur eine einzige Webseite").
  * - Addresses: the first non-empty address of each type → business → businessAddress,

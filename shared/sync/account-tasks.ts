@@ -73,6 +73,17 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
   }));
 }
 
+/**
+ * Reconcile's check that the account's subscription still exists: a `subscriptionRemoved`
+ * lifecycle event can be lost like any notification, and then nothing else would notice.
+ */
+export async function ensureSubscriptionExists(deps: SyncDeps, session: AccountSession): Promise<void> {
+  const current = session.account.subscription;
+  if (!current || (await deps.exchange.getSubscription(current.id))) return;
+  await session.update((a) => ({ ...a, subscription: null }));
+  await createSubscription(deps, session);
+}
+
 async function renewSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
   const current = session.account.subscription;
   if (!current) return createSubscription(deps, session);

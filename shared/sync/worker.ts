@@ -2,7 +2,7 @@ import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
 import { SyncError, toError } from '../errors.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from './account-session.js';
-import { runAccountTask } from './account-tasks.js';
+import { ensureSubscriptionExists, runAccountTask } from './account-tasks.js';
 import { syncCrmContact } from './crm-push.js';
 import { sweepCrm } from './crm-sweep.js';
 import { defaultFolderOf } from './default-folder.js';
@@ -97,6 +97,7 @@ async function work(
       addTally(tally, await runAccountTask(deps, session, message.task, folderId));
       break;
     case 'reconcile':
+      await ensureSubscriptionExists(deps, session);
       addTally(tally, await runDeltaRound(deps, session, folderId));
       addTally(tally, await sweepCrm(deps, session, folderId, message.full));
       break;

@@ -164,6 +164,11 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return copy(subscription);
   }
 
+  async getSubscription(id: string): Promise<GraphSubscription | null> {
+    this.hooks.enter('getSubscription');
+    return this.subscriptions.get(id) ?? null;
+  }
+
   async deleteSubscription(id: string): Promise<void> {
     this.hooks.enter('deleteSubscription');
     if (!this.subscriptions.delete(id))

@@ -180,6 +180,10 @@ export class GraphExchangeContacts implements ExchangeContacts {
     return subscriptions.renewSubscription(this.graph, id, expirationDateTime);
   }
 
+  getSubscription(id: string): Promise<GraphSubscription | null> {
+    return subscriptions.getSubscription(this.graph, id);
+  }
+
   deleteSubscription(id: string): Promise<void> {
     return subscriptions.deleteSubscription(this.graph, id);
   }

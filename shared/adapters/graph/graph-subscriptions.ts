@@ -70,6 +70,24 @@ export async function renewSubscription(
   return view(renewed);
 }
 
+/** The subscription as Graph holds it, or null when Graph no longer has it. */
+export async function getSubscription(graph: GraphCaller, id: string): Promise<GraphSubscription | null> {
+  try {
+    return view(
+      await callGraph(
+        graph,
+        APP_WIDE,
+        'GET /subscriptions/{id}',
+        (client) => client.api(paths.subscription(id)).get(),
+        subscriptionSchema,
+      ),
+    );
+  } catch (error) {
+    if (isSyncError(error, 'notFound')) return null;
+    throw error;
+  }
+}
+
 /** A subscription that is already gone (expired, removed) is not an error. */
 export async function deleteSubscription(graph: GraphCaller, id: string): Promise<void> {
   try {

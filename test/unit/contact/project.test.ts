@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import type { CrmContactInput } from '../../../shared/contact/crm-contact.js';
+import { crmFromExchange } from '../../../shared/contact/from-exchange.js';
+import { EMPTY_FIELDS } from '../../../shared/contact/index.js';
 import { EXCHANGE_LIMITS } from '../../../shared/contact/limits.js';
 import { projectToExchange } from '../../../shared/contact/project.js';
 import { crmContact, DEFAULT_COUNTRY, FC_RUNS, FC_TIMEOUT } from './arbitraries.js';
@@ -195,19 +197,33 @@ describe('projectToExchange: slot rules', () => {
     ]);
   });
 
-  it('places an E.164 number once, whatever its formats', () => {
+  it('places an E.164 number once per kind of slot, whatever its formats', () => {
     const phones = [
       { number: '030 1234567', type: 'business' as const },
+      { number: '+49 30 1234567', type: 'business' as const },
       { number: '+49 (0)30 123 45 67', type: 'private' as const },
       { number: '0049301234567', type: null },
     ];
     const p = project(contact({ phones }));
     expect(p.fields.businessPhones).toEqual(['+49301234567']);
-    expect(p.fields.homePhones).toEqual([]);
+    // Outlook allows the same number as business and home phone: both survive a round trip.
+    expect(p.fields.homePhones).toEqual(['+49301234567']);
     expect(p.keptBack.map((k) => [k.index, k.reason])).toEqual([
       [1, 'duplicate'],
-      [2, 'duplicate'],
+      [3, 'duplicate'],
     ]);
+  });
+
+  it('round-trips an Outlook contact with one number as business and home phone', () => {
+    const fields = {
+      ...EMPTY_FIELDS,
+      surname: 'Berg',
+      businessPhones: ['+49891112223'],
+      homePhones: ['+49891112223'],
+    };
+    const p = projectToExchange(crmFromExchange(fields, 'a1'), { defaultCountry: 'DE' });
+    expect(p.fields.businessPhones).toEqual(['+49891112223']);
+    expect(p.fields.homePhones).toEqual(['+49891112223']);
   });
 
   it('keeps back empty phones', () => {

@@ -1,0 +1,109 @@
+import { isDeepStrictEqual } from 'node:util';
+import {
+  type CrmContact,
+  crmContent,
+  EXCHANGE_FIELD_NAMES,
+  type ExchangeContact,
+  exchangeFieldsOf,
+  graphContactSchema,
+  projectToExchange,
+} from '../../../shared/contact/index.js';
+import type { ContactLink } from '../../../shared/sync/link.js';
+import { checkCrmOnlyData, checkUnmapped } from './crm-only-checks.js';
+import type { Run, RunModel, TokenModel } from './model.js';
+import { tokenOf } from './values.js';
+
+/** One broken rule of DESIGN section 9, with enough detail to find the contact. */
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+const COUNTRY = { defaultCountry: 'DE' };
+
+/** Every invariant of DESIGN section 9 that can be seen from outside, after the queues drained. */
+export async function checkInvariants(run: Run, model: RunModel): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  const fail = (invariant: string, detail: string) => violations.push({ invariant, detail });
+  const links: ContactLink[] = [];
+  for await (const link of run.stack.runtime.deps.mirror.list(run.accountId)) links.push(link);
+  const outlook = run.stack.graph.admin
+    .contacts(run.mailbox)
+    .map((c) => graphContactSchema.parse(c) as ExchangeContact);
+  const crm = run.stack.crm.admin.contacts();
+  const crmById = new Map(crm.map((c) => [c.id, c]));
+  const outlookById = new Map(outlook.map((x) => [x.id, x]));
+
+  for (const x of outlook) {
+    const n = links.filter((l) => l.exchangeId === x.id).length;
+    if (n !== 1)
+      fail('no duplicates: Exchange contact linked once', `${x.id} (${x.givenName}) has ${n} links`);
+  }
+  for (const c of crm.filter((c) => c.syncAccounts.includes(run.accountId))) {
+    const n = links.filter((l) => l.crmId === c.id).length;
+    if (n !== 1)
+      fail('no duplicates: tagged CRM contact linked once', `${c.id} (${c.firstName}) has ${n} links`);
+  }
+  for (const link of links) {
+    const c = crmById.get(link.crmId);
+    const x = outlookById.get(link.exchangeId);
+    if (!c || !x) {
+      fail('mirror covers exactly the linked contacts', `link ${link.linkId}: crm ${!!c}, exchange ${!!x}`);
+      continue;
+    }
+    if (!c.syncAccounts.includes(run.accountId))
+      fail('linked CRM contact carries the sync tag', `${c.id} (${c.firstName})`);
+    const want = projectToExchange(crmContent(c), COUNTRY).fields;
+    const have = exchangeFieldsOf(x, 'DE');
+    const differ = EXCHANGE_FIELD_NAMES.filter((f) => !isDeepStrictEqual(want[f], have[f]));
+    if (differ.length > 0)
+      fail(
+        'convergence: linked pair holds the same mapped content',
+        `${c.firstName}: ${differ.map((f) => `${f} crm=${JSON.stringify(want[f])} exchange=${JSON.stringify(have[f])}`).join('; ')}`,
+      );
+  }
+  for (const token of model.tokens) checkToken(token, crm, outlook, run, fail);
+  for (const token of model.tokens) {
+    const c = crm.find((c) => tokenOf(c.firstName) === token.token);
+    if (c) checkCrmOnlyData(token, c, fail);
+    checkUnmapped(token, outlookById, fail);
+  }
+  await checkAccount(run, fail);
+  return violations;
+}
+
+type Fail = (invariant: string, detail: string) => void;
+
+/** No contact lost or duplicated, against what the users did to this logical contact. */
+function checkToken(token: TokenModel, crm: CrmContact[], outlook: ExchangeContact[], run: Run, fail: Fail) {
+  const inCrm = crm.filter((c) => tokenOf(c.firstName) === token.token);
+  const inOutlook = outlook.filter((x) => tokenOf(x.givenName) === token.token);
+  const name = `${token.token} (${token.origin})`;
+  if (inCrm.length > 1)
+    fail('no duplicates: one CRM contact per contact', `${name}: ${inCrm.length} in the CRM`);
+  if (inOutlook.length > 1)
+    fail('no duplicates: one Outlook contact per contact', `${name}: ${inOutlook.length} in Outlook`);
+  const crmMustExist = !token.crmDeleted && (token.origin === 'crm' || !token.outlookDeleted);
+  if (crmMustExist && inCrm.length === 0)
+    fail('no data loss: contact kept in the CRM', `${name} is gone from the CRM`);
+  // Only contacts nobody deleted or untagged have an outcome that does not depend on timing.
+  if (token.crmDeleted || token.outlookDeleted || token.untagged) return;
+  const linked = token.origin === 'outlook' || token.tagged;
+  if (linked && inOutlook.length === 0)
+    fail('no data loss: synced contact in Outlook', `${name} missing in Outlook`);
+  if (!linked && inOutlook.length > 0)
+    fail('only tagged CRM contacts reach Outlook', `${name} is in Outlook`);
+  if (linked && inCrm[0] && !inCrm[0].syncAccounts.includes(run.accountId))
+    fail('linked CRM contact carries the sync tag', `${name} lost its tag`);
+}
+
+async function checkAccount(run: Run, fail: Fail) {
+  const account = (await run.stack.runtime.deps.accounts.get(run.accountId))?.value;
+  if (!account) return fail('account kept', `${run.accountId} is gone`);
+  if (account.pendingCreates.length > 0)
+    fail('no half-done creates after the drain', JSON.stringify(account.pendingCreates).slice(0, 300));
+  if (account.status.heldDeletes > 0) fail('no deletes held', `${account.status.heldDeletes} held`);
+  const id = account.subscription?.id;
+  if (!id || !run.stack.graph.admin.subscriptions().some((s) => s.id === id))
+    fail('the account keeps a live Graph subscription', `subscription ${id ?? 'none'}`);
+}

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { ensureLocalCertificate } from '../../local/tls.js';
+import { emptyStats } from './model/model.js';
+import {
+  failureReport,
+  reliabilityProperty,
+  sequencesFinished,
+  summaryLines,
+  ViolationError,
+} from './model/property.js';
+import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
+
+/**
+ * `npm run soak -- --minutes 10`: the reliability model (model.test.ts) for as long as asked
+ * (default 2 minutes), on the local stack started directly (tlsDir `.local/tls`). Prints
+ * progress, then the figures, and exits 1 when any sequence broke an invariant. Each failure
+ * is printed with its replay line (the first of each kind shrunk, time-boxed); the soak then goes
+ * on with a fresh seed and stack.
+ * Node reads NODE_EXTRA_CA_CERTS only at start, so the process re-runs itself with the Graph
+ * emulator's CA trusted (as local/start.ts does).
+ */
+const argv = process.argv.slice(2);
+const minutesArg = argv.indexOf('--minutes');
+const minutes = minutesArg >= 0 ? Number(argv[minutesArg + 1]) : 2;
+/** A fresh stack every so many sequences: retired accounts and their mirror rows pile up. */
+const RESTART_EVERY = 25;
+/** Time box for shrinking the first failure of each kind. */
+const SHRINK_MS = 90_000;
+const tlsDir = join(process.cwd(), '.local', 'tls');
+
+async function main() {
+  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('usage: npm run soak -- [--minutes N]');
+  const cert = await ensureLocalCertificate(tlsDir);
+  if (process.env.NODE_EXTRA_CA_CERTS !== cert.caPath) return relaunch(cert.caPath);
+
+  const stats = emptyStats();
+  const started = Date.now();
+  const deadline = started + minutes * 60_000;
+  let stack: ReliabilityStack | null = null;
+  let since = 0;
+  const current = async () => {
+    if (!stack || since >= RESTART_EVERY) {
+      await stack?.stop();
+      stack = await startReliabilityStack(tlsDir);
+      since = 0;
+    }
+    since++;
+    return stack;
+  };
+  const progress = setInterval(() => {
+    const s = `${Math.round((Date.now() - started) / 1000)} s`;
+    const violations = Object.values(stats.violations).reduce((a, b) => a + b, 0);
+    console.log(
+      `[soak ${s}] sequences ${stats.sequences}, actions ${stats.actions}, violations ${violations}`,
+    );
+  }, 30_000);
+  const failures: string[] = [];
+  const seen = new Set<string>();
+  try {
+    while (Date.now() < deadline) {
+      const seed = Date.now() ^ (Math.random() * 0x7fffffff);
+      // Find without shrinking; shrink (time-boxed) only the first failure of each kind, so one
+      // frequent bug does not use up the soak.
+      const found = await fc.check(reliabilityProperty(current, stats), {
+        numRuns: Number.MAX_SAFE_INTEGER,
+        seed,
+        endOnFailure: true,
+        plugins: [fc.interruptAfterTimeLimit(deadline - Date.now())],
+      });
+      await sequencesFinished();
+      if (!found.failed || found.counterexample === null) break; // done, or interrupted at the deadline
+      since = RESTART_EVERY; // the failed run may have left work behind: next sequence on a fresh stack
+      const kind = found.errorInstance instanceof ViolationError ? signature(found.errorInstance) : 'error';
+      const shrunk = seen.has(kind)
+        ? found
+        : await fc.check(reliabilityProperty(current, stats), {
+            seed,
+            ...(found.counterexamplePath ? { path: found.counterexamplePath } : {}),
+            plugins: [fc.interruptAfterTimeLimit(Math.min(SHRINK_MS, Math.max(1, deadline - Date.now())))],
+          });
+      await sequencesFinished();
+      seen.add(kind);
+      const report = failureReport(shrunk.failed ? shrunk : found);
+      failures.push(report);
+      console.log(`\n[soak] VIOLATION (${kind})\n${report}\n`);
+      since = RESTART_EVERY;
+    }
+  } finally {
+    clearInterval(progress);
+    await sequencesFinished();
+    await (stack as ReliabilityStack | null)?.stop();
+  }
+  console.log('\n=== soak figures ===');
+  for (const line of summaryLines(stats, Date.now() - started)) console.log(line);
+  console.log(`failures reported: ${failures.length} (kinds: ${[...seen].join(' | ') || 'none'})`);
+  process.exit(stats.failedSequences > 0 || failures.length > 0 ? 1 : 0);
+}
+
+function signature(error: ViolationError): string {
+  return [...new Set(error.violations.map((v) => v.invariant))].sort().join(' + ');
+}
+
+function relaunch(caPath: string) {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
+
+main().catch((error: unknown) => {
+  console.error(`soak failed: ${error instanceof Error ? error.stack : String(error)}`);
+  process.exit(1);
+});
