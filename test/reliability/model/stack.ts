@@ -1,6 +1,6 @@
-import { OutlookUser } from '../../../local/clients/outlook.js';
+import type { OutlookUser } from '../../../local/clients/outlook.js';
 import { type RunningStack, type StackOptions, startStack } from '../../../local/stack.js';
-import { QUEUE_NAMES } from '../../../shared/ports.js';
+import { driveStack } from '../../../local/stack-driver.js';
 
 /**
  * What the reliability model needs of a running stack. test/support/stack.ts's TestStack has
@@ -36,37 +36,6 @@ export async function startReliabilityStack(
     },
     log,
   });
-  const outlook = new OutlookUser({
-    graphUrl: stack.graph.url,
-    tenantId: stack.graph.tenantId,
-    clientId: stack.graph.clientId,
-    clientSecret: stack.graph.clientSecret,
-  });
-  const api: ReliabilityStack['api'] = async (method, path, body) => {
-    const response = await fetch(`${stack.host.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    return { status: response.status, json, text };
-  };
-  const settle: ReliabilityStack['settle'] = async (timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2) {
-      if (Date.now() > deadline) throw new Error(`the stack did not settle within ${timeoutMs} ms`);
-      await Promise.all([stack.graph.admin.idle(), stack.crm.admin.idle()]);
-      const pending = await Promise.all(QUEUE_NAMES.map((q) => stack.transport.pendingCount(q)));
-      quiet = pending.every((n) => n === 0) ? quiet + 1 : 0;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  const { outlook, api, settle } = driveStack(stack);
   return { ...stack, outlook, api, settle };
 }
