@@ -1,11 +1,12 @@
-import { contentHash, type ExchangeFields } from '../contact/index.js';
+import { contentHash, crmContent, type ExchangeFields, projectToExchange } from '../contact/index.js';
 import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
 import type { ContactLink, LogEntry } from './link.js';
 import { crmIdempotencyKey, linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
-import type { PairPlan } from './plan.js';
+import { crmPatchOf } from './patches.js';
+import { type PairPlan, planExchangeUpsert } from './plan.js';
 
 /**
  * Carries out one plan through the ports. Remote writes come first; the mirror is written
@@ -73,6 +74,10 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
         const created = await deps.crm.create(plan.input, crmIdempotencyKey(accountId, plan.linkId));
+        // A retried create returns what the first attempt made, from the Outlook contact as it
+        // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
+        // no changeKey, so the re-plan below merges the Outlook contact as it is now.
+        const replayed = crmPatchOf(crmContent(created), plan.input) !== null;
         await deps.mirror.put(
           newLink(
             accountId,
@@ -81,13 +86,27 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
             created.version,
             source.id,
             source.parentFolderId ?? ctx.targetFolderId,
-            source.changeKey ?? null,
-            plan.snapshot,
+            replayed ? null : (source.changeKey ?? null),
+            replayed
+              ? projectToExchange(crmContent(created), { defaultCountry: session.account.defaultCountry })
+                  .fields
+              : plan.snapshot,
             'exchange',
             now(),
           ),
           null,
         );
+        if (replayed) {
+          const link = await deps.mirror.getByLinkId(accountId, plan.linkId);
+          const again = planExchangeUpsert({
+            account: session.account,
+            link,
+            crm: created,
+            exchange: source,
+            now: deps.clock.now(),
+          });
+          await executePlan(again, { ...ctx, trackPending: false });
+        }
       });
       break;
     }

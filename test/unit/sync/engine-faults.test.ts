@@ -59,6 +59,21 @@ describe('crash between the remote create and the mirror write', () => {
     expect(await linkedCount(world)).toBe(1);
   });
 
+  it('Exchange → CRM: an Outlook edit between the crash and the retry still reaches the CRM', async () => {
+    // The retried create returns what the first attempt made (from the old Outlook content);
+    // the link must not claim that the CRM already holds the edited content.
+    const world = new World();
+    const message = await crashedCrmCreate(world);
+    const [erna] = world.exchange.all(MAILBOX);
+    world.exchange.userUpdate(MAILBOX, String(erna!.id), { jobTitle: 'Maklerin' });
+    await world.run(message);
+    await world.drain();
+    await world.run(world.reconcile());
+    const [inCrm] = world.crm.all();
+    expect(world.crm.all()).toHaveLength(1);
+    expect(inCrm?.position).toBe('Maklerin');
+  });
+
   it('Exchange → CRM: the next reconcile finds the contact the first attempt made', async () => {
     const world = new World();
     await crashedCrmCreate(world);
