@@ -43,11 +43,11 @@ export async function accountsMigrate(
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
   const rt = await runtime();
-  // The body is optional; read it whatever its framing (content-length or chunked).
+  // The body is optional (an empty body means {}); read it whatever its framing.
   const raw = await readRawBody(request);
   if (!raw.ok) return raw.response;
   const body =
-    raw.raw.trim() === '' ? { ok: true as const, value: {} } : parseJson(raw.raw, migrateBodySchema);
+    raw.raw === '' ? { ok: true as const, value: {} } : parseJson(raw.raw, migrateBodySchema);
   if (!body.ok) return body.response;
   const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
