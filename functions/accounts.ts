@@ -46,8 +46,7 @@ export async function accountsMigrate(
   // The body is optional (an empty body means {}); read it whatever its framing.
   const raw = await readRawBody(request);
   if (!raw.ok) return raw.response;
-  const body =
-    raw.raw === '' ? { ok: true as const, value: {} } : parseJson(raw.raw, migrateBodySchema);
+  const body = raw.raw === '' ? { ok: true as const, value: {} } : parseJson(raw.raw, migrateBodySchema);
   if (!body.ok) return body.response;
   const stored = await findAccount(rt, request.params.id);
   if (!stored) return notFound(request.params.id);
