@@ -11,6 +11,7 @@ import {
 } from '../../../shared/adapters/graph/exchange-contacts.js';
 import { createGraphClient } from '../../../shared/adapters/graph/graph-client.js';
 import type { ExchangeFields } from '../../../shared/contact/exchange-contact.js';
+import { EMPTY_FIELDS } from '../../../shared/contact/index.js';
 
 /** Starts an emulator on a free port and an adapter wired to it exactly as production wires Graph. */
 export async function startGraph(
@@ -40,25 +41,7 @@ export function adapterFor(
 }
 
 export function fields(overrides: Partial<ExchangeFields> = {}): ExchangeFields {
-  return {
-    title: null,
-    givenName: 'Anna',
-    middleName: null,
-    surname: 'Schmidt',
-    companyName: null,
-    jobTitle: null,
-    department: null,
-    birthday: null,
-    emailAddresses: [],
-    businessPhones: [],
-    homePhones: [],
-    mobilePhone: null,
-    businessHomePage: null,
-    businessAddress: null,
-    homeAddress: null,
-    otherAddress: null,
-    ...overrides,
-  };
+  return { ...EMPTY_FIELDS, givenName: 'Anna', surname: 'Schmidt', ...overrides };
 }
 
 /** The n-th generated contact, distinct and valid. */

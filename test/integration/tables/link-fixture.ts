@@ -1,24 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeFields } from '../../../shared/contact/exchange-contact.js';
+import { EMPTY_FIELDS } from '../../../shared/contact/index.js';
 import type { ContactLink } from '../../../shared/sync/link.js';
 
 export const emptyFields = (): ExchangeFields => ({
-  title: null,
+  ...EMPTY_FIELDS,
   givenName: 'Erika',
-  middleName: null,
   surname: 'Mustermann',
-  companyName: null,
-  jobTitle: null,
-  department: null,
-  birthday: null,
   emailAddresses: ['erika@example.de'],
-  businessPhones: [],
-  homePhones: [],
-  mobilePhone: null,
-  businessHomePage: null,
-  businessAddress: null,
-  homeAddress: null,
-  otherAddress: null,
 });
 
 /** A link with fresh ids; Graph-style ids contain `/`, `+` and `=` on purpose. */
