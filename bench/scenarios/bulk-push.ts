@@ -6,15 +6,20 @@ import { now, waitFor } from '../support/measure.js';
 
 const CONTACTS = Number(process.env.BENCH_PUSH_CONTACTS ?? 2_000);
 /** Longest the push may run; a push that has not finished by then is measured up to here. */
-const CAP_MS = Number(process.env.BENCH_PUSH_CAP_S ?? 45) * 1000;
+const CAP_MS = Number(process.env.BENCH_PUSH_CAP_S ?? 160) * 1000;
 const MAILBOX = 'push@contoso.example';
-const BUDGET = { requestsPerWindow: 200, windowMs: 2_000, concurrency: 4 };
+/**
+ * Outlook's per-mailbox rate (10,000 requests per 10 min = 16.7/s, 4 concurrent) in a window
+ * 100× shorter: 100 requests per 6 s. With the real 10-minute window a 2,000-contact push
+ * would never meet the limit (it allows a burst of 10,000), so there would be no budget to
+ * measure against; the short window makes the rate binding within the run.
+ */
+const BUDGET = { requestsPerWindow: 100, windowMs: 6_000, concurrency: 4 };
 
 /**
  * Bulk CRM → Exchange: a user tags 2,000 CRM contacts for the account at once (one event
- * each), under Outlook's throttling scaled down 300× (200 requests per 2 s instead of 10,000
- * per 10 min; 4 concurrent), with the product told the same budget. Good pacing spends
- * nearly all of the budget and never earns a 429.
+ * each), under Outlook's throttling rate (BUDGET), with the product told the same budget.
+ * Good pacing spends nearly all of the budget and never earns a 429.
  */
 export const bulkPush: Scenario = {
   name: 'bulk-push',

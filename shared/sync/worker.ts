@@ -30,17 +30,16 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     const sent = await fanOutCrmEvent(deps, message);
     return { outcome: 'done', reason: `fanned out to ${sent} account(s)`, tally: emptyTally() };
   }
-  const stored = await deps.accounts.get(message.accountId);
-  if (!stored) return skipped(`account ${message.accountId} does not exist (deleted?)`);
-  const state = migrationState(stored.value.syncVersion, deps.clock.now(), deps.settings.migration);
-  const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
-  if (!syncAllowed(state) && !stopping) {
-    return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
-  }
-
+  // The account is read once, under its lease: what the worker then sees is current.
   const lease = await acquireLease(deps, message.accountId);
   try {
-    const fresh = (await deps.accounts.get(message.accountId)) ?? stored;
+    const fresh = await deps.accounts.get(message.accountId);
+    if (!fresh) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+    const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
+    const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
+    if (!syncAllowed(state) && !stopping) {
+      return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
+    }
     const session = new AccountSession(deps, fresh);
     if (
       message.kind === 'exchangeChanged' &&

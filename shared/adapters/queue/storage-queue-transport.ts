@@ -2,6 +2,7 @@ import { type QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { SyncError, toError } from '../../errors.js';
 import { QUEUE_NAMES, type Queue, type QueueName } from '../../ports.js';
 import type { QueueMessage } from '../../queue-message.js';
+import { ringAfterSend } from './doorbell.js';
 import { decodePoisonRecord, encodeQueueMessage, type PoisonRecord } from './queue-codec.js';
 import {
   type ConsumerHandle,
@@ -90,11 +91,13 @@ export class StorageQueueTransport implements Queue {
 
   async send(queue: QueueName, message: QueueMessage): Promise<void> {
     const text = encodeQueueMessage(validateQueueMessage(message));
+    const client = this.client(queue);
     try {
-      await this.client(queue).sendMessage(text);
+      await client.sendMessage(text);
     } catch (thrown) {
       throw storageError(thrown, `send to ${this.queueName(queue)}`);
     }
+    ringAfterSend(client.url);
   }
 
   startConsumer(options: ConsumerOptions): ConsumerHandle {

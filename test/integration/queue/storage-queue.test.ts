@@ -196,6 +196,71 @@ describe('StorageQueueTransport on Azurite', () => {
     expect(new Set(finished)).toEqual(new Set(ids));
   });
 
+  it('hands messages of one session that wait together to handleBatch, in order', async () => {
+    const transport = await freshTransport();
+    const ids = ['a1', 'a2', 'a3', 'a4', 'a5'];
+    for (const id of ids) await transport.send('exchange-to-crm', message(id, 'A'));
+    await transport.send('exchange-to-crm', message('b1', 'B'));
+    const batches: string[][] = [];
+    const single: string[] = [];
+    consume(transport, {
+      batchSize: 16,
+      maxBatch: 3,
+      handler: async (m) => {
+        single.push(m.dedupeId);
+      },
+      handleBatch: async (messages) => {
+        batches.push(messages.map((m) => m.dedupeId));
+      },
+    });
+    await transport.waitUntilEmpty(['exchange-to-crm'], { timeoutMs: 10_000 });
+    // One receive brings all six: A's five run as batches of at most 3, oldest first; B alone.
+    expect(batches).toEqual([
+      ['a1', 'a2', 'a3'],
+      ['a4', 'a5'],
+    ]);
+    expect(single).toEqual(['b1']);
+  });
+
+  it('retries a failed batch one message at a time, so only the bad message fails', async () => {
+    const transport = await freshTransport();
+    for (const id of ['ok1', 'bad', 'ok2']) await transport.send('exchange-to-crm', message(id, 'A'));
+    const done: string[] = [];
+    const poisoned: PoisonRecord[] = [];
+    consume(transport, {
+      handler: async (m) => {
+        if (m.dedupeId === 'bad') throw new Error('the CRM refuses this one');
+        done.push(m.dedupeId);
+      },
+      handleBatch: async () => {
+        throw new Error('one of the batch failed');
+      },
+      onPoison: (record) => {
+        poisoned.push(record);
+      },
+    });
+    await waitFor(() => poisoned.length === 1);
+    await transport.waitUntilEmpty(['exchange-to-crm'], { timeoutMs: 5_000 });
+    expect(done).toEqual(['ok1', 'ok2']);
+    expect(poisoned[0]).toMatchObject({ reason: 'the CRM refuses this one', dequeueCount: 5 });
+  });
+
+  it('picks up a message sent from this process at once, however long its idle poll', async () => {
+    const transport = await freshTransport();
+    const seen: number[] = [];
+    consume(transport, {
+      pollIntervalMs: 60_000,
+      handler: async () => {
+        seen.push(performance.now());
+      },
+    });
+    await sleep(300); // the consumer has found the queue empty and sleeps (7.5 s at first)
+    const sent = performance.now();
+    await transport.send('exchange-to-crm', message('wake'));
+    await waitFor(() => seen.length === 1, 5_000);
+    expect(seen[0]! - sent).toBeLessThan(2_000);
+  });
+
   it('counts pending messages per queue for test helpers', async () => {
     const transport = await freshTransport();
     const service = QueueServiceClient.fromConnectionString(connectionString);
