@@ -55,6 +55,13 @@ export const bulkPush: Scenario = {
       // From the first admitted request to the last: the span in which the budget was being spent.
       const times = requests.entries.filter((e) => e.status !== 429).map((e) => Date.parse(e.at));
       const spanMs = times.length > 1 ? Math.max(...times) - Math.min(...times) : elapsedMs;
+      // Admitted requests per 5 s from the first one: shows where the budget went unused.
+      const first = Math.min(...times);
+      const timeline: number[] = [];
+      for (const t of times) {
+        const slot = Math.floor((t - first) / 5_000);
+        timeline[slot] = (timeline[slot] ?? 0) + 1;
+      }
       const budgetPerSecond = (BUDGET.requestsPerWindow / BUDGET.windowMs) * 1000;
       const achievedPerSecond = (admitted / spanMs) * 1000;
       const engineErrors = stack.logs.filter((l) => /429|throttl|TooManyRequests/i.test(l)).length;
@@ -107,6 +114,7 @@ export const bulkPush: Scenario = {
           elapsedMs,
           spanMs,
           admitted,
+          admittedPer5s: Array.from(timeline, (n) => n ?? 0),
           budget: BUDGET,
           peakPerWindow: requests.throttling.peakPerWindow,
           peakConcurrency: requests.throttling.peakConcurrency,

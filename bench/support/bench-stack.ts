@@ -47,7 +47,7 @@ export async function startBenchStack(
       visibilityTimeoutMs: 60_000,
       pollIntervalMs: 25,
       retryBackoffMs: 200,
-      concurrency: 4,
+      concurrency: 8,
       ...options.queue,
     },
     settings: {
