@@ -13,7 +13,7 @@ import { crmEvents } from './crm-events.js';
 import { graphLifecycle } from './graph-lifecycle.js';
 import { graphNotifications } from './graph-notifications.js';
 import { health } from './health.js';
-import { crmToExchange, exchangeToCrm } from './queue-workers.js';
+import { crmFanOut, crmToExchange, crmToExchangeBatch, exchangeToCrm } from './queue-workers.js';
 import { migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
 
 /**
@@ -30,6 +30,8 @@ export type FunctionDefinition =
       trigger: 'queue';
       queue: QueueName;
       handler: (message: unknown, context: InvocationContext) => Promise<void>;
+      /** Several waiting messages of one session at once; throwing means "one by one". */
+      handleBatch?: (messages: unknown[], context: InvocationContext) => Promise<void>;
     }
   | {
       name: string;
@@ -86,7 +88,14 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
   },
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },
   { name: 'exchangeToCrm', trigger: 'queue', queue: 'exchange-to-crm', handler: exchangeToCrm },
-  { name: 'crmToExchange', trigger: 'queue', queue: 'crm-to-exchange', handler: crmToExchange },
+  { name: 'crmFanOut', trigger: 'queue', queue: 'crm-events', handler: crmFanOut },
+  {
+    name: 'crmToExchange',
+    trigger: 'queue',
+    queue: 'crm-to-exchange',
+    handler: crmToExchange,
+    handleBatch: crmToExchangeBatch,
+  },
   { name: 'reconcile', trigger: 'timer', scheduleSetting: 'RECONCILE_SCHEDULE', handler: reconcile },
   {
     name: 'subscriptionRenewal',

@@ -1,5 +1,6 @@
 import azf from '@azure/functions';
 import { FUNCTION_DEFINITIONS } from './definitions.js';
+import { batchThenOneByOne } from './queue-workers.js';
 
 /**
  * The entry point of the Azure Functions host: registers every definition. Queues are
@@ -20,14 +21,24 @@ for (const definition of FUNCTION_DEFINITIONS) {
         handler: definition.handler,
       });
       break;
-    case 'queue':
-      app.serviceBusQueue(definition.name, {
+    case 'queue': {
+      const { handler, handleBatch } = definition;
+      const common = {
         connection: 'SERVICEBUS_CONNECTION',
         queueName: definition.queue,
         isSessionsEnabled: true,
-        handler: definition.handler,
-      });
+      };
+      // A batch trigger gets the waiting messages of one session (host.json maxMessageBatchSize).
+      if (handleBatch)
+        app.serviceBusQueue(definition.name, {
+          ...common,
+          cardinality: 'many',
+          handler: (messages, context) =>
+            batchThenOneByOne(messages as unknown[], context, handleBatch, handler),
+        });
+      else app.serviceBusQueue(definition.name, { ...common, handler });
       break;
+    }
     case 'timer':
       app.timer(definition.name, {
         schedule: `%${definition.scheduleSetting}%`,

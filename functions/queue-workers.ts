@@ -1,7 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
 import { SyncError } from '../shared/errors.js';
+import type { QueueMessage } from '../shared/queue-message.js';
 import { queueMessageSchema } from '../shared/queue-message.js';
-import { handleMessage } from '../shared/sync/worker.js';
+import { emptyTally } from '../shared/sync/outcome.js';
+import { handleBatch, handleMessage, type WorkResult } from '../shared/sync/worker.js';
 import { runtime } from './runtime.js';
 
 /**
@@ -9,7 +11,7 @@ import { runtime } from './runtime.js';
  * with the reason (the local host moves it to `<queue>-poison` at once; Service Bus dead-letters
  * it after its delivery count). Anything else that throws is retried by the queue.
  */
-async function work(queue: string, message: unknown, context: InvocationContext): Promise<void> {
+function parse(queue: string, message: unknown, context: InvocationContext): QueueMessage {
   const parsed = queueMessageSchema.safeParse(message);
   if (!parsed.success) {
     const reason = parsed.error.issues
@@ -19,16 +21,70 @@ async function work(queue: string, message: unknown, context: InvocationContext)
     context.error(`${queue}: invalid message refused: ${reason}`);
     throw new SyncError('invalid', 'InvalidMessage', `invalid ${queue} message: ${reason}`);
   }
+  return parsed.data;
+}
+
+async function work(queue: string, message: unknown, context: InvocationContext): Promise<void> {
+  const parsed = parse(queue, message, context);
   const rt = await runtime();
-  const result = await handleMessage(rt.deps, parsed.data);
+  const result = await handleMessage(rt.deps, parsed);
+  logResult(queue, parsed.kind, result, context);
+  rt.observe?.(parsed, result);
+}
+
+function logResult(queue: string, what: string, result: WorkResult, context: InvocationContext) {
   const changed = Object.entries(result.tally)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k}=${n}`)
     .join(' ');
-  context.log(
-    `${queue}: ${parsed.data.kind} ${result.outcome}: ${result.reason}${changed ? ` (${changed})` : ''}`,
-  );
-  rt.observe?.(parsed.data, result);
+  context.log(`${queue}: ${what} ${result.outcome}: ${result.reason}${changed ? ` (${changed})` : ''}`);
+}
+
+/**
+ * Several messages of one session (one account) at once: a bulk tag in the CRM becomes one
+ * batched push instead of a lease, a ledger bracket and a log write per contact. Throwing
+ * means "retry them one by one" (the local consumer does; in Azure see `batchThenOneByOne`).
+ */
+export async function crmToExchangeBatch(messages: unknown[], context: InvocationContext): Promise<void> {
+  const parsed = messages.map((m) => parse('crm-to-exchange', m, context));
+  const rt = await runtime();
+  const result = await handleBatch(rt.deps, parsed);
+  logResult('crm-to-exchange', `batch of ${parsed.length}`, result, context);
+  const observe = rt.observe;
+  if (observe) {
+    // The batch's tally is reported once, with the first message; the others changed nothing more.
+    parsed.forEach((m, i) => {
+      observe(m, i === 0 ? result : { ...result, tally: emptyTally() });
+    });
+  }
+}
+
+/**
+ * The Service Bus trigger with `cardinality: 'many'` can only complete or abandon a whole
+ * batch. So a failed batch is retried here one message at a time, and the batch is abandoned
+ * only when one of those fails: the messages that succeeded come back and are no-ops then
+ * (every handler re-reads current state), only the failing one keeps failing.
+ */
+export async function batchThenOneByOne(
+  messages: unknown[],
+  context: InvocationContext,
+  batch: (messages: unknown[], context: InvocationContext) => Promise<void>,
+  single: (message: unknown, context: InvocationContext) => Promise<void>,
+): Promise<void> {
+  try {
+    if (messages.length > 1) return await batch(messages, context);
+  } catch (error) {
+    context.warn(`batch of ${messages.length} failed, one by one now: ${(error as Error).message}`);
+  }
+  let failure: unknown;
+  for (const message of messages) {
+    try {
+      await single(message, context);
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }
 
 export function exchangeToCrm(message: unknown, context: InvocationContext): Promise<void> {
@@ -37,4 +93,9 @@ export function exchangeToCrm(message: unknown, context: InvocationContext): Pro
 
 export function crmToExchange(message: unknown, context: InvocationContext): Promise<void> {
   return work('crm-to-exchange', message, context);
+}
+
+/** A CRM event → one `crmChanged` per account the contact is tagged for or linked to. */
+export function crmFanOut(message: unknown, context: InvocationContext): Promise<void> {
+  return work('crm-events', message, context);
 }

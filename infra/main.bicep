@@ -93,6 +93,7 @@ var deploymentContainerName = 'app-package'
 // Must equal QUEUE_NAMES in shared/ports.ts (checked by test/consistency/).
 var queueNames = [
   'exchange-to-crm'
+  'crm-events'
   'crm-to-exchange'
 ]
 

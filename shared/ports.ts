@@ -134,8 +134,12 @@ export interface Accounts {
 
 // ---------------------------------------------------------------- Queues
 
-/** The work queues (Service Bus session queues in Azure, storage queues locally). */
-export const QUEUE_NAMES = ['exchange-to-crm', 'crm-to-exchange'] as const;
+/**
+ * The work queues (Service Bus session queues in Azure, storage queues locally). CRM events
+ * have their own queue, ahead of the per-account work they fan out to: a bulk edit's thousands
+ * of events would otherwise stand in front of the pushes they cause (the queues are FIFO).
+ */
+export const QUEUE_NAMES = ['exchange-to-crm', 'crm-events', 'crm-to-exchange'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface Queue {

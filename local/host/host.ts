@@ -4,6 +4,7 @@ import azf, { type InvocationContext, type Timer } from '@azure/functions';
 import { Cron } from 'croner';
 import type { FunctionDefinition } from '../../functions/definitions.js';
 import { MAX_BODY_BYTES } from '../../functions/http.js';
+import type { ConsumerOptions } from '../../shared/adapters/queue/storage-queue-consumer.js';
 import type { StorageQueueTransport } from '../../shared/adapters/queue/storage-queue-transport.js';
 import { toError } from '../../shared/errors.js';
 import { toFunctionRequest, writeFunctionResponse } from './http-adapter.js';
@@ -146,10 +147,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       options.transport.startConsumer({
         queue: d.queue,
         handler: (message) => d.handler(message, context(d.name)),
+        ...batchOptions(d, context(d.name)),
         visibilityTimeoutMs: options.queue?.visibilityTimeoutMs ?? 60_000,
         pollIntervalMs: options.queue?.pollIntervalMs ?? 100,
         retryBackoffMs: options.queue?.retryBackoffMs ?? 1_000,
-        concurrency: options.queue?.concurrency ?? 4,
+        concurrency: options.queue?.concurrency ?? 8,
         maxDequeueCount: 5,
         onPoison: (record) =>
           log(
@@ -170,6 +172,15 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       await Promise.all(consumers.map((c) => c.stop()));
     },
   };
+}
+
+/** A queue function with a batch handler gets up to 32 waiting messages of a session at once. */
+function batchOptions(
+  definition: Extract<FunctionDefinition, { trigger: 'queue' }>,
+  context: InvocationContext,
+): Pick<ConsumerOptions, 'handleBatch' | 'maxBatch'> {
+  const batch = definition.handleBatch;
+  return batch ? { handleBatch: (messages) => batch(messages, context), maxBatch: 32 } : {};
 }
 
 function notFound(message: string) {

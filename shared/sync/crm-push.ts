@@ -1,8 +1,27 @@
+import pLimit from 'p-limit';
+import type { PendingCreate } from '../accounts/account.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
-import { emptyTally, type SyncTally, tallyOf } from './outcome.js';
-import { planCrmChange } from './plan.js';
+import type { LogEntry } from './link.js';
+import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
+import { type PairPlan, planCrmChange } from './plan.js';
+
+/** A CRM contact to push, with the version its event reported (null: deleted). */
+export interface CrmChange {
+  contactId: string;
+  version: number | null;
+}
+
+/**
+ * Contacts of a batch read and written at once. More than Outlook's 4 concurrent requests:
+ * the CRM and mirror reads and writes around each Graph call do not count against it, and
+ * the Graph adapter's scheduler holds the mailbox to 4 either way.
+ */
+const CONCURRENCY = 8;
+
+/** Creates per chunk: the pending ledger of one chunk must fit in the account row (64 KiB per property). */
+const CHUNK = 40;
 
 /**
  * CRM → Exchange for one contact and one account: re-read the contact and its linked
@@ -16,12 +35,101 @@ export async function syncCrmContact(
   targetFolderId: string,
   version: number | null,
 ): Promise<SyncTally> {
-  const account = session.account;
-  const link = await deps.mirror.getByCrmId(account.id, contactId);
-  if (link && version !== null && version <= link.value.crmVersion) return { ...emptyTally(), unchanged: 1 };
-  const crm = await deps.crm.get(contactId);
-  const exchange = link ? await deps.exchange.get(session.mailbox, link.value.exchangeId) : null;
-  const plan = planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+  const plan = await planPush(deps, session, { contactId, version });
+  if (plan === null) return { ...emptyTally(), unchanged: 1 };
   await executePlan(plan, { deps, session, targetFolderId });
   return tallyOf(plan);
+}
+
+/**
+ * CRM → Exchange for many contacts of one account (a session's waiting messages): the same
+ * plan per contact as `syncCrmContact`, but read and written four at a time, with the creates
+ * of a chunk bracketed by one pending-ledger write and its log lines written in one batch.
+ * The first failure is thrown after the rest of the chunk finished; what failed is re-planned
+ * from the current state when its message is retried.
+ */
+export async function syncCrmContacts(
+  deps: SyncDeps,
+  session: AccountSession,
+  changes: CrmChange[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const latest = latestPerContact(changes);
+  for (let i = 0; i < latest.length; i += CHUNK) {
+    addTally(tally, await pushChunk(deps, session, latest.slice(i, i + CHUNK), targetFolderId));
+  }
+  return tally;
+}
+
+async function pushChunk(
+  deps: SyncDeps,
+  session: AccountSession,
+  changes: CrmChange[],
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const tally = emptyTally();
+  const limit = pLimit(CONCURRENCY);
+  const planned = await Promise.all(changes.map((change) => limit(() => planPush(deps, session, change))));
+  tally.unchanged += planned.filter((plan) => plan === null).length;
+  const plans = planned.filter((plan): plan is PairPlan => plan !== null);
+  const at = deps.clock.now().toISOString();
+  const creates: PendingCreate[] = plans.flatMap((plan) =>
+    plan.kind === 'createInExchange'
+      ? [{ side: 'exchange' as const, sourceId: plan.crm.id, linkId: plan.linkId, at }]
+      : [],
+  );
+  await session.beginCreates(creates);
+  // A create that fails stays in the ledger: the retry adopts or removes what it left behind.
+  const finished: string[] = [];
+  const failures: unknown[] = [];
+  const logSink: LogEntry[] = [];
+  await Promise.all(
+    plans.map((plan) =>
+      limit(async () => {
+        try {
+          await executePlan(plan, { deps, session, targetFolderId, trackPending: false, logSink });
+          addTally(tally, tallyOf(plan));
+          if (plan.kind === 'createInExchange') finished.push(plan.linkId);
+        } catch (error) {
+          failures.push(error);
+        }
+      }),
+    ),
+  );
+  if (logSink.length > 0) await deps.mirror.appendLog(session.account.id, logSink);
+  await session.endCreates(finished);
+  if (failures.length > 0) throw failures[0];
+  return tally;
+}
+
+/** The plan for one contact, or null when the mirror already holds the reported version. */
+async function planPush(
+  deps: SyncDeps,
+  session: AccountSession,
+  change: CrmChange,
+): Promise<PairPlan | null> {
+  const account = session.account;
+  const link = await deps.mirror.getByCrmId(account.id, change.contactId);
+  if (link && change.version !== null && change.version <= link.value.crmVersion) return null;
+  const crm = await deps.crm.get(change.contactId);
+  const exchange = link ? await deps.exchange.get(session.mailbox, link.value.exchangeId) : null;
+  return planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+}
+
+/**
+ * One change per contact, in first-seen order: the contact is re-read anyway, so only the
+ * skip check needs the version, and it must not skip when any event may be newer (a deletion
+ * reports none).
+ */
+function latestPerContact(changes: CrmChange[]): CrmChange[] {
+  const latest = new Map<string, number | null>();
+  for (const { contactId, version } of changes) {
+    const seen = latest.get(contactId);
+    latest.set(
+      contactId,
+      seen === undefined ? version : seen === null || version === null ? null : Math.max(seen, version),
+    );
+  }
+  return [...latest].map(([contactId, version]) => ({ contactId, version }));
 }

@@ -122,7 +122,7 @@ export async function acceptLifecycleEvents(
 
 /** A CRM event → one crmEvent message (fanned out to accounts by the worker). */
 export async function acceptCrmEvent(deps: IntakeDeps, event: CrmEvent): Promise<void> {
-  await deps.queue.send('crm-to-exchange', {
+  await deps.queue.send('crm-events', {
     v: 1,
     kind: 'crmEvent',
     contactId: event.contactId,

@@ -3,7 +3,7 @@ import { SyncError, toError } from '../errors.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from './account-session.js';
 import { ensureSubscriptionExists, runAccountTask } from './account-tasks.js';
-import { syncCrmContact } from './crm-push.js';
+import { syncCrmContact, syncCrmContacts } from './crm-push.js';
 import { sweepCrm } from './crm-sweep.js';
 import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
@@ -30,21 +30,12 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     const sent = await fanOutCrmEvent(deps, message);
     return { outcome: 'done', reason: `fanned out to ${sent} account(s)`, tally: emptyTally() };
   }
-  // The account is read once, under its lease: what the worker then sees is current.
-  const lease = await acquireLease(deps, message.accountId);
-  try {
-    const fresh = await deps.accounts.get(message.accountId);
-    if (!fresh) return skipped(`account ${message.accountId} does not exist (deleted?)`);
-    const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
-    const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
-    if (!syncAllowed(state) && !stopping) {
-      return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
-    }
-    const session = new AccountSession(deps, fresh);
+  const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
+  return underLease(deps, message.accountId, stopping, async (session) => {
     if (
       message.kind === 'exchangeChanged' &&
-      fresh.value.status.lastDeltaStartedAt !== null &&
-      fresh.value.status.lastDeltaStartedAt > message.at
+      session.account.status.lastDeltaStartedAt !== null &&
+      session.account.status.lastDeltaStartedAt > message.at
     ) {
       return skipped('a delta round started after this change was reported already covered it');
     }
@@ -53,16 +44,67 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
       await runAccountTask(deps, session, 'removeSubscription', '');
       return { outcome: 'done', reason: 'V2 subscription removed at the shutdown', tally: emptyTally() };
     }
+    return { outcome: 'done', reason: message.kind, tally: await work(deps, session, message) };
+  });
+}
+
+/**
+ * Several messages of one session at once (the queue's batch handler). `crmChanged` messages
+ * of one account are pushed together: one lease, one account read, one pending-ledger bracket
+ * per chunk (crm-push.ts). Any other mix is handled one message after another. Throwing means
+ * "retry these one by one".
+ */
+export async function handleBatch(deps: SyncDeps, messages: QueueMessage[]): Promise<WorkResult> {
+  const pushes = messages.filter(
+    (m): m is Extract<QueueMessage, { kind: 'crmChanged' }> => m.kind === 'crmChanged',
+  );
+  const accountId = pushes[0]?.accountId;
+  if (
+    accountId === undefined ||
+    pushes.length !== messages.length ||
+    pushes.some((m) => m.accountId !== accountId)
+  ) {
+    const tally = emptyTally();
+    for (const message of messages) addTally(tally, (await handleMessage(deps, message)).tally);
+    return { outcome: 'done', reason: `${messages.length} messages`, tally };
+  }
+  return underLease(deps, accountId, false, async (session) => {
+    const folderId = await prepare(deps, session);
+    const changes = pushes.map((m) => ({ contactId: m.contactId, version: m.version }));
+    const tally = await syncCrmContacts(deps, session, changes, folderId);
+    return { outcome: 'done', reason: `crmChanged ×${pushes.length}`, tally };
+  });
+}
+
+/**
+ * One writer per account: runs `work` holding the account's lease, with the account read once
+ * under it (so what the worker sees is current). Counts warnings; records the last error.
+ */
+async function underLease(
+  deps: SyncDeps,
+  accountId: string,
+  stopping: boolean,
+  work: (session: AccountSession) => Promise<WorkResult>,
+): Promise<WorkResult> {
+  const lease = await acquireLease(deps, accountId);
+  try {
+    const fresh = await deps.accounts.get(accountId);
+    if (!fresh) return skipped(`account ${accountId} does not exist (deleted?)`);
+    const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
+    if (!syncAllowed(state) && !stopping) {
+      return skipped(`account ${accountId} is on V2 and its sync stopped at the shutdown`);
+    }
+    const session = new AccountSession(deps, fresh);
     try {
-      const tally = await work(deps, session, message);
-      const warnings = tally.keptBack + tally.conflicts;
+      const result = await work(session);
+      const warnings = result.tally.keptBack + result.tally.conflicts;
       if (warnings > 0) {
         await session.update((a) => ({
           ...a,
           status: { ...a.status, warnings: a.status.warnings + warnings },
         }));
       }
-      return { outcome: 'done', reason: message.kind, tally };
+      return result;
     } catch (error) {
       // The status shows the last failure (already free of secrets: adapters scrub their errors).
       const text = toError(error).message.slice(0, 500);
@@ -76,14 +118,19 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
   }
 }
 
+/** Before any work for the account: its target folder, and creates a crashed worker left. */
+async function prepare(deps: SyncDeps, session: AccountSession): Promise<string> {
+  const folderId = session.account.targetFolderId ?? (await defaultFolderOf(deps.exchange, session.mailbox));
+  await resolvePendingCreates(deps, session, folderId);
+  return folderId;
+}
+
 async function work(
   deps: SyncDeps,
   session: AccountSession,
   message: Exclude<QueueMessage, { kind: 'crmEvent' }>,
 ): Promise<SyncTally> {
-  const account = session.account;
-  const folderId = account.targetFolderId ?? (await defaultFolderOf(deps.exchange, session.mailbox));
-  await resolvePendingCreates(deps, session, folderId);
+  const folderId = await prepare(deps, session);
   const tally = emptyTally();
   switch (message.kind) {
     case 'exchangeChanged':

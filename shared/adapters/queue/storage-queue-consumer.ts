@@ -35,7 +35,7 @@ export interface ConsumerOptions {
   /** Handlers running at once (across sessions; one session never runs two). */
   concurrency?: number;
   /**
-   * Messages fetched per receive (at most 32, Functions' `batchSize`); the next batch is
+   * Messages fetched per receive (at most 32, the most a receive returns); the next batch is
    * fetched when half of it is left. A receive costs the storage service far more than a
    * message, so fetching one message per free handler would spend it on receives.
    */
@@ -77,7 +77,7 @@ export function startStorageQueueConsumer(
   const maxDequeue = options.maxDequeueCount ?? 5;
   const backoff = Math.max(0, Math.round((options.retryBackoffMs ?? 1000) / 1000));
   const limit = pLimit(options.concurrency ?? 4);
-  const batchSize = Math.min(32, Math.max(1, options.batchSize ?? 16));
+  const batchSize = Math.min(32, Math.max(1, options.batchSize ?? 32));
   const maxPollMs = options.pollIntervalMs ?? 1000;
   const minPollMs = Math.max(5, Math.min(maxPollMs, Math.round(maxPollMs / 8)));
   const log: ConsumerLog = options.log ?? (() => {});

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { QUEUE_NAMES } from '../../../shared/ports.js';
 import type { TestStack } from '../../support/stack.js';
 
 /** The parts of GET /api/accounts/{id} these tests read. */
@@ -79,7 +80,7 @@ export function crmWrites(stack: TestStack): string[] {
 
 /** Poison messages that concern the account (other tests' leftovers do not count). */
 export async function poisonFor(stack: TestStack, accountId: string): Promise<string[]> {
-  const queues = ['exchange-to-crm', 'crm-to-exchange'] as const;
+  const queues = QUEUE_NAMES;
   const all = (await Promise.all(queues.map((q) => stack.transport.peekPoison(q)))).flat();
   return all.filter((p) => JSON.stringify(p).includes(accountId)).map((p) => p.reason);
 }

@@ -37,7 +37,8 @@ describe('issue 5: webhook security', () => {
     });
 
   /** Lines the queue workers log per message handled (done, skipped, duplicate, failed). */
-  const workerLines = () => stack.logs.filter((l) => /(exchange-to-crm|crm-to-exchange): /.test(l)).length;
+  const workerLines = () =>
+    stack.logs.filter((l) => /(exchange-to-crm|crm-events|crm-to-exchange): /.test(l)).length;
 
   async function subscriptionOf(account: TestAccount): Promise<AccountSubscription> {
     const subscription = (await stack.runtime.deps.accounts.get(account.id))?.value.subscription;
@@ -52,6 +53,7 @@ describe('issue 5: webhook security', () => {
     const before = workerLines();
     await requests();
     expect(await stack.transport.pendingCount('exchange-to-crm')).toBe(0);
+    expect(await stack.transport.pendingCount('crm-events')).toBe(0);
     expect(await stack.transport.pendingCount('crm-to-exchange')).toBe(0);
     await stack.settle(); // a message that slipped through would be handled (and logged) by now
     expect(workerLines()).toBe(before);
