@@ -2,78 +2,104 @@ import { createHash } from 'node:crypto';
 import type { Clock, Queue } from '../ports.js';
 
 /**
- * Group commit for "something changed in this mailbox" hints. Notifications for one account
- * that arrive while a hint for it is being enqueued join the NEXT hint, which is enqueued as
- * soon as the current one is stored; every caller is answered only once its hint is stored.
- * The hint's `at` is taken when its enqueue starts, i.e. after every notification it carries
- * arrived, so a delta round the worker starts after `at` covers them all. A burst of hundreds
- * of notifications becomes a handful of queue messages and one or two delta rounds.
+ * Group commit for "something changed in this mailbox" hints. A notification joins the hint of
+ * its account that has not started yet, or opens one. Up to `maxInFlight` hints of an account
+ * are enqueued at once (a pipeline: a notification never waits for a whole send before its own
+ * starts); while that many are in flight, new notifications pile into the one waiting hint,
+ * which starts as soon as one of them is stored. Every caller is answered only once its hint
+ * is stored. The hint's `at` is taken when its enqueue starts, i.e. after every notification it
+ * carries arrived, so a delta round the worker starts after `at` covers them all. A burst of
+ * thousands of notifications becomes a few hundred queue messages, and the worker skips every
+ * hint a round already covered.
  */
 export interface MailboxHints {
   /** Resolves when a hint covering these notifications is in the queue; rejects if enqueueing failed. */
   notify(accountId: string, keys: string[], reason: string): Promise<void>;
 }
 
-interface Batch {
+/**
+ * Hints of one account being enqueued at once. Queue sends take 10–30 ms (Service Bus and
+ * Azurite alike); with one in flight a notification waits for up to two sends, with four for
+ * little more than one, while a burst still coalesces into one hint per send.
+ */
+export const MAX_HINTS_IN_FLIGHT = 2;
+
+interface Hint {
   keys: string[];
-  count: number;
-  reason: string;
   done: Promise<void>;
   start: () => void;
 }
 
-export function batchMailboxHints(queue: Queue, clock: Clock): MailboxHints {
-  const waiting = new Map<string, Batch>();
-  const sending = new Map<string, Promise<void>>();
+interface Lane {
+  inFlight: number;
+  /** The hint that has not started yet: new notifications join it. */
+  open: Hint | null;
+}
 
-  const open = (accountId: string): Batch => {
+export function batchMailboxHints(
+  queue: Queue,
+  clock: Clock,
+  maxInFlight: number = MAX_HINTS_IN_FLIGHT,
+): MailboxHints {
+  const lanes = new Map<string, Lane>();
+
+  const send = (accountId: string, keys: string[]) => {
+    const at = clock.now().toISOString();
+    return queue.send('exchange-to-crm', {
+      v: 1,
+      kind: 'exchangeChanged',
+      accountId,
+      folderId: null,
+      reason: `${keys.length} change notification(s)`,
+      at,
+      sessionKey: accountId,
+      dedupeId: createHash('sha256').update(keys.join('\n')).update(at).digest('base64url'),
+    });
+  };
+
+  /** Starts the lane's open hint if a slot is free; the next one starts when this one is stored. */
+  const launch = (accountId: string, lane: Lane) => {
+    const hint = lane.open;
+    if (!hint || lane.inFlight >= maxInFlight) return;
+    lane.open = null;
+    lane.inFlight++;
+    hint.start();
+    void hint.done
+      .catch(() => undefined)
+      .finally(() => {
+        lane.inFlight--;
+        launch(accountId, lane);
+        if (lane.inFlight === 0 && !lane.open) lanes.delete(accountId);
+      });
+  };
+
+  const openHint = (accountId: string): Hint => {
     let start!: () => void;
     const started = new Promise<void>((resolve) => {
       start = resolve;
     });
-    const batch: Batch = { keys: [], count: 0, reason: '', start, done: Promise.resolve() };
-    batch.done = started.then(async () => {
-      waiting.delete(accountId);
-      const at = clock.now().toISOString();
-      await queue.send('exchange-to-crm', {
-        v: 1,
-        kind: 'exchangeChanged',
-        accountId,
-        folderId: null,
-        reason: `${batch.count} change notification(s)`,
-        at,
-        sessionKey: accountId,
-        dedupeId: createHash('sha256').update(batch.keys.join('\n')).update(at).digest('base64url'),
-      });
-    });
-    return batch;
+    const hint: Hint = { keys: [], start, done: Promise.resolve() };
+    hint.done = started.then(() => send(accountId, hint.keys));
+    return hint;
   };
 
   return {
     notify(accountId, keys, _reason) {
-      let batch = waiting.get(accountId);
-      if (!batch) {
-        const next = open(accountId);
-        waiting.set(accountId, next);
-        batch = next;
-        // Start once the hint in flight (if any) is stored; otherwise at once.
-        const previous = sending.get(accountId) ?? Promise.resolve();
-        const mine = previous
-          .catch(() => undefined)
-          .then(() => {
-            next.start();
-            return next.done;
-          });
-        sending.set(accountId, mine);
-        void mine
-          .catch(() => undefined)
-          .finally(() => {
-            if (sending.get(accountId) === mine) sending.delete(accountId);
-          });
+      let lane = lanes.get(accountId);
+      if (!lane) {
+        lane = { inFlight: 0, open: null };
+        lanes.set(accountId, lane);
       }
-      batch.keys.push(...keys);
-      batch.count += keys.length;
-      return batch.done;
+      let hint = lane.open;
+      if (!hint) {
+        hint = openHint(accountId);
+        lane.open = hint;
+        // After the current task: notifications of requests parsed in the same turn join it.
+        const opened = lane;
+        queueMicrotask(() => launch(accountId, opened));
+      }
+      hint.keys.push(...keys);
+      return hint.done;
     },
   };
 }
