@@ -13,7 +13,13 @@ import { crmEvents } from './crm-events.js';
 import { graphLifecycle } from './graph-lifecycle.js';
 import { graphNotifications } from './graph-notifications.js';
 import { health } from './health.js';
-import { crmFanOut, crmToExchange, crmToExchangeBatch, exchangeToCrm } from './queue-workers.js';
+import {
+  crmFanOut,
+  crmToExchange,
+  crmToExchangeBatch,
+  exchangeToCrm,
+  exchangeToCrmBatch,
+} from './queue-workers.js';
 import { migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
 
 /**
@@ -87,7 +93,13 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     handler: accountsExport,
   },
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },
-  { name: 'exchangeToCrm', trigger: 'queue', queue: 'exchange-to-crm', handler: exchangeToCrm },
+  {
+    name: 'exchangeToCrm',
+    trigger: 'queue',
+    queue: 'exchange-to-crm',
+    handler: exchangeToCrm,
+    handleBatch: exchangeToCrmBatch,
+  },
   { name: 'crmFanOut', trigger: 'queue', queue: 'crm-events', handler: crmFanOut },
   {
     name: 'crmToExchange',

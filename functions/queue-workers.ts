@@ -42,14 +42,15 @@ function logResult(queue: string, what: string, result: WorkResult, context: Inv
 
 /**
  * Several messages of one session (one account) at once: a bulk tag in the CRM becomes one
- * batched push instead of a lease, a ledger bracket and a log write per contact. Throwing
- * means "retry them one by one" (the local consumer does; in Azure see `batchThenOneByOne`).
+ * batched push instead of a lease, a ledger bracket and a log write per contact; a burst of
+ * mailbox hints becomes one delta round. Throwing means "retry them one by one" (the local
+ * consumer does; in Azure see `batchThenOneByOne`).
  */
-export async function crmToExchangeBatch(messages: unknown[], context: InvocationContext): Promise<void> {
-  const parsed = messages.map((m) => parse('crm-to-exchange', m, context));
+async function workBatch(queue: string, messages: unknown[], context: InvocationContext): Promise<void> {
+  const parsed = messages.map((m) => parse(queue, m, context));
   const rt = await runtime();
   const result = await handleBatch(rt.deps, parsed);
-  logResult('crm-to-exchange', `batch of ${parsed.length}`, result, context);
+  logResult(queue, `batch of ${parsed.length}`, result, context);
   const observe = rt.observe;
   if (observe) {
     // The batch's tally is reported once, with the first message; the others changed nothing more.
@@ -91,8 +92,16 @@ export function exchangeToCrm(message: unknown, context: InvocationContext): Pro
   return work('exchange-to-crm', message, context);
 }
 
+export function exchangeToCrmBatch(messages: unknown[], context: InvocationContext): Promise<void> {
+  return workBatch('exchange-to-crm', messages, context);
+}
+
 export function crmToExchange(message: unknown, context: InvocationContext): Promise<void> {
   return work('crm-to-exchange', message, context);
+}
+
+export function crmToExchangeBatch(messages: unknown[], context: InvocationContext): Promise<void> {
+  return workBatch('crm-to-exchange', messages, context);
 }
 
 /** A CRM event → one `crmChanged` per account the contact is tagged for or linked to. */

@@ -9,6 +9,7 @@ import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { runDeltaRound } from './exchange-round.js';
 import { fanOutCrmEvent } from './fan-out.js';
+import { coalesceMailboxHints, coveredBy, type MailboxHint } from './mailbox-hints.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { resolvePendingCreates } from './pending.js';
 
@@ -30,13 +31,12 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     const sent = await fanOutCrmEvent(deps, message);
     return { outcome: 'done', reason: `fanned out to ${sent} account(s)`, tally: emptyTally() };
   }
+  if (message.kind === 'exchangeChanged' && (await alreadyCovered(deps, message))) {
+    return skipped('a delta round started after this change was reported already covered it');
+  }
   const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
   return underLease(deps, message.accountId, stopping, async (session) => {
-    if (
-      message.kind === 'exchangeChanged' &&
-      session.account.status.lastDeltaStartedAt !== null &&
-      session.account.status.lastDeltaStartedAt > message.at
-    ) {
+    if (message.kind === 'exchangeChanged' && coveredBy(session.account.status, message)) {
       return skipped('a delta round started after this change was reported already covered it');
     }
     if (stopping) {
@@ -51,10 +51,11 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
 /**
  * Several messages of one session at once (the queue's batch handler). `crmChanged` messages
  * of one account are pushed together: one lease, one account read, one pending-ledger bracket
- * per chunk (crm-push.ts). Any other mix is handled one message after another. Throwing means
- * "retry these one by one".
+ * per chunk (crm-push.ts). Mailbox hints waiting together become one delta round. Any other
+ * mix is handled one message after another. Throwing means "retry these one by one".
  */
-export async function handleBatch(deps: SyncDeps, messages: QueueMessage[]): Promise<WorkResult> {
+export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promise<WorkResult> {
+  const messages = coalesceMailboxHints(batch);
   const pushes = messages.filter(
     (m): m is Extract<QueueMessage, { kind: 'crmChanged' }> => m.kind === 'crmChanged',
   );
@@ -66,7 +67,9 @@ export async function handleBatch(deps: SyncDeps, messages: QueueMessage[]): Pro
   ) {
     const tally = emptyTally();
     for (const message of messages) addTally(tally, (await handleMessage(deps, message)).tally);
-    return { outcome: 'done', reason: `${messages.length} messages`, tally };
+    const dropped = batch.length - messages.length;
+    const reason = `${batch.length} messages${dropped > 0 ? ` (${dropped} mailbox hints covered by one round)` : ''}`;
+    return { outcome: 'done', reason, tally };
   }
   return underLease(deps, accountId, false, async (session) => {
     const folderId = await prepare(deps, session);
@@ -163,6 +166,16 @@ async function acquireLease(deps: SyncDeps, accountId: string) {
     wait = Math.min(wait * 2, 200);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
+}
+
+/**
+ * Checked before taking the lease, so a burst of hints a round already covered costs one read
+ * each, not a lease. Safe without it: `lastDeltaStartedAt` only moves forward, so a stale read
+ * can only fail to skip (the check under the lease then decides), never skip wrongly.
+ */
+async function alreadyCovered(deps: SyncDeps, hint: MailboxHint): Promise<boolean> {
+  const account = await deps.accounts.get(hint.accountId);
+  return account !== null && coveredBy(account.value.status, hint);
 }
 
 function skipped(reason: string): WorkResult {

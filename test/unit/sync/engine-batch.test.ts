@@ -99,3 +99,40 @@ describe('a batch of CRM pushes for one account', () => {
     expect(await linkedCount(world)).toBe(3);
   });
 });
+
+describe('a batch of mailbox hints for one account', () => {
+  it('costs what one hint costs, and brings every Outlook change into the CRM', async () => {
+    const run = async (hintCount: number) => {
+      const world = new World();
+      await world.addAccount();
+      for (let i = 0; i < 6; i++)
+        world.exchange.userCreate(MAILBOX, { givenName: `Eva${i}`, surname: 'Hint' });
+      const hints = Array.from({ length: hintCount }, () => world.exchangeChanged());
+      world.resetCounts();
+      const reads = vi.spyOn(world.accounts, 'get');
+      const leases = vi.spyOn(world.deps.lease, 'acquire');
+      const result = await handleBatch(world.deps, hints);
+      const synced = world.crm.all().filter((c) => c.lastName === 'Hint').length;
+      return { result, synced, reads: reads.mock.calls.length, leases: leases.mock.calls.length };
+    };
+    const one = await run(1);
+    const six = await run(6);
+
+    expect(six.synced).toBe(6);
+    expect(six.result.reason).toBe('6 messages (5 mailbox hints covered by one round)');
+    expect({ reads: six.reads, leases: six.leases }).toEqual({ reads: one.reads, leases: one.leases });
+  });
+
+  it('keeps the latest hint, so a change reported after a round started still gets a round', async () => {
+    const world = new World();
+    await world.addAccount();
+    const early = world.exchangeChanged();
+    await handleBatch(world.deps, [world.exchangeChanged()]); // a round starts after `early`
+    world.exchange.userCreate(MAILBOX, { givenName: 'Late', surname: 'Change' });
+    const late = world.exchangeChanged();
+
+    await handleBatch(world.deps, [early, late]);
+
+    expect(world.crm.all().filter((c) => c.lastName === 'Change')).toHaveLength(1);
+  });
+});
