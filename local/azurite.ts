@@ -91,7 +91,7 @@ async function startService(
 ): Promise<string> {
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve('azurite/package.json')), `dist/src/${service}/main.js`);
-  const child = spawn(process.execPath, [main, '--disableTelemetry', '--skipApiVersionCheck', ...args], {
+  const child = spawn(process.execPath, [main, '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
