@@ -91,9 +91,13 @@ async function startService(
 ): Promise<string> {
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve('azurite/package.json')), `dist/src/${service}/main.js`);
-  const child = spawn(process.execPath, [main, '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [main, '--disableTelemetry', '--silent', '--skipApiVersionCheck', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
