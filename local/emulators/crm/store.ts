@@ -20,6 +20,8 @@ export class ContactStore {
   private readonly contacts = new Map<string, CrmContact>();
   /** Idempotency-Key → id of the contact the first request with that key created. */
   private readonly createdByKey = new Map<string, string>();
+  /** Normalised e-mail address → ids of the contacts that have it (a CRM indexes this search). */
+  private readonly byEmail = new Map<string, Set<string>>();
 
   constructor(
     private readonly clock: () => Date,
@@ -29,6 +31,7 @@ export class ContactStore {
   reset(): void {
     this.contacts.clear();
     this.createdByKey.clear();
+    this.byEmail.clear();
   }
 
   all(): CrmContact[] {
@@ -47,7 +50,7 @@ export class ContactStore {
     if (this.contacts.has(id)) throw new HttpError(409, 'already_exists', `Contact ${id} already exists`);
     const now = this.clock().toISOString();
     const contact: CrmContact = { ...content, id, version: 1, createdAt: now, updatedAt: now };
-    this.contacts.set(id, contact);
+    this.store(contact);
     return contact;
   }
 
@@ -82,14 +85,14 @@ export class ContactStore {
       createdAt: current.createdAt,
       updatedAt: this.clock().toISOString(),
     };
-    this.contacts.set(id, contact);
+    this.store(contact);
     this.emit('contact.updated', contact);
     return contact;
   }
 
   remove(id: string, expectedVersion?: number): void {
     const current = this.current(id, expectedVersion);
-    this.contacts.delete(id);
+    this.unstore(current);
     // A delete is a change too: its event carries the next version, so consumers can order it.
     this.emit('contact.deleted', { ...current, version: current.version + 1 });
   }
@@ -100,10 +103,30 @@ export class ContactStore {
 
   /** Case-insensitive match on any of a contact's e-mail addresses. */
   findByEmail(email: string): CrmContact[] {
-    const wanted = email.trim().toLowerCase();
-    return this.all()
-      .filter((contact) => contact.emails.some((entry) => entry.address.trim().toLowerCase() === wanted))
-      .sort((a, b) => a.id.localeCompare(b.id));
+    const ids = this.byEmail.get(normalisedEmail(email)) ?? [];
+    return [...ids].map((id) => this.get(id)).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  private store(contact: CrmContact): void {
+    const previous = this.contacts.get(contact.id);
+    if (previous) this.unstore(previous);
+    this.contacts.set(contact.id, contact);
+    for (const { address } of contact.emails) {
+      const key = normalisedEmail(address);
+      const ids = this.byEmail.get(key) ?? new Set<string>();
+      ids.add(contact.id);
+      this.byEmail.set(key, ids);
+    }
+  }
+
+  private unstore(contact: CrmContact): void {
+    this.contacts.delete(contact.id);
+    for (const { address } of contact.emails) {
+      const key = normalisedEmail(address);
+      const ids = this.byEmail.get(key);
+      ids?.delete(contact.id);
+      if (ids?.size === 0) this.byEmail.delete(key);
+    }
   }
 
   private current(id: string, expectedVersion: number | undefined): CrmContact {
@@ -127,4 +150,8 @@ export class ContactStore {
       occurredAt: this.clock().toISOString(),
     });
   }
+}
+
+function normalisedEmail(address: string): string {
+  return address.trim().toLowerCase();
 }

@@ -132,6 +132,24 @@ describe('contacts', () => {
     const none = await call('GET', '/crm/v1/contacts?email=nobody%40x.de');
     expect(none.json).toEqual({ items: [] });
   });
+
+  it('finds a contact by the addresses it has now: not by one edited away, not once deleted', async () => {
+    const [anna] = emulator.admin.seed([{ firstName: 'A', emails: [{ address: 'old@x.de', type: null }] }]);
+    const byEmail = async (address: string) =>
+      (
+        (await call('GET', `/crm/v1/contacts?email=${encodeURIComponent(address)}`)).json as {
+          items: CrmContact[];
+        }
+      ).items.map((c) => c.id);
+    const edited = await call('PATCH', `/crm/v1/contacts/${anna!.id}`, {
+      body: { emails: [{ address: 'new@x.de', type: null }] },
+    });
+    expect(edited.status).toBe(200);
+    expect(await byEmail('old@x.de')).toEqual([]);
+    expect(await byEmail('NEW@x.de')).toEqual([anna!.id]);
+    expect((await call('DELETE', `/crm/v1/contacts/${anna!.id}`)).status).toBe(204);
+    expect(await byEmail('new@x.de')).toEqual([]);
+  });
 });
 
 describe('paging', () => {
