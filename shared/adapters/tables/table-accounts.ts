@@ -4,7 +4,13 @@ import { SyncError } from '../../errors.js';
 import type { Accounts, Etag, Stored } from '../../ports.js';
 import { checkEntitySize } from './entity-size.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
-import { ensureTable, readEntity, type TableConnection, tableClientFor } from './table-client.js';
+import {
+  ensureTable,
+  etagOfFirstAction,
+  readEntity,
+  type TableConnection,
+  tableClientFor,
+} from './table-client.js';
 import { tableCall } from './table-errors.js';
 import { TABLE_NAMES } from './table-names.js';
 
@@ -106,7 +112,7 @@ export class TableAccounts implements Accounts {
     const response = await tableCall(`put account ${account.id}`, () =>
       this.table.submitTransaction(actions),
     );
-    const newEtag = response.getResponseForEntity(rowKey)?.etag;
+    const newEtag = etagOfFirstAction(response, rowKey);
     if (newEtag !== undefined) return newEtag;
     const reread = await this.get(account.id);
     if (reread === null) throw conflict(`account ${account.id} vanished right after it was written`);

@@ -45,3 +45,20 @@ export async function readEntity<T extends object>(
     throw toTableSyncError(thrown, `read from table ${client.tableName}`);
   }
 }
+
+/**
+ * The new ETag of the row a transaction's first action wrote. The SDK's `getResponseForEntity`
+ * misses it: a sub-response's row key comes from its Location header, URL-encoded
+ * (`link%7C…`), and an update's has none. Sub-responses come in the order of the actions, so
+ * without a key the first one is the first action's.
+ */
+export function etagOfFirstAction(
+  response: { subResponses: readonly { rowKey?: string; etag?: string; status: number }[] },
+  rowKey: string,
+): string | undefined {
+  const responses = response.subResponses;
+  const byKey = responses.find((r) => r.rowKey !== undefined && decodeURIComponent(r.rowKey) === rowKey);
+  if (byKey) return byKey.etag;
+  const first = responses[0];
+  return first !== undefined && first.rowKey === undefined && first.status < 300 ? first.etag : undefined;
+}

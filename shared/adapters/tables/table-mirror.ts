@@ -1,12 +1,18 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { SyncError } from '../../errors.js';
+import { isSyncError, SyncError } from '../../errors.js';
 import type { Etag, Mirror, Stored } from '../../ports.js';
 import type { ContactLink, LogEntry } from '../../sync/link.js';
 import { checkEntitySize } from './entity-size.js';
 import { prefixUpperBound } from './key-encoding.js';
 import * as rows from './link-rows.js';
 import { appendLog, markProcessed, readLog } from './mirror-log.js';
-import { ensureTable, readEntity, type TableConnection, tableClientFor } from './table-client.js';
+import {
+  ensureTable,
+  etagOfFirstAction,
+  readEntity,
+  type TableConnection,
+  tableClientFor,
+} from './table-client.js';
 import { tableCall } from './table-errors.js';
 import { TABLE_NAMES } from './table-names.js';
 
@@ -80,6 +86,19 @@ export class TableMirror implements Mirror {
     const entity = rows.linkEntity(link);
     checkEntitySize(entity, `link ${link.linkId}`);
     const [crm, exchange] = rows.lookupEntities(link);
+    if (etag === null) {
+      // Most creates find nothing in the way: try without reading first. Only when something
+      // is there (a tombstone, a link, a lookup row) read and decide, as below.
+      const fresh = await this.submit(link, entity, [
+        ['create', entity],
+        ['create', crm],
+        ['create', exchange],
+      ]).catch((error: unknown) => {
+        if (isSyncError(error, 'conflict')) return null;
+        throw error;
+      });
+      if (fresh !== null) return fresh;
+    }
     const current = await readEntity<rows.LinkEntity>(this.tables.links, entity.partitionKey, entity.rowKey);
     const old = current === null ? null : rows.linkFromEntity(current);
     const actions: TransactionAction[] = [];
@@ -99,10 +118,15 @@ export class TableMirror implements Mirror {
         actions.push(['delete', rows.lookupEntities(old)[1]], ['create', exchange]);
       }
     }
+    return this.submit(link, entity, actions);
+  }
+
+  /** One transaction over the link's partition; resolves with the link row's new ETag. */
+  private async submit(link: ContactLink, entity: rows.LinkEntity, actions: TransactionAction[]) {
     const response = await tableCall(`put link ${link.linkId}`, () =>
       this.tables.links.submitTransaction(actions),
     );
-    const newEtag = response.getResponseForEntity(entity.rowKey)?.etag;
+    const newEtag = etagOfFirstAction(response, entity.rowKey);
     if (newEtag !== undefined) return newEtag;
     const reread = await readEntity<rows.LinkEntity>(this.tables.links, entity.partitionKey, entity.rowKey);
     if (reread === null) throw conflict(`link ${link.linkId} was deleted right after it was written`);
@@ -127,7 +151,7 @@ export class TableMirror implements Mirror {
         ['delete', exchange],
       ]),
     );
-    const tombstoneEtag = response.getResponseForEntity(rowKey)?.etag ?? '*';
+    const tombstoneEtag = etagOfFirstAction(response, rowKey) ?? '*';
     // Best effort: a tombstone that stays behind reads as "no link" and is reused by a create.
     await this.tables.links
       .deleteEntity(partitionKey, rowKey, { etag: tombstoneEtag })

@@ -1,5 +1,5 @@
 import { TableClient } from '@azure/data-tables';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { encodeKey } from '../../../shared/adapters/tables/key-encoding.js';
 import { TableMirror } from '../../../shared/adapters/tables/table-mirror.js';
 import { isSyncError } from '../../../shared/errors.js';
@@ -28,6 +28,21 @@ mirrorContract('TableMirror on Azurite', () => mirror);
 describe('TableMirror storage details', () => {
   const raw = () =>
     TableClient.fromConnectionString(connectionString, tableNames.links, { allowInsecureConnection: true });
+
+  it('answers every write with the ETag the row now has, read from the transaction itself', async () => {
+    const reads = vi.spyOn(TableClient.prototype, 'getEntity');
+    const link = makeLink({ crmId: 'etag|crm', exchangeId: 'AAMk/etag==' });
+    try {
+      const created = await mirror.put(link, null);
+      const updated = await mirror.put({ ...link, crmVersion: 2 }, created);
+      const moved = await mirror.put({ ...link, crmVersion: 3, exchangeId: 'AAMk/moved==' }, updated);
+      expect(reads).toHaveBeenCalledTimes(2); // the updates read the row they replace, nothing more
+      expect((await mirror.getByLinkId(link.accountId, link.linkId))?.etag).toBe(moved);
+      expect(new Set([created, updated, moved]).size).toBe(3);
+    } finally {
+      reads.mockRestore();
+    }
+  });
 
   it('never puts raw ids into keys and keeps exactly three rows per link', async () => {
     const link = makeLink({ crmId: 'a/b\\c#d?e', exchangeId: 'AAMk/+x==' });
