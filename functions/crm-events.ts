@@ -21,8 +21,8 @@ export async function crmEvents(request: HttpRequest, context: InvocationContext
   const event = parseJson(body.bytes.toString('utf8'), crmEventSchema);
   if (!event.ok) return event.response;
   try {
-    await acceptCrmEvent(rt.deps, event.value);
-    return json(202, { accepted: true });
+    const outcome = await acceptCrmEvent({ ...rt.deps, ownWrites: rt.ownWrites }, event.value);
+    return json(202, { accepted: true, ...(outcome === 'echo' ? { echo: true } : {}) });
   } catch (error) {
     context.error(`crmEvents: could not enqueue: ${rt.redact(error)}`);
     return jsonError(503, 'QueueUnavailable', 'the event could not be queued; retry later');

@@ -14,6 +14,7 @@ import type { Queue } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
 import { batchMailboxHints, type MailboxHints } from '../shared/sync/hint-batcher.js';
+import { OwnCrmWrites, rememberingOwnWrites } from '../shared/sync/own-writes.js';
 import { cacheSubscriptionLookups } from '../shared/sync/subscription-cache.js';
 import type { WorkResult } from '../shared/sync/worker.js';
 
@@ -29,6 +30,8 @@ export interface Runtime {
   redact(error: unknown): string;
   /** Group commit of mailbox-changed hints from the notification webhook (one per process). */
   hints: MailboxHints;
+  /** CRM versions this process's workers wrote; the CRM webhook drops their echoes. */
+  ownWrites: OwnCrmWrites;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
   observe?: (message: QueueMessage, result: WorkResult) => void;
 }
@@ -58,12 +61,16 @@ export async function buildRuntime(
     createQueue(config),
   ]);
   const graph = createGraphClient(config.graph);
+  const ownWrites = new OwnCrmWrites();
   const deps: SyncDeps = {
     exchange: new GraphExchangeContacts({
       client: graph,
       budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
     }),
-    crm: new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),
+    crm: rememberingOwnWrites(
+      new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),
+      ownWrites,
+    ),
     mirror,
     // Webhook intake only reads subscriptions; workers always read the account fresh.
     accounts: cacheSubscriptionLookups(accounts, clockFrom(null)),
@@ -79,7 +86,13 @@ export async function buildRuntime(
     },
     log,
   };
-  return { config, deps, hints: batchMailboxHints(queue, clock), redact: redactor(secretValues(config)) };
+  return {
+    config,
+    deps,
+    hints: batchMailboxHints(queue, clock),
+    ownWrites,
+    redact: redactor(secretValues(config)),
+  };
 }
 
 async function createQueue(config: Readonly<Config>): Promise<Queue> {

@@ -1,4 +1,4 @@
-/** A map that forgets its oldest entries beyond `capacity` (recent dedupe ids, last errors). */
+/** A map that forgets its oldest entries beyond `capacity` (recent dedupe ids, last errors, own writes). */
 export class BoundedMap<V> {
   private readonly items = new Map<string, V>();
 

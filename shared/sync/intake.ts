@@ -6,6 +6,7 @@ import { isSyncError } from '../errors.js';
 import type { Accounts, Clock, Queue } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
 import type { MailboxHints } from './hint-batcher.js';
+import type { OwnCrmWrites } from './own-writes.js';
 
 /**
  * What the webhook functions do with a validated payload: check it belongs to a subscription
@@ -45,6 +46,8 @@ export interface IntakeDeps {
   accounts: Accounts;
   queue: Queue;
   clock: Clock;
+  /** CRM versions this process wrote: their events are echoes, dropped without a message. */
+  ownWrites?: OwnCrmWrites;
 }
 
 export interface IntakeResult {
@@ -120,8 +123,13 @@ export async function acceptLifecycleEvents(
   return { accepted: items.length - rejected, rejected, enqueued };
 }
 
-/** A CRM event → one crmEvent message (fanned out to accounts by the worker). */
-export async function acceptCrmEvent(deps: IntakeDeps, event: CrmEvent): Promise<void> {
+/**
+ * A CRM event → one crmEvent message (fanned out to accounts by the worker), unless it is the
+ * echo of a write this process made (own-writes.ts).
+ */
+export async function acceptCrmEvent(deps: IntakeDeps, event: CrmEvent): Promise<'queued' | 'echo'> {
+  if (event.type !== 'contact.deleted' && deps.ownWrites?.isEcho(event.contactId, event.version))
+    return 'echo';
   await deps.queue.send('crm-events', {
     v: 1,
     kind: 'crmEvent',
@@ -131,6 +139,7 @@ export async function acceptCrmEvent(deps: IntakeDeps, event: CrmEvent): Promise
     sessionKey: `crm:${event.contactId}`.slice(0, 128),
     dedupeId: `evt:${event.eventId}`.slice(0, 128),
   });
+  return 'queued';
 }
 
 /** The account whose subscription this is, only if the clientState is the one we set (tenant isolation). */

@@ -1,9 +1,9 @@
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import pLimit from 'p-limit';
+import { BoundedMap } from '../../bounded-map.js';
 import { toError } from '../../errors.js';
 import type { QueueName } from '../../ports.js';
 import type { QueueMessage } from '../../queue-message.js';
-import { BoundedMap } from './bounded-map.js';
 import { listenForSends } from './doorbell.js';
 import { decodeQueueMessage, encodePoisonRecord, type PoisonRecord, poisonRecord } from './queue-codec.js';
 import { keepInvisible, type VisibilityKeeper } from './visibility-keeper.js';
