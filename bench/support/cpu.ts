@@ -7,9 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 export interface CpuSeconds {
   process: number;
   azurite: number;
+  /** Azurite's two services apart (local/azurite.ts runs each in a process of its own). */
+  azuriteTable: number;
+  azuriteQueue: number;
 }
 
-function azuritePids(): number[] {
+function azuritePids(service = ''): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -17,7 +20,8 @@ function azuritePids(): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('azurite')) pids.push(Number(entry));
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmdline.includes('azurite') && cmdline.includes(service)) pids.push(Number(entry));
     } catch {
       // the process ended while we looked
     }
@@ -41,11 +45,18 @@ export function cpuNow(): CpuSeconds {
   return {
     process: (usage.user + usage.system) / 1e6,
     azurite: azuritePids().reduce((sum, pid) => sum + procCpuSeconds(pid), 0),
+    azuriteTable: azuritePids('/table/').reduce((sum, pid) => sum + procCpuSeconds(pid), 0),
+    azuriteQueue: azuritePids('/queue/').reduce((sum, pid) => sum + procCpuSeconds(pid), 0),
   };
 }
 
 export function cpuSince(start: CpuSeconds): CpuSeconds {
   const end = cpuNow();
   const round = (n: number) => Math.round(n * 100) / 100;
-  return { process: round(end.process - start.process), azurite: round(end.azurite - start.azurite) };
+  return {
+    process: round(end.process - start.process),
+    azurite: round(end.azurite - start.azurite),
+    azuriteTable: round(end.azuriteTable - start.azuriteTable),
+    azuriteQueue: round(end.azuriteQueue - start.azuriteQueue),
+  };
 }
