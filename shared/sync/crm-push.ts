@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { PendingCreate } from '../accounts/account.js';
 import type { AccountSession } from './account-session.js';
+import { CONTACT_CONCURRENCY, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
 import type { LogEntry } from './link.js';
@@ -12,16 +13,6 @@ export interface CrmChange {
   contactId: string;
   version: number | null;
 }
-
-/**
- * Contacts of a batch read and written at once. More than Outlook's 4 concurrent requests:
- * the CRM and mirror reads and writes around each Graph call do not count against it, and
- * the Graph adapter's scheduler holds the mailbox to 4 either way.
- */
-const CONCURRENCY = 8;
-
-/** Creates per chunk: the pending ledger of one chunk must fit in the account row (64 KiB per property). */
-const CHUNK = 40;
 
 /**
  * CRM → Exchange for one contact and one account: re-read the contact and its linked
@@ -43,7 +34,7 @@ export async function syncCrmContact(
 
 /**
  * CRM → Exchange for many contacts of one account (a session's waiting messages): the same
- * plan per contact as `syncCrmContact`, but read and written four at a time, with the creates
+ * plan per contact as `syncCrmContact`, but read and written eight at a time, with the creates
  * of a chunk bracketed by one pending-ledger write and its log lines written in one batch.
  * The first failure is thrown after the rest of the chunk finished; what failed is re-planned
  * from the current state when its message is retried.
@@ -54,12 +45,7 @@ export async function syncCrmContacts(
   changes: CrmChange[],
   targetFolderId: string,
 ): Promise<SyncTally> {
-  const tally = emptyTally();
-  const latest = latestPerContact(changes);
-  for (let i = 0; i < latest.length; i += CHUNK) {
-    addTally(tally, await pushChunk(deps, session, latest.slice(i, i + CHUNK), targetFolderId));
-  }
-  return tally;
+  return tallyInChunks(latestPerContact(changes), (chunk) => pushChunk(deps, session, chunk, targetFolderId));
 }
 
 async function pushChunk(
@@ -69,7 +55,7 @@ async function pushChunk(
   targetFolderId: string,
 ): Promise<SyncTally> {
   const tally = emptyTally();
-  const limit = pLimit(CONCURRENCY);
+  const limit = pLimit(CONTACT_CONCURRENCY);
   const planned = await Promise.all(changes.map((change) => limit(() => planPush(deps, session, change))));
   tally.unchanged += planned.filter((plan) => plan === null).length;
   const plans = planned.filter((plan): plan is PairPlan => plan !== null);

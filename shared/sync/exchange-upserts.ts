@@ -3,6 +3,7 @@ import type { PendingCreate } from '../accounts/account.js';
 import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
 import { isSyncError, SyncError, toError } from '../errors.js';
 import type { AccountSession } from './account-session.js';
+import { CONTACT_CONCURRENCY, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
 import type { LogEntry } from './link.js';
@@ -15,23 +16,13 @@ import { type PairPlan, planExchangeUpsert } from './plan.js';
  * match for new ones), then execute, a chunk at a time, bracketed by the pending-create ledger.
  */
 
-/** How many contacts of a delta page are planned and written at once. */
-const CONCURRENCY = 8;
-
-/** Creates per chunk: the pending ledger of one chunk must fit in the account row (64 KiB per property). */
-const CHUNK = 40;
-
 export async function applyUpserts(
   deps: SyncDeps,
   session: AccountSession,
   upserts: ExchangeContact[],
   targetFolderId: string,
 ): Promise<SyncTally> {
-  const tally = emptyTally();
-  for (let i = 0; i < upserts.length; i += CHUNK) {
-    addTally(tally, await applyChunk(deps, session, upserts.slice(i, i + CHUNK), targetFolderId));
-  }
-  return tally;
+  return tallyInChunks(upserts, (chunk) => applyChunk(deps, session, chunk, targetFolderId));
 }
 
 async function applyChunk(
@@ -41,7 +32,7 @@ async function applyChunk(
   targetFolderId: string,
 ): Promise<SyncTally> {
   const tally = emptyTally();
-  const limit = pLimit(CONCURRENCY);
+  const limit = pLimit(CONTACT_CONCURRENCY);
   const plans = await Promise.all(upserts.map((contact) => limit(() => planUpsert(deps, session, contact))));
   // Creates are bracketed as one batch in the pending ledger: two account writes per page, not per contact.
   const now = deps.clock.now().toISOString();
