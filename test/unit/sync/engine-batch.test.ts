@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { QueueMessage } from '../../../shared/queue-message.js';
-import { handleBatch } from '../../../shared/sync/worker.js';
+import { handleBatch, handleMessage } from '../../../shared/sync/worker.js';
 import { World } from './support/world.js';
 
 /**
@@ -134,5 +134,28 @@ describe('a batch of mailbox hints for one account', () => {
     await handleBatch(world.deps, [early, late]);
 
     expect(world.crm.all().filter((c) => c.lastName === 'Change')).toHaveLength(1);
+  });
+});
+
+describe('a full CRM sweep (reconcile)', () => {
+  it('compares every contact with the links read once, and pushes only what changed', async () => {
+    const world = new World();
+    const messages = await taggedContacts(world, 12);
+    await handleBatch(world.deps, messages);
+    const [edited, deleted] = world.crm.all();
+    world.crm.userUpdate(edited!.id, { position: 'Makler' });
+    world.crm.userDelete(deleted!.id);
+    world.inbox.length = 0; // the events were lost
+    world.resetCounts();
+    const lookups = vi.spyOn(world.mirror, 'getByCrmId');
+
+    await handleMessage(world.deps, world.reconcile());
+
+    // Only the two contacts that changed are looked up again, by the push itself.
+    expect(lookups).toHaveBeenCalledTimes(2);
+    expect(world.exchange.hooks.count('update')).toBe(1);
+    expect(world.exchange.hooks.count('delete')).toBe(1);
+    expect(world.exchange.all(MAILBOX)).toHaveLength(11);
+    expect(world.exchange.all(MAILBOX).filter((c) => c.jobTitle === 'Makler')).toHaveLength(1);
   });
 });
