@@ -1,10 +1,8 @@
 import pLimit from 'p-limit';
-import type { PendingCreate } from '../accounts/account.js';
 import type { AccountSession } from './account-session.js';
-import { CONTACT_CONCURRENCY, tallyInChunks } from './chunks.js';
+import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
-import type { LogEntry } from './link.js';
 import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
 import { type PairPlan, planCrmChange } from './plan.js';
 
@@ -59,32 +57,15 @@ async function pushChunk(
   const planned = await Promise.all(changes.map((change) => limit(() => planPush(deps, session, change))));
   tally.unchanged += planned.filter((plan) => plan === null).length;
   const plans = planned.filter((plan): plan is PairPlan => plan !== null);
-  const at = deps.clock.now().toISOString();
-  const creates: PendingCreate[] = plans.flatMap((plan) =>
-    plan.kind === 'createInExchange'
-      ? [{ side: 'exchange' as const, sourceId: plan.crm.id, linkId: plan.linkId, at }]
-      : [],
-  );
-  await session.beginCreates(creates);
-  // A create that fails stays in the ledger: the retry adopts or removes what it left behind.
-  const finished: string[] = [];
   const failures: unknown[] = [];
-  const logSink: LogEntry[] = [];
-  await Promise.all(
-    plans.map((plan) =>
-      limit(async () => {
-        try {
-          await executePlan(plan, { deps, session, targetFolderId, trackPending: false, logSink });
-          addTally(tally, tallyOf(plan));
-          if (plan.kind === 'createInExchange') finished.push(plan.linkId);
-        } catch (error) {
-          failures.push(error);
-        }
-      }),
-    ),
+  // A create that fails stays in the ledger: the retry adopts or removes what it left behind.
+  addTally(
+    tally,
+    await inLedgerBracket(deps, session, targetFolderId, plans, async (chunk) => {
+      const run = (plan: PairPlan) => chunk.execute(plan).catch((error: unknown) => failures.push(error));
+      await Promise.all(plans.map((plan) => limit(() => run(plan))));
+    }),
   );
-  if (logSink.length > 0) await deps.mirror.appendLog(session.account.id, logSink);
-  await session.endCreates(finished);
   if (failures.length > 0) throw failures[0];
   return tally;
 }

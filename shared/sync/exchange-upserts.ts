@@ -1,14 +1,11 @@
 import pLimit from 'p-limit';
-import type { PendingCreate } from '../accounts/account.js';
 import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
 import { isSyncError, SyncError, toError } from '../errors.js';
 import type { AccountSession } from './account-session.js';
-import { CONTACT_CONCURRENCY, tallyInChunks } from './chunks.js';
+import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
-import { executePlan } from './execute.js';
-import type { LogEntry } from './link.js';
 import { findCrmMatch } from './match.js';
-import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
+import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
 
 /**
@@ -34,45 +31,31 @@ async function applyChunk(
   const tally = emptyTally();
   const limit = pLimit(CONTACT_CONCURRENCY);
   const plans = await Promise.all(upserts.map((contact) => limit(() => planUpsert(deps, session, contact))));
-  // Creates are bracketed as one batch in the pending ledger: two account writes per page, not per contact.
-  const now = deps.clock.now().toISOString();
-  const creates: PendingCreate[] = plans.flatMap((p) =>
-    p.kind === 'createInCrm'
-      ? [{ side: 'crm' as const, sourceId: p.exchange.id, linkId: p.linkId, at: now }]
-      : [],
-  );
-  await session.beginCreates(creates);
   const failures: Error[] = [];
-  // Pending creates are cleared only for what finished (or failed for good): an interrupted
-  // create stays in the ledger so the next message resumes it with the same idempotency key.
-  const finished: string[] = [];
-  // The chunk's action-log lines are written in one batch (one table transaction, not one per contact).
-  const logSink: LogEntry[] = [];
-  const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {
-    try {
-      await executePlan(plan, { deps, session, targetFolderId, trackPending: false, logSink });
-      addTally(tally, tallyOf(plan));
-      if (plan.kind === 'createInCrm') finished.push(plan.linkId);
-    } catch (error) {
-      if (isSyncError(error, 'conflict')) return onConflict();
-      if (await recordFailure(deps, session, contact, error, failures, tally)) {
-        if (plan.kind === 'createInCrm') finished.push(plan.linkId);
+  const bracketed = await inLedgerBracket(deps, session, targetFolderId, plans, async (chunk) => {
+    const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {
+      try {
+        await chunk.execute(plan);
+      } catch (error) {
+        if (isSyncError(error, 'conflict')) return onConflict();
+        if (await recordFailure(deps, session, contact, error, failures, tally)) chunk.giveUp(plan);
       }
-    }
-  };
-  const retry: ExchangeContact[] = [];
-  await Promise.all(
-    plans.map((plan, i) => limit(() => attempt(upserts[i]!, plan, () => retry.push(upserts[i]!)))),
-  );
-  // Two contacts of one page can race for the same CRM match: re-plan the losers one by one.
-  for (const contact of retry) {
-    const plan = await planUpsert(deps, session, contact);
-    await attempt(contact, plan, () =>
-      failures.push(new SyncError('conflict', 'PairChanged', `Outlook contact ${contact.id} kept changing`)),
+    };
+    const retry: ExchangeContact[] = [];
+    await Promise.all(
+      plans.map((plan, i) => limit(() => attempt(upserts[i]!, plan, () => retry.push(upserts[i]!)))),
     );
-  }
-  if (logSink.length > 0) await deps.mirror.appendLog(session.account.id, logSink);
-  await session.endCreates(finished);
+    // Two contacts of one page can race for the same CRM match: re-plan the losers one by one.
+    for (const contact of retry) {
+      const plan = await planUpsert(deps, session, contact);
+      await attempt(contact, plan, () =>
+        failures.push(
+          new SyncError('conflict', 'PairChanged', `Outlook contact ${contact.id} kept changing`),
+        ),
+      );
+    }
+  });
+  addTally(tally, bracketed);
   if (failures.length > 0) throw failures[0];
   return tally;
 }
