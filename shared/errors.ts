@@ -6,7 +6,8 @@ export type ErrorKind =
   | 'transient' // retry later (network, 5xx, timeouts)
   | 'throttled' // 429 that outlived the adapter's own waiting
   | 'auth' // credentials or consent missing or wrong
-  | 'notFound'
+  | 'notFound' // this item is gone (never used for a mailbox that cannot be read)
+  | 'mailboxUnavailable' // the mailbox cannot be read right now (unlicensed, migrating, access policy): nothing is gone
   | 'conflict' // stale ETag / version / changeKey: re-read and re-plan
   | 'deltaExpired' // 410 SyncStateNotFound: full resync
   | 'invalid' // bad input: never retry, dead-letter with the reason

@@ -61,8 +61,12 @@ export interface ExchangeContacts {
     fields: Partial<ExchangeFields>,
     changeKey?: string,
   ): Promise<ExchangeContact>;
-  /** Deleting a contact that is already gone is not an error. */
-  delete(mailbox: string, id: string): Promise<void>;
+  /**
+   * Deleting a contact that is already gone is not an error. With `changeKey` the delete is
+   * conditional (`If-Match`): a contact changed since that read throws a `conflict` SyncError,
+   * so an Outlook edit made after our read wins (edit beats delete).
+   */
+  delete(mailbox: string, id: string, changeKey?: string): Promise<void>;
   findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null>;
   createSubscription(input: {
     mailbox: string;
