@@ -76,6 +76,12 @@ export interface ExchangeContacts {
     expirationDateTime: string;
   }): Promise<GraphSubscription>;
   renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription>;
+  /**
+   * Answers a `reauthorizationRequired` lifecycle event (`POST /subscriptions/{id}/reauthorize`):
+   * Graph resumes delivery without a new expiry. A subscription Graph no longer has throws a
+   * `notFound` SyncError (recreate it then).
+   */
+  reauthorizeSubscription(id: string): Promise<void>;
   /** Null when Graph no longer has it (expired, or removed with the lifecycle event lost). */
   getSubscription(id: string): Promise<GraphSubscription | null>;
   deleteSubscription(id: string): Promise<void>;

@@ -164,6 +164,16 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return copy(subscription);
   }
 
+  /** Counts the calls, so tests can see a lifecycle event was answered. */
+  readonly reauthorized: string[] = [];
+
+  async reauthorizeSubscription(id: string): Promise<void> {
+    this.hooks.enter('reauthorizeSubscription');
+    if (!this.subscriptions.has(id))
+      throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
+    this.reauthorized.push(id);
+  }
+
   async getSubscription(id: string): Promise<GraphSubscription | null> {
     this.hooks.enter('getSubscription');
     return this.subscriptions.get(id) ?? null;

@@ -180,6 +180,10 @@ export class GraphExchangeContacts implements ExchangeContacts {
     return subscriptions.renewSubscription(this.graph, id, expirationDateTime);
   }
 
+  reauthorizeSubscription(id: string): Promise<void> {
+    return subscriptions.reauthorizeSubscription(this.graph, id);
+  }
+
   getSubscription(id: string): Promise<GraphSubscription | null> {
     return subscriptions.getSubscription(this.graph, id);
   }

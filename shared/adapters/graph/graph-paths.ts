@@ -15,6 +15,7 @@ export const paths = {
   folderDelta: (m: string, f: string) => `/users/${seg(m)}/contactFolders/${seg(f)}/contacts/delta`,
   subscriptions: () => '/subscriptions',
   subscription: (id: string) => `/subscriptions/${seg(id)}`,
+  subscriptionReauthorize: (id: string) => `/subscriptions/${seg(id)}/reauthorize`,
   batch: () => '/$batch',
 };
 

@@ -70,6 +70,17 @@ export async function renewSubscription(
   return view(renewed);
 }
 
+/**
+ * `POST /subscriptions/{id}/reauthorize` (MGDC api-reference/v1.0/api/subscription-reauthorize.md:
+ * 204 No Content on success). Unlike delete, a missing subscription is an error here: the
+ * caller must recreate it, or notifications stop.
+ */
+export async function reauthorizeSubscription(graph: GraphCaller, id: string): Promise<void> {
+  await callGraphNoContent(graph, APP_WIDE, 'POST /subscriptions/{id}/reauthorize', (client) =>
+    client.api(paths.subscriptionReauthorize(id)).post({}),
+  );
+}
+
 /** The subscription as Graph holds it, or null when Graph no longer has it. */
 export async function getSubscription(graph: GraphCaller, id: string): Promise<GraphSubscription | null> {
   try {

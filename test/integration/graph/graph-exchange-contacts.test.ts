@@ -137,9 +137,16 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
       const later = new Date(Date.now() + 6 * 24 * 3600_000).toISOString();
       const renewed = await exchange.renewSubscription(subscription.id, later);
       expect(Date.parse(renewed.expirationDateTime)).toBe(Date.parse(later));
+      // The answer to a reauthorizationRequired lifecycle event (MGDC subscription-reauthorize.md).
+      await exchange.reauthorizeSubscription(subscription.id);
+      expect(emulator.admin.requests().byRoute['POST /subscriptions/{id}/reauthorize']).toBe(1);
       await exchange.deleteSubscription(subscription.id);
       expect(emulator.admin.subscriptions()).toEqual([]);
       await exchange.deleteSubscription(subscription.id); // already gone: not an error
+      // Reauthorizing one Graph no longer has must not pass silently: it has to be recreated.
+      expect(await failure(exchange.reauthorizeSubscription(subscription.id))).toMatchObject({
+        kind: 'notFound',
+      });
     } finally {
       await hook.stop();
     }
