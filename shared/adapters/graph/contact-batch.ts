@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ExchangeContact, graphContactSchema } from '../../contact/exchange-contact.js';
 import { SyncError } from '../../errors.js';
 import { classifyGraphError, scrubSecrets } from './classify-graph-error.js';
-import { callGraph, firstIssue, type GraphCaller } from './graph-call.js';
+import { api, callGraph, firstIssue, type GraphCaller, IMMUTABLE_ID } from './graph-call.js';
 import { paths, weakEtag } from './graph-paths.js';
 
 /**
@@ -21,14 +21,17 @@ export interface BatchStep {
   headers?: Record<string, string>;
 }
 
-/** One step with a JSON body; `If-Match` when a changeKey must still be current. */
+/**
+ * One step with a JSON body; `If-Match` when a changeKey must still be current. The outer
+ * request's headers do not reach the steps, so each asks for immutable ids itself.
+ */
 export function batchStep(
   method: BatchStep['method'],
   url: string,
   body: Record<string, unknown>,
   changeKey?: string,
 ): BatchStep {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', Prefer: IMMUTABLE_ID };
   if (changeKey !== undefined) headers['If-Match'] = weakEtag(changeKey);
   return { method, url, body, headers };
 }
@@ -82,7 +85,7 @@ async function runChunk(
       graph,
       mailbox,
       'POST /$batch',
-      (client) => client.api(paths.batch()).post({ requests }),
+      (client) => api(client, paths.batch()).post({ requests }),
       batchResponseSchema,
       { units: requests.length },
     );

@@ -2,7 +2,7 @@ import { GRAPH_CONTACT_SELECT } from '../../contact/exchange-contact.js';
 import { isSyncError } from '../../errors.js';
 import type { DeltaPage } from '../../ports.js';
 import { contactPageSchema, parseContactItems, type SkippedItem } from './contact-page.js';
-import { callGraph, type GraphCaller } from './graph-call.js';
+import { api, callGraph, type GraphCaller } from './graph-call.js';
 import { paths, withQuery } from './graph-paths.js';
 
 /**
@@ -41,7 +41,7 @@ export async function* contactDelta(
         graph,
         mailbox,
         DELTA_CONTEXT,
-        (client) => client.api(url).header('Prefer', `odata.maxpagesize=${pageSize}`).get(),
+        (client) => api(client, url, `odata.maxpagesize=${pageSize}`).get(),
         contactPageSchema,
       );
     } catch (error) {

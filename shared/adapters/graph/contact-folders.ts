@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ContactFolder } from '../../ports.js';
-import { callGraph, type GraphCaller } from './graph-call.js';
+import { api, callGraph, type GraphCaller } from './graph-call.js';
 import { paths, withQuery } from './graph-paths.js';
 
 /**
@@ -23,7 +23,8 @@ export async function listFolders(graph: GraphCaller, mailbox: string): Promise<
     graph,
     mailbox,
     'GET /users/{m}/contactFolders/contacts',
-    (client) => client.api(withQuery(paths.folder(mailbox, 'contacts'), { $select: 'id,displayName' })).get(),
+    (client) =>
+      api(client, withQuery(paths.folder(mailbox, 'contacts'), { $select: 'id,displayName' })).get(),
     folderSchema,
   );
   const folders: ContactFolder[] = [view(root)];
@@ -49,7 +50,7 @@ async function listPaged(graph: GraphCaller, mailbox: string, first: string): Pr
       graph,
       mailbox,
       'GET /users/{m}/contactFolders',
-      (client) => client.api(current).get(),
+      (client) => api(client, current).get(),
       folderPageSchema,
     );
     folders.push(...page.value.map(view));

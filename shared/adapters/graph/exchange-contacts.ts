@@ -12,7 +12,7 @@ import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
 import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
 import { listFolders } from './contact-folders.js';
 import { contactQuery, findByLinkId } from './find-by-link.js';
-import { callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
+import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
 import { paths, weakEtag, withQuery } from './graph-paths.js';
 import * as subscriptions from './graph-subscriptions.js';
 import { DEFAULT_LINK_PROPERTY_ID, linkProperty } from './link-marker.js';
@@ -75,7 +75,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       this.graph,
       mailbox,
       'GET /users/{m}/contactFolders/contacts',
-      (client) => client.api(withQuery(paths.folder(mailbox, 'contacts'), { $select: 'id' })).get(),
+      (client) => api(client, withQuery(paths.folder(mailbox, 'contacts'), { $select: 'id' })).get(),
       folderSchema,
     );
     return folder.id;
@@ -92,7 +92,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
         this.graph,
         mailbox,
         'GET /users/{m}/contacts/{id}',
-        (client) => client.api(withQuery(paths.contact(mailbox, id), query)).get(),
+        (client) => api(client, withQuery(paths.contact(mailbox, id), query)).get(),
         graphContactSchema,
       );
     } catch (error) {
@@ -112,7 +112,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       this.graph,
       mailbox,
       'POST /users/{m}/contactFolders/{f}/contacts',
-      (client) => client.api(paths.folderContacts(mailbox, folderId)).post(body),
+      (client) => api(client, paths.folderContacts(mailbox, folderId)).post(body),
       graphContactSchema,
     );
   }
@@ -129,7 +129,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       mailbox,
       'PATCH /users/{m}/contacts/{id}',
       (client) => {
-        const request = client.api(paths.contact(mailbox, id));
+        const request = api(client, paths.contact(mailbox, id));
         if (changeKey !== undefined) request.header('If-Match', weakEtag(changeKey));
         return request.patch(body);
       },
@@ -140,7 +140,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
   async delete(mailbox: string, id: string): Promise<void> {
     try {
       await callGraphNoContent(this.graph, mailbox, 'DELETE /users/{m}/contacts/{id}', (client) =>
-        client.api(paths.contact(mailbox, id)).delete(),
+        api(client, paths.contact(mailbox, id)).delete(),
       );
     } catch (error) {
       // Already gone, perhaps by an earlier attempt of this very call.

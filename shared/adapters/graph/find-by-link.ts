@@ -5,7 +5,7 @@ import {
 } from '../../contact/exchange-contact.js';
 import { listFolders } from './contact-folders.js';
 import { contactPageSchema } from './contact-page.js';
-import { callGraph, type GraphCaller, parseGraphBody } from './graph-call.js';
+import { api, callGraph, type GraphCaller, parseGraphBody } from './graph-call.js';
 import { paths, withQuery } from './graph-paths.js';
 import { linkExpand, linkFilter } from './link-marker.js';
 
@@ -33,7 +33,7 @@ export async function findByLinkId(
       graph,
       mailbox,
       CONTEXT,
-      (client) => client.api(withQuery(path, query)).get(),
+      (client) => api(client, withQuery(path, query)).get(),
       contactPageSchema,
     );
     const first = page.value[0];

@@ -1,4 +1,4 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
 import { SyncError } from '../../errors.js';
 import type { MailboxScheduler, RunOptions } from './mailbox-scheduler.js';
@@ -11,6 +11,20 @@ import type { MailboxScheduler, RunOptions } from './mailbox-scheduler.js';
 export interface GraphCaller {
   client: Client;
   scheduler: MailboxScheduler;
+}
+
+/**
+ * Outlook ids change when a user moves a contact to another folder unless the request asks
+ * for immutable ids (learn.microsoft.com/graph/outlook-immutable-id: "Prefer:
+ * IdType=\"ImmutableId\"" on every request, and on the subscription so notifications carry
+ * them too). A moved contact would otherwise look deleted here and new there: a lost link and
+ * a duplicate. `$batch` steps carry it in their own headers (contact-batch.ts).
+ */
+export const IMMUTABLE_ID = 'IdType="ImmutableId"';
+
+/** `client.api(path)` with our `Prefer` preferences: immutable ids first, then any extra. */
+export function api(client: Client, path: string, ...prefer: string[]): GraphRequest {
+  return client.api(path).header('Prefer', [IMMUTABLE_ID, ...prefer].join(', '));
 }
 
 export async function callGraph<S extends z.ZodType>(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSyncError } from '../../errors.js';
 import type { GraphSubscription } from '../../ports.js';
-import { callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
+import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
 import { paths } from './graph-paths.js';
 import { APP_WIDE } from './mailbox-scheduler.js';
 
@@ -48,7 +48,7 @@ export async function createSubscription(
     graph,
     APP_WIDE,
     'POST /subscriptions',
-    (client) => client.api(paths.subscriptions()).post(body),
+    (client) => api(client, paths.subscriptions()).post(body),
     subscriptionSchema,
   );
   // Graph may leave clientState out of the answer; the caller's value is the one registered.
@@ -64,7 +64,7 @@ export async function renewSubscription(
     graph,
     APP_WIDE,
     'PATCH /subscriptions/{id}',
-    (client) => client.api(paths.subscription(id)).patch({ expirationDateTime }),
+    (client) => api(client, paths.subscription(id)).patch({ expirationDateTime }),
     subscriptionSchema,
   );
   return view(renewed);
@@ -77,7 +77,7 @@ export async function renewSubscription(
  */
 export async function reauthorizeSubscription(graph: GraphCaller, id: string): Promise<void> {
   await callGraphNoContent(graph, APP_WIDE, 'POST /subscriptions/{id}/reauthorize', (client) =>
-    client.api(paths.subscriptionReauthorize(id)).post({}),
+    api(client, paths.subscriptionReauthorize(id)).post({}),
   );
 }
 
@@ -89,7 +89,7 @@ export async function getSubscription(graph: GraphCaller, id: string): Promise<G
         graph,
         APP_WIDE,
         'GET /subscriptions/{id}',
-        (client) => client.api(paths.subscription(id)).get(),
+        (client) => api(client, paths.subscription(id)).get(),
         subscriptionSchema,
       ),
     );
@@ -103,7 +103,7 @@ export async function getSubscription(graph: GraphCaller, id: string): Promise<G
 export async function deleteSubscription(graph: GraphCaller, id: string): Promise<void> {
   try {
     await callGraphNoContent(graph, APP_WIDE, 'DELETE /subscriptions/{id}', (client) =>
-      client.api(paths.subscription(id)).delete(),
+      api(client, paths.subscription(id)).delete(),
     );
   } catch (error) {
     if (!isSyncError(error, 'notFound')) throw error;
