@@ -13,12 +13,14 @@ import {
   startGraphEmulator,
 } from './emulators/graph/index.js';
 import { type RunningHost, startHost } from './host/host.js';
+import { ensureLocalCertificate } from './tls.js';
 
 /**
  * The whole product on one machine: Azurite, the Graph and CRM emulators and the local
  * Functions host running every function, wired by the same environment variables a real
  * deployment uses. `npm start` runs it; the end-to-end tests start it in-process.
- * The calling process must trust the Graph emulator's CA (NODE_EXTRA_CA_CERTS at start).
+ * The calling process must trust the local CA (NODE_EXTRA_CA_CERTS at start): the Graph
+ * emulator and the host's https listener (PUBLIC_BASE_URL, where Graph posts) both use it.
  */
 export interface StackOptions {
   tlsDir: string;
@@ -26,6 +28,8 @@ export interface StackOptions {
   azuriteLocation?: string;
   azurite?: RunningAzurite;
   hostPort?: number;
+  /** The host's https listener (PUBLIC_BASE_URL: Graph refuses http notification URLs); default 7072, or a free port when hostPort is 0. */
+  hostHttpsPort?: number;
   graphPort?: number;
   crmPort?: number;
   /** Start instant of the product's clock (SYNC_CLOCK_START). */
@@ -94,13 +98,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(options.clockStart ? { SYNC_CLOCK_START: options.clockStart } : {}),
       ...options.settings,
     };
-    // Port 0 asks for a free port: the host's URL is known only once it listens, so the
-    // runtime reads PUBLIC_BASE_URL lazily through `current`.
-    let publicBaseUrl = `http://127.0.0.1:${hostPort}`;
+    // Port 0 asks for a free port: the host's https URL is known only once it listens, so the
+    // runtime is rebuilt with the real PUBLIC_BASE_URL then.
+    const hostHttpsPort = options.hostHttpsPort ?? (hostPort === 0 ? 0 : 7072);
+    let publicBaseUrl = `https://127.0.0.1:${hostHttpsPort}`;
     const config = () => loadConfig({ ...env, PUBLIC_BASE_URL: publicBaseUrl });
     const runtime = await buildRuntime(config(), (line) => log('info', line));
     installRuntime(runtime);
     const transport = await StorageQueueTransport.create({ connectionString: azurite.connectionString });
+    const cert = await ensureLocalCertificate(options.tlsDir);
     const schedules = new Map<string, string>(
       SETTINGS.map((s) => [s.name, env[s.name] ?? ('default' in s ? s.default : '')]),
     );
@@ -109,16 +115,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       transport,
       schedule: (name) => schedules.get(name) ?? '0 0 0 1 1 *',
       port: hostPort,
+      https: { certPem: cert.certPem, keyPem: cert.keyPem, port: hostHttpsPort },
       log,
       ...(options.queue ? { queue: options.queue } : {}),
     });
     stops.push(() => host.stop());
-    if (host.url !== publicBaseUrl) {
-      publicBaseUrl = host.url;
+    if (host.httpsUrl === null) throw new Error('the host did not start its https listener');
+    if (host.httpsUrl !== publicBaseUrl) {
+      publicBaseUrl = host.httpsUrl;
       const settled = await buildRuntime(config(), (line) => log('info', line));
       Object.assign(runtime, settled);
     }
-    env.PUBLIC_BASE_URL = host.url;
+    env.PUBLIC_BASE_URL = host.httpsUrl;
     env.FUNCTIONS_BASE_URL = host.url;
     await crm.admin.addWebhook({ url: `${host.url}/api/crm/events`, secret: webhookSecret });
     return { env, host, graph, crm, transport, runtime, stop };

@@ -34,6 +34,7 @@ async function main() {
     tlsDir,
     azuriteLocation,
     hostPort,
+    hostHttpsPort: Number(process.env.FUNCTIONS_HTTPS_PORT ?? 7072),
     graphPort: Number(process.env.GRAPH_EMULATOR_PORT ?? 7443),
     crmPort: Number(process.env.CRM_EMULATOR_PORT ?? 7080),
     ...(process.env.SYNC_CLOCK_START ? { clockStart: process.env.SYNC_CLOCK_START } : {}),

@@ -64,8 +64,8 @@ export const SETTINGS = [
   {
     name: 'PUBLIC_BASE_URL',
     description:
-      "The function app's public base URL; Graph posts notifications to {PUBLIC_BASE_URL}/api/graph/...",
-    default: 'http://127.0.0.1:7071',
+      "The function app's public https base URL; Graph posts notifications to {PUBLIC_BASE_URL}/api/graph/... (Graph refuses http)",
+    default: 'https://127.0.0.1:7072',
   },
   {
     name: 'MIGRATION_DEADLINE',
@@ -180,6 +180,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.queueTransport === 'servicebus' && config.serviceBusNamespace === '') {
     throw new Error(
       'env-var: "SERVICEBUS_CONNECTION__fullyQualifiedNamespace" is required when QUEUE_TRANSPORT=servicebus',
+    );
+  }
+  if (new URL(config.publicBaseUrl).protocol !== 'https:') {
+    // Graph refuses a subscription whose notificationUrl or lifecycleNotificationUrl is not https.
+    throw new Error(
+      `env-var: "PUBLIC_BASE_URL" must be an https URL (Graph refuses http notification URLs), got "${config.publicBaseUrl}"`,
     );
   }
   if (config.migration.shutdown <= config.migration.deadline) {

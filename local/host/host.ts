@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import azf, { type InvocationContext, type Timer } from '@azure/functions';
 import { Cron } from 'croner';
 import type { FunctionDefinition } from '../../functions/definitions.js';
@@ -25,6 +26,11 @@ export interface HostOptions {
   schedule: (settingName: string) => string;
   host?: string;
   port?: number;
+  /**
+   * A second listener on https with this certificate (the local CA), serving the same routes:
+   * Graph refuses http notification URLs, so PUBLIC_BASE_URL points here. Port 0 = a free port.
+   */
+  https?: { certPem: string; keyPem: string; port?: number };
   log: (level: 'info' | 'warn' | 'error', line: string) => void;
   queue?: {
     visibilityTimeoutMs?: number;
@@ -35,7 +41,10 @@ export interface HostOptions {
 }
 
 export interface RunningHost {
+  /** The http listener (curl, the CRM webhook, the admin routes). */
   url: string;
+  /** The https listener, when `https` was given: what PUBLIC_BASE_URL names. */
+  httpsUrl: string | null;
   runTimer(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -67,8 +76,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     await definition.handler(timer, context(name));
   };
 
-  let baseUrl = '';
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (baseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = req.url ?? '/';
     // Only origin-form targets ("/api/…"): "//x" or "http://…" must not be read as another host.
     const url = target.startsWith('/') && !target.startsWith('//') ? URL.parse(`${baseUrl}${target}`) : null;
@@ -110,27 +118,36 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const response = await match.definition.handler(converted.request, context(match.definition.name));
     await writeFunctionResponse(res, response);
   };
-  const server: Server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
-      log('error', `host: ${req.method} ${req.url} failed: ${toError(error).message}`);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.setHeader('content-type', 'application/json');
-        res.end(
-          JSON.stringify({
-            error: { code: 'InternalError', message: 'the function failed; see the host log' },
-          }),
-        );
-      } else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 7071, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('the host did not get a TCP address');
-  baseUrl = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  const listener =
+    (base: () => string) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      void handle(base(), req, res).catch((error: unknown) => {
+        log('error', `host: ${req.method} ${req.url} failed: ${toError(error).message}`);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json');
+          res.end(
+            JSON.stringify({
+              error: { code: 'InternalError', message: 'the function failed; see the host log' },
+            }),
+          );
+        } else res.destroy();
+      });
+    };
+  const bindHost = options.host ?? '127.0.0.1';
+  let baseUrl = '';
+  const server: Server = createServer(listener(() => baseUrl));
+  baseUrl = `http://${bindHost}:${await listen(server, options.port ?? 7071, bindHost)}`;
+  const servers: Server[] = [server];
+  let httpsUrl: string | null = null;
+  if (options.https) {
+    const secure = createHttpsServer(
+      { cert: options.https.certPem, key: options.https.keyPem },
+      listener(() => httpsUrl ?? ''),
+    );
+    servers.push(secure);
+    httpsUrl = `https://${bindHost}:${await listen(secure, options.https.port ?? 0, bindHost)}`;
+  }
 
   const crons = timers.map(
     (t) =>
@@ -164,11 +181,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   return {
     url: baseUrl,
+    httpsUrl,
     runTimer: (name) => runTimer(name),
     async stop() {
       for (const cron of crons) cron.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await Promise.all(
+        servers.map(async (s) => {
+          const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+          s.closeAllConnections();
+          await closed;
+        }),
+      );
       await Promise.all(consumers.map((c) => c.stop()));
     },
   };
@@ -181,6 +204,17 @@ function batchOptions(
 ): Pick<ConsumerOptions, 'handleBatch' | 'maxBatch'> {
   const batch = definition.handleBatch;
   return batch ? { handleBatch: (messages) => batch(messages, context), maxBatch: 32 } : {};
+}
+
+/** Listens and answers the bound port (port 0 = a free one). */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the host did not get a TCP address');
+  return address.port;
 }
 
 function notFound(message: string) {

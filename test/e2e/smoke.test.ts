@@ -29,6 +29,15 @@ describe('the local stack end to end', () => {
       provider: 'microsoft365',
     });
 
+    // Graph only posts to https URLs: the subscriptions name the host's https listener.
+    const subscriptions = stack.graph.admin.subscriptions();
+    expect(subscriptions.length).toBeGreaterThan(0);
+    for (const s of subscriptions) {
+      expect(s.notificationUrl).toBe(`${stack.env.PUBLIC_BASE_URL}/api/graph/notifications`);
+      expect(s.lifecycleNotificationUrl).toBe(`${stack.env.PUBLIC_BASE_URL}/api/graph/lifecycle`);
+    }
+    expect(stack.env.PUBLIC_BASE_URL).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+
     const inCrm = (await stack.crmUser.all()).find((c) => c.lastName === 'Outlook');
     expect(inCrm?.emails).toEqual([{ address: 'olga@example.org', type: null }]);
     expect(inCrm?.syncAccounts).toEqual([account.id]);
@@ -44,5 +53,15 @@ describe('the local stack end to end', () => {
     const inOutlook = stack.graph.admin.contacts(mailbox).find((c) => c.surname === 'Crm');
     expect(inOutlook?.businessPhones).toEqual(['+49301234567']);
     expect(inOutlook?.personalNotes ?? '').toBe('');
+  });
+
+  it('serves the Graph webhook routes over https with the local CA', async () => {
+    const token = 'Validation: Token 123+/=';
+    const response = await fetch(
+      `${stack.env.PUBLIC_BASE_URL}/api/graph/notifications?validationToken=${encodeURIComponent(token)}`,
+      { method: 'POST' },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(token);
   });
 });

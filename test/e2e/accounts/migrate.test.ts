@@ -36,7 +36,9 @@ describe('migrating a V2 account to V3 after the shutdown', () => {
     expect(url.pathname.endsWith(`/${stack.graph.tenantId}/v2.0/adminconsent`)).toBe(true);
     expect(url.searchParams.get('client_id')).toBe(stack.graph.clientId);
     expect(url.searchParams.get('scope')).toBe('https://graph.microsoft.com/.default');
-    expect(url.searchParams.get('redirect_uri')).toBe(`${stack.host.url}/api/accounts/${account.id}`);
+    expect(url.searchParams.get('redirect_uri')).toBe(
+      `${stack.env.PUBLIC_BASE_URL}/api/accounts/${account.id}`,
+    );
   }
 
   // First in the file: no token has been issued to the product yet, so MSAL cannot answer from its cache.

@@ -41,8 +41,8 @@ describe('accounts around the V2 shutdown', () => {
       '/subscriptions',
       {
         changeType: 'created,updated,deleted',
-        notificationUrl: `${stack.host.url}/api/graph/notifications`,
-        lifecycleNotificationUrl: `${stack.host.url}/api/graph/lifecycle`,
+        notificationUrl: `${stack.env.PUBLIC_BASE_URL}/api/graph/notifications`,
+        lifecycleNotificationUrl: `${stack.env.PUBLIC_BASE_URL}/api/graph/lifecycle`,
         resource: `users/${crossingMail}/contacts`,
         expirationDateTime: new Date(Date.now() + 24 * 3_600_000).toISOString(),
         clientState: crossing.clientState,
