@@ -118,7 +118,9 @@ function itemResult(context: string, response: InnerResponse): BatchItemResult {
   const code = parsed.success ? parsed.data.error.code : `http_${response.status}`;
   const detail =
     parsed.success && parsed.data.error.message ? `: ${scrubSecrets(parsed.data.error.message)}` : '';
-  const kind = classifyGraphError(response.status, code);
+  const kind = classifyGraphError(response.status, code, {
+    message: parsed.success ? parsed.data.error.message : undefined,
+  });
   const message = `${context} (in $batch) failed with ${response.status} ${code}${detail}`;
   return { ok: false, error: new SyncError(kind, code, message, { status: response.status }) };
 }

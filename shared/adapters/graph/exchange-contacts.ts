@@ -200,7 +200,11 @@ export class GraphExchangeContacts implements ExchangeContacts {
   }
 }
 
-/** 404 on the item; a 404 for an unknown mailbox (ErrorInvalidUser) is a real failure. */
+/**
+ * The item itself is gone (404 ErrorItemNotFound). A mailbox that cannot be read is
+ * `mailboxUnavailable` and an unrecognised 404 `transient` (classify-graph-error.ts): neither
+ * may ever read as "deleted".
+ */
 function isItemGone(error: unknown): error is SyncError {
-  return isSyncError(error, 'notFound') && error.code !== 'ErrorInvalidUser';
+  return isSyncError(error, 'notFound');
 }

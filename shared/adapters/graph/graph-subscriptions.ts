@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isSyncError } from '../../errors.js';
+import { isSyncError, SyncError } from '../../errors.js';
 import type { GraphSubscription } from '../../ports.js';
 import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
 import { paths } from './graph-paths.js';
@@ -50,7 +50,11 @@ export async function createSubscription(
     'POST /subscriptions',
     (client) => api(client, paths.subscriptions()).post(body),
     subscriptionSchema,
-  );
+  ).catch((error: unknown) => {
+    // Nothing to find yet: a 404 here is about the mailbox the resource names.
+    if (!isSyncError(error, 'notFound')) throw error;
+    throw new SyncError('mailboxUnavailable', error.code, error.message, { status: error.status ?? 404 });
+  });
   // Graph may leave clientState out of the answer; the caller's value is the one registered.
   return view({ ...created, clientState: input.clientState });
 }

@@ -80,7 +80,8 @@ export class MailboxScheduler {
       }
       const status = statusOf(failure);
       const delay = this.retryDelay(status, retryAfterOf(failure), attempt);
-      if (delay === undefined) throw toSyncError(failure, options.context);
+      if (delay === undefined)
+        throw toSyncError(failure, options.context, mailbox === APP_WIDE ? 'app' : 'mailbox');
       queue.budget.pauseUntil(this.now() + delay);
     }
   }

@@ -21,6 +21,18 @@ describe('classifyGraphError', () => {
     [401, 'InvalidAuthenticationToken', 'auth'],
     [403, 'ErrorAccessDenied', 'auth'],
     [404, 'ErrorItemNotFound', 'notFound'],
+    // ErrorSyncFolderNotFound "The folder to be synchronized could not be found." (alcionai/corso#1847)
+    [404, 'ErrorSyncFolderNotFound', 'notFound'],
+    [400, 'ErrorSyncFolderNotFound', 'notFound'],
+    // "The mailbox is either inactive, soft-deleted, or is hosted on-premise." (msgraph-sdk-javascript#1756)
+    [404, 'MailboxNotEnabledForRESTAPI', 'mailboxUnavailable'],
+    [404, 'ErrorInvalidUser', 'mailboxUnavailable'],
+    [404, 'ErrorNonExistentMailbox', 'mailboxUnavailable'],
+    // "Resource could not be discovered." for a user's mailbox (microsoft-graph-docs#5143, #4598)
+    [404, 'ResourceNotFound', 'mailboxUnavailable'],
+    // Not recognised: never "gone".
+    [404, undefined, 'transient'],
+    [404, 'SomethingNew', 'transient'],
     [412, 'ErrorIrresolvableConflict', 'conflict'],
     [409, 'ErrorIrresolvableConflict', 'conflict'],
     [400, 'ErrorInvalidArgument', 'invalid'],
@@ -31,6 +43,28 @@ describe('classifyGraphError', () => {
   ];
   it.each(table)('%i %s → %s', (status, code, kind) => {
     expect(classifyGraphError(status, code)).toBe(kind);
+  });
+});
+
+describe('classifyGraphError: an unreadable mailbox is not a gone contact', () => {
+  it('ResourceNotFound is the subscription itself on app-wide routes', () => {
+    expect(classifyGraphError(404, 'ResourceNotFound', { scope: 'app' })).toBe('notFound');
+    expect(classifyGraphError(404, 'ResourceNotFound', { scope: 'mailbox' })).toBe('mailboxUnavailable');
+  });
+
+  it('403 of an application access policy is mailboxUnavailable, 403 of missing consent stays auth', () => {
+    // learn.microsoft.com/graph/auth-limit-mailbox-access "Handling API errors"; the RAOP text
+    // as tenants see it, and the ExtensionError variant on subscriptions (msgraph-sdk-java#510).
+    const policy =
+      'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.';
+    expect(classifyGraphError(403, 'ErrorAccessDenied', { message: policy })).toBe('mailboxUnavailable');
+    const onSubscription =
+      'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access to OData is disabled.]';
+    expect(classifyGraphError(403, 'ExtensionError', { message: onSubscription, scope: 'app' })).toBe(
+      'mailboxUnavailable',
+    );
+    const consent = 'Access is denied. Check credentials and try again.';
+    expect(classifyGraphError(403, 'ErrorAccessDenied', { message: consent })).toBe('auth');
   });
 });
 
@@ -71,6 +105,18 @@ describe('toSyncError', () => {
     const credential = new Error('AADSTS7000215: Invalid client secret provided.');
     credential.name = 'AuthenticationError';
     expect(toSyncError(credential)).toMatchObject({ kind: 'auth', code: 'AuthenticationError' });
+  });
+
+  it('reads the message of a 403 and the scope of a 404', () => {
+    const policy = graphError(
+      403,
+      'ErrorAccessDenied',
+      'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
+    );
+    expect(toSyncError(policy, 'GET /x')).toMatchObject({ kind: 'mailboxUnavailable', status: 403 });
+    const gone = graphError(404, 'ResourceNotFound', 'The object was not found.');
+    expect(toSyncError(gone, 'GET /subscriptions/{id}', 'app')).toMatchObject({ kind: 'notFound' });
+    expect(toSyncError(gone, 'GET /users/{m}/contacts/{id}')).toMatchObject({ kind: 'mailboxUnavailable' });
   });
 
   it('passes a SyncError through unchanged', () => {
