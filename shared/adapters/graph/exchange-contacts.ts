@@ -10,6 +10,7 @@ import { isSyncError, type SyncError } from '../../errors.js';
 import type { ContactFolder, ExchangeContacts, GraphSubscription } from '../../ports.js';
 import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
 import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
+import { ContactFolderIndex } from './contact-folder-index.js';
 import { listFolders } from './contact-folders.js';
 import { contactQuery, findByLinkId } from './find-by-link.js';
 import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
@@ -58,12 +59,14 @@ export class GraphExchangeContacts implements ExchangeContacts {
   private readonly graph: GraphCaller;
   private readonly linkPropertyId: string;
   private readonly pageSize: number;
+  private readonly folders: ContactFolderIndex;
 
   constructor(options: GraphExchangeContactsOptions) {
     this.scheduler = options.scheduler ?? new MailboxScheduler(options.budget);
     this.graph = { client: options.client, scheduler: this.scheduler };
     this.linkPropertyId = options.linkPropertyId ?? DEFAULT_LINK_PROPERTY_ID;
     this.pageSize = options.pageSize ?? 500;
+    this.folders = new ContactFolderIndex(this.graph);
   }
 
   listFolders(mailbox: string): Promise<ContactFolder[]> {
@@ -87,8 +90,9 @@ export class GraphExchangeContacts implements ExchangeContacts {
 
   async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
     const query = contactQuery(this.linkPropertyId);
+    let contact: ExchangeContact;
     try {
-      return await callGraph(
+      contact = await callGraph(
         this.graph,
         mailbox,
         'GET /users/{m}/contacts/{id}',
@@ -99,6 +103,10 @@ export class GraphExchangeContacts implements ExchangeContacts {
       if (isItemGone(error)) return null;
       throw error;
     }
+    // Soft-deleted: it sits in Deleted Items now (contact-folder-index.ts).
+    const folder = contact.parentFolderId;
+    if (folder && !(await this.folders.isContactFolder(mailbox, folder))) return null;
+    return contact;
   }
 
   create(
@@ -137,14 +145,25 @@ export class GraphExchangeContacts implements ExchangeContacts {
     );
   }
 
-  async delete(mailbox: string, id: string): Promise<void> {
+  /**
+   * With `changeKey`, `If-Match: W/"<changeKey>"`: a contact's `@odata.etag` is its changeKey as
+   * a weak tag (contact resource), and Exchange answers a stale one with 412
+   * ErrorIrresolvableConflict, which is `conflict` here: the user's edit since our read wins.
+   * A soft delete changes the changeKey too, so a 412 on a contact that is in Deleted Items by
+   * now is what we wanted: done, not a conflict (and not purged from the user's Deleted Items).
+   */
+  async delete(mailbox: string, id: string, changeKey?: string): Promise<void> {
     try {
-      await callGraphNoContent(this.graph, mailbox, 'DELETE /users/{m}/contacts/{id}', (client) =>
-        api(client, paths.contact(mailbox, id)).delete(),
-      );
+      await callGraphNoContent(this.graph, mailbox, 'DELETE /users/{m}/contacts/{id}', (client) => {
+        const request = api(client, paths.contact(mailbox, id));
+        if (changeKey !== undefined) request.header('If-Match', weakEtag(changeKey));
+        return request.delete();
+      });
     } catch (error) {
       // Already gone, perhaps by an earlier attempt of this very call.
-      if (!isItemGone(error)) throw error;
+      if (isItemGone(error)) return;
+      if (isSyncError(error, 'conflict') && (await this.get(mailbox, id)) === null) return;
+      throw error;
     }
   }
 

@@ -82,7 +82,7 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     await exchange.delete(MAILBOX, created.id); // already gone: not an error
   });
 
-  it('reports Exchange limits as `invalid` and an unknown mailbox as notFound, not as "no contact"', async () => {
+  it('reports Exchange limits as `invalid` and an unknown mailbox as mailboxUnavailable, not as "no contact"', async () => {
     const folderId = await exchange.defaultFolderId(MAILBOX);
     const tooMany = fields({ emailAddresses: ['a@x.de', 'b@x.de', 'c@x.de', 'd@x.de'] });
     expect(await failure(exchange.create(MAILBOX, folderId, tooMany, 'l'))).toMatchObject({
@@ -90,7 +90,7 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
       status: 400,
     });
     const unknown = await failure(exchange.get('nobody@contoso.example', 'AAMk'));
-    expect(unknown).toMatchObject({ kind: 'notFound', code: 'ErrorInvalidUser' });
+    expect(unknown).toMatchObject({ kind: 'mailboxUnavailable', code: 'ErrorInvalidUser' });
   });
 
   it('marks what it creates and finds it again by link id, in any folder', async () => {
@@ -119,6 +119,19 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     const folders = await exchange.listFolders(MAILBOX);
     expect(folders.map((f) => f.displayName).sort()).toEqual(['Berlin', 'Contacts', 'Kunden'].sort());
     expect(folders[0]?.id).toBe(await exchange.defaultFolderId(MAILBOX));
+  });
+
+  it('deletes conditionally: a stale changeKey is a conflict and keeps the contact, the current one deletes', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const created = await exchange.create(MAILBOX, folderId, fields(), 'link-d');
+    const edited = await exchange.update(MAILBOX, created.id, { jobTitle: 'edited in Outlook' });
+    const stale = await failure(exchange.delete(MAILBOX, created.id, created.changeKey ?? undefined));
+    expect(stale).toMatchObject({ kind: 'conflict', status: 412 });
+    expect((await exchange.get(MAILBOX, created.id))?.jobTitle).toBe('edited in Outlook');
+    await exchange.delete(MAILBOX, created.id, edited.changeKey ?? undefined);
+    expect(await exchange.get(MAILBOX, created.id)).toBeNull();
+    // Gone already: a conditional delete of it is done, not a conflict.
+    await exchange.delete(MAILBOX, created.id, edited.changeKey ?? undefined);
   });
 
   it('creates, renews and deletes a subscription', async () => {
