@@ -83,6 +83,9 @@ param massDeleteShare string = '0.5'
 @description('Deletes in one round from which the mass-delete guard applies (MASS_DELETE_MIN).')
 param massDeleteMin string = '10'
 
+@description('Hours over which deletes add up for the mass-delete guard (MASS_DELETE_WINDOW_HOURS).')
+param massDeleteWindowHours string = '24'
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
   'azd-env-name': environmentName
@@ -104,6 +107,7 @@ var tableNames = [
   'events'
   'actionlog'
   'leases'
+  'websessions'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -259,6 +263,7 @@ var appSettings = {
   SYNC_CLOCK_START: ''
   MASS_DELETE_SHARE: massDeleteShare
   MASS_DELETE_MIN: massDeleteMin
+  MASS_DELETE_WINDOW_HOURS: massDeleteWindowHours
   RECONCILE_SCHEDULE: reconcileSchedule
   SUBSCRIPTION_RENEWAL_SCHEDULE: subscriptionRenewalSchedule
   MIGRATION_CUTOFF_SCHEDULE: migrationCutoffSchedule

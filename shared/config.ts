@@ -95,6 +95,12 @@ export const SETTINGS = [
     default: '10',
   },
   {
+    name: 'MASS_DELETE_WINDOW_HOURS',
+    description:
+      'Deletes carried out within this many hours add up for the mass-delete guard (a slow wipe is held too)',
+    default: '24',
+  },
+  {
     name: 'RECONCILE_SCHEDULE',
     description: 'NCRONTAB schedule of the reconcile sweep',
     default: '0 */15 * * * *',
@@ -130,7 +136,7 @@ export interface Config {
   publicBaseUrl: string;
   migration: { deadline: Date; shutdown: Date };
   clockStart: Date | null;
-  massDelete: { share: number; min: number };
+  massDelete: { share: number; min: number; windowMs: number };
   schedules: { reconcile: string; subscriptionRenewal: string; migrationCutoff: string };
 }
 
@@ -170,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     massDelete: {
       share: from.get('MASS_DELETE_SHARE').required().asFloatPositive(),
       min: from.get('MASS_DELETE_MIN').required().asIntPositive(),
+      windowMs: from.get('MASS_DELETE_WINDOW_HOURS').required().asFloatPositive() * 3_600_000,
     },
     schedules: {
       reconcile: text('RECONCILE_SCHEDULE'),

@@ -71,6 +71,11 @@ export interface Account {
     heldDeletes: number;
     /** Set by the user to let the next delta round carry out the held deletes. */
     heldDeletesConfirmed: boolean;
+    /**
+     * Exchange deletes carried out lately (one entry per delta round that deleted), kept for the
+     * mass-delete guard's window: a slow wipe is held once it adds up. Absent on older rows.
+     */
+    recentDeletes?: { at: string; count: number }[];
     /** Warnings recorded in the action log so far (values kept back by the limits, conflicts). */
     warnings: number;
   };

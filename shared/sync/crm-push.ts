@@ -3,6 +3,7 @@ import type { AccountSession } from './account-session.js';
 import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan } from './execute.js';
+import type { ContactLink } from './link.js';
 import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
 import { type PairPlan, planCrmChange } from './plan.js';
 
@@ -80,8 +81,22 @@ async function planPush(
   const link = await deps.mirror.getByCrmId(account.id, change.contactId);
   if (link && change.version !== null && change.version <= link.value.crmVersion) return null;
   const crm = await deps.crm.get(change.contactId);
-  const exchange = link ? await deps.exchange.get(session.mailbox, link.value.exchangeId) : null;
+  const exchange = link ? await linkedCopy(deps, session, link.value) : null;
+  if (link && !exchange && crm) {
+    // Not where the link says: moved (a new id) or deleted. Only a delta round, which sees
+    // every folder, can tell; it decides (and merges this change) when it sees the removal.
+    return { kind: 'noop', reason: 'the Outlook copy is not where the link says; the delta round decides' };
+  }
   return planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+}
+
+/** The linked Outlook copy: by its id, else (moved under a new id) by the ownership marker. */
+async function linkedCopy(deps: SyncDeps, session: AccountSession, link: ContactLink) {
+  const byId = await deps.exchange.get(session.mailbox, link.exchangeId);
+  if (byId || link.origin !== 'crm') return byId;
+  const marked = await deps.exchange.findByLinkId(session.mailbox, link.linkId);
+  // Linked to another contact already (a re-created copy): not this link's copy.
+  return marked && !(await deps.mirror.getByExchangeId(session.account.id, marked.id)) ? marked : null;
 }
 
 /**

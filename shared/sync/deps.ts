@@ -20,7 +20,8 @@ export interface SyncDeps {
 }
 
 export interface SyncSettings {
-  massDelete: { share: number; min: number };
+  /** `windowMs`: how far back deletes add up for the guard (default 24 h, mass-delete.ts). */
+  massDelete: { share: number; min: number; windowMs?: number };
   migration: { deadline: Date; shutdown: Date };
   /** How long a worker waits for another worker of the same account before it gives up (and retries later). */
   leaseWaitMs: number;

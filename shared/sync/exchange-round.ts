@@ -1,18 +1,31 @@
+import { contentHash, type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
+import { isSyncError } from '../errors.js';
+import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { applyUpserts } from './exchange-upserts.js';
 import { executePlan } from './execute.js';
-import { shouldHoldDeletes } from './mass-delete.js';
+import type { ContactLink } from './link.js';
+import { DEFAULT_DELETE_WINDOW_MS, deletesInWindow, shouldHoldDeletes } from './mass-delete.js';
 import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
 import { planExchangeRemoval } from './plan.js';
 
 /**
- * One delta round over every contact folder of the mailbox (Exchange → CRM). Each page's
- * changes are planned and executed; the deltaLink is saved last, after the whole folder went
- * through, so a crash replays the round (harmless: replays are echoes). A contact that fails
- * for a temporary reason fails the round (the message is retried); one that fails for good is
- * logged and skipped, so it cannot block the account.
+ * One delta round over every contact folder of the mailbox (Exchange → CRM).
+ *
+ * Removals are decided once per round, after every folder was read, never per folder: Outlook
+ * reports a move as a removal from one folder and a creation in another (with the same id when
+ * ids are immutable, a new one otherwise), and the two halves may come in either order. So:
+ * - changes of linked contacts are planned and executed page by page (a move with immutable ids
+ *   only updates the link's folder: its id is seen, so it is no removal);
+ * - contacts no link knows are held until the round's end, where a removed link finds its moved
+ *   copy by the ownership marker or by unchanged content, and is re-pointed to it;
+ * - the mass-delete guard counts what is left, over the whole round and its window;
+ * - the deltaLinks are saved last, so a crash (or held deletes) replays the round: harmless,
+ *   replays are echoes.
+ * A contact that fails for a temporary reason fails the round (the message is retried); one that
+ * fails for good is logged and skipped, so it cannot block the account.
  */
 export async function runDeltaRound(
   deps: SyncDeps,
@@ -21,112 +34,241 @@ export async function runDeltaRound(
 ): Promise<SyncTally> {
   const tally = emptyTally();
   const startedAt = deps.clock.now().toISOString();
+  // A confirmation counts only for a round that started after it was given (read once, here).
+  const confirmed = session.account.status.heldDeletesConfirmed;
   // Graph lists only the folders inside the default Contacts folder, not the folder itself.
   const folders = [
     await defaultFolderOf(deps.exchange, session.mailbox),
     targetFolderId,
     ...(await deps.exchange.listFolders(session.mailbox)).map((f) => f.id),
   ];
+  const round = emptyRound();
   for (const folderId of new Set(folders)) {
-    addTally(tally, await syncFolder(deps, session, folderId, targetFolderId));
+    round.read.add(folderId);
+    addTally(tally, await readFolder(deps, session, folderId, targetFolderId, round));
   }
-  await session.update((a) => ({
-    ...a,
-    // Recorded only when the round completed: a hint older than its start is covered by it.
-    status: {
-      ...a.status,
-      lastSyncAt: deps.clock.now().toISOString(),
-      lastDeltaStartedAt: startedAt,
-      lastError: null,
-      // Held deletes are counted over the whole round; a confirmation is used up by one round.
-      heldDeletes: tally.heldDeletes,
-      heldDeletesConfirmed: false,
-    },
-  }));
+  const removals = await linkedRemovals(deps, session.account.id, round);
+  const moved = await findMoves(deps, session, removals, round);
+  const gone = removals.filter((link) => !moved.has(link.value.linkId));
+
+  const hold = gone.length > 0 && (await holdDeletes(deps, session, gone.length, confirmed, startedAt));
+  if (hold) {
+    deps.log(
+      `account ${session.account.id}: holding ${gone.length} deletes for confirmation (whole round and its window)`,
+    );
+    tally.heldDeletes = gone.length;
+  } else {
+    for (const link of gone) addTally(tally, await applyRemoval(deps, session, link, targetFolderId));
+  }
+  // Moved copies merge like any change of a linked contact; the rest are new to the sync.
+  addTally(tally, await applyUpserts(deps, session, [...moved.values(), ...round.unlinked], targetFolderId));
+
+  await session.update((a) => {
+    // Folders gone from the mailbox keep no deltaLink (a folder re-created later starts afresh).
+    const deltaLinks = Object.fromEntries(
+      Object.entries(a.deltaLinks).filter(([id]) => round.read.has(id) && !round.goneFolders.includes(id)),
+    );
+    // The deltaLinks are not saved while deletes are held: the round repeats until they are confirmed.
+    if (!hold) Object.assign(deltaLinks, round.deltaLinks);
+    return {
+      ...a,
+      deltaLinks,
+      // Recorded only when the round completed: a hint older than its start is covered by it.
+      status: {
+        ...a.status,
+        lastSyncAt: deps.clock.now().toISOString(),
+        lastDeltaStartedAt: startedAt,
+        lastError: null,
+        heldDeletes: tally.heldDeletes,
+        // Used up only by a round that saw it at its start; one given meanwhile stays for the next.
+        heldDeletesConfirmed: confirmed ? false : a.status.heldDeletesConfirmed,
+        recentDeletes: hold || confirmed ? a.status.recentDeletes : recordDeletes(deps, a, gone.length),
+      },
+    };
+  });
   return tally;
 }
 
-async function syncFolder(
+/** What a round collected over its folders before removals are decided. */
+interface Round {
+  /** Ids reported removed, with the folder that reported them. */
+  removed: Set<string>;
+  /** Ids listed as created or changed in any folder of the round. */
+  seen: Set<string>;
+  /** Folders whose round restarted (an expired deltaLink): their unlisted links are gone. */
+  restarted: Set<string>;
+  /** Listed contacts no link knows: new ones, or moved copies under a new id. */
+  unlinked: ExchangeContact[];
+  deltaLinks: Record<string, string>;
+  /** Folders the round read (the mailbox's contact folders now). */
+  read: Set<string>;
+  /** Folders that no longer exist (deleted in Outlook): dropped from the round. */
+  goneFolders: string[];
+}
+
+function emptyRound(): Round {
+  return {
+    removed: new Set(),
+    seen: new Set(),
+    restarted: new Set(),
+    unlinked: [],
+    deltaLinks: {},
+    read: new Set(),
+    goneFolders: [],
+  };
+}
+
+async function readFolder(
   deps: SyncDeps,
   session: AccountSession,
   folderId: string,
   targetFolderId: string,
+  round: Round,
 ): Promise<SyncTally> {
   const tally = emptyTally();
   const accountId = session.account.id;
-  const removed: string[] = [];
-  const seen = new Set<string>();
-  let restarted = false;
-  let deltaLink: string | undefined;
-  for await (const page of deps.exchange.delta(
-    session.mailbox,
-    folderId,
-    session.account.deltaLinks[folderId] ?? null,
-  )) {
-    restarted ||= page.restarted;
-    if (page.skipped?.length) await logSkipped(deps, accountId, page.skipped);
-    for (const contact of page.upserts) seen.add(contact.id);
-    addTally(tally, await applyUpserts(deps, session, page.upserts, targetFolderId));
-    removed.push(...page.removedIds);
-    deltaLink = page.deltaLink ?? deltaLink;
-  }
-  if (restarted) {
-    // A restarted (full) round does not report what was deleted while the token was expired:
-    // every linked contact of this folder that it did not list is gone.
-    for await (const link of deps.mirror.list(accountId)) {
-      if (link.exchangeFolderId === folderId && !seen.has(link.exchangeId)) removed.push(link.exchangeId);
+  try {
+    for await (const page of deps.exchange.delta(
+      session.mailbox,
+      folderId,
+      session.account.deltaLinks[folderId] ?? null,
+    )) {
+      if (page.restarted) round.restarted.add(folderId);
+      if (page.skipped?.length) await logSkipped(deps, accountId, page.skipped);
+      const linked: ExchangeContact[] = [];
+      for (const contact of page.upserts) {
+        round.seen.add(contact.id);
+        if (await deps.mirror.getByExchangeId(accountId, contact.id)) linked.push(contact);
+        else round.unlinked.push(contact);
+      }
+      addTally(tally, await applyUpserts(deps, session, linked, targetFolderId));
+      for (const id of page.removedIds) round.removed.add(id);
+      if (page.deltaLink) round.deltaLinks[folderId] = page.deltaLink;
     }
-  }
-  const removals = await linkedRemovals(deps, accountId, removed);
-  if (removals.length > 0) {
-    const linked = removals.length >= deps.settings.massDelete.min ? await countLinks(deps, accountId) : 0;
-    const hold = shouldHoldDeletes({
-      deletes: removals.length,
-      linked,
-      ...deps.settings.massDelete,
-      confirmed: session.account.status.heldDeletesConfirmed,
-    });
-    if (hold) {
-      deps.log(
-        `account ${accountId}: holding ${removals.length} deletes of ${linked} linked contacts for confirmation`,
-      );
-      tally.heldDeletes = removals.length;
-      return tally; // the deltaLink is not saved: the round repeats until the deletes are confirmed
-    }
-    for (const exchangeId of removals)
-      addTally(tally, await applyRemoval(deps, session, exchangeId, targetFolderId));
-  }
-  if (deltaLink) {
-    const link = deltaLink;
-    await session.update((a) => ({
-      ...a,
-      deltaLinks: { ...a.deltaLinks, [folderId]: link },
-    }));
+  } catch (error) {
+    // A folder deleted in Outlook (ErrorSyncFolderNotFound): its contacts went to Deleted Items
+    // or elsewhere; nothing is decided from a folder that cannot be read.
+    if (!isSyncError(error, 'notFound')) throw error;
+    deps.log(`account ${accountId}: contact folder ${folderId} no longer exists; dropped from the round`);
+    round.goneFolders.push(folderId);
+    round.restarted.delete(folderId);
+    delete round.deltaLinks[folderId];
   }
   return tally;
+}
+
+/** The links whose contact left every folder of the round (seen nowhere). */
+async function linkedRemovals(
+  deps: SyncDeps,
+  accountId: string,
+  round: Round,
+): Promise<Stored<ContactLink>[]> {
+  const ids = new Set([...round.removed].filter((id) => !round.seen.has(id)));
+  if (round.restarted.size > 0) {
+    // A restarted (full) round does not report what was deleted while the token was expired:
+    // every linked contact of such a folder that no folder listed is gone.
+    for await (const link of deps.mirror.list(accountId)) {
+      if (round.restarted.has(link.exchangeFolderId) && !round.seen.has(link.exchangeId))
+        ids.add(link.exchangeId);
+    }
+  }
+  const links = await Promise.all([...ids].map((id) => deps.mirror.getByExchangeId(accountId, id)));
+  return links.filter((link): link is Stored<ContactLink> => link !== null);
+}
+
+/**
+ * Removed links whose contact was moved under a new id (no immutable ids): found by the
+ * ownership marker (contacts the sync created carry it, wherever they are moved), else by
+ * content equal to the link's snapshot among the round's unlinked contacts (one each). The
+ * link is re-pointed to the copy; the copy is returned (by linkId) to be merged as a change.
+ */
+async function findMoves(
+  deps: SyncDeps,
+  session: AccountSession,
+  removals: Stored<ContactLink>[],
+  round: Round,
+): Promise<Map<string, ExchangeContact>> {
+  const moved = new Map<string, ExchangeContact>();
+  if (removals.length === 0) return moved;
+  const byHash = new Map<string, ExchangeContact[]>();
+  for (const contact of round.unlinked) {
+    const hash = contentHash(exchangeFieldsOf(contact, session.account.defaultCountry));
+    byHash.set(hash, [...(byHash.get(hash) ?? []), contact]);
+  }
+  const taken = new Set<string>();
+  for (const link of removals) {
+    const marked =
+      link.value.origin === 'crm'
+        ? await deps.exchange.findByLinkId(session.mailbox, link.value.linkId)
+        : null;
+    const copy =
+      marked && marked.id !== link.value.exchangeId && !round.removed.has(marked.id)
+        ? marked
+        : (byHash.get(link.value.snapshotHash) ?? []).find((c) => !taken.has(c.id));
+    if (!copy || taken.has(copy.id)) continue;
+    if (await deps.mirror.getByExchangeId(session.account.id, copy.id)) continue; // linked already
+    taken.add(copy.id);
+    await deps.mirror.put(
+      {
+        ...link.value,
+        exchangeId: copy.id,
+        exchangeFolderId: copy.parentFolderId ?? link.value.exchangeFolderId,
+        syncedAt: deps.clock.now().toISOString(),
+      },
+      link.etag,
+    );
+    deps.log(
+      `account ${session.account.id}: Outlook contact ${link.value.exchangeId} moved (now ${copy.id})`,
+    );
+    moved.set(link.value.linkId, copy);
+  }
+  round.unlinked = round.unlinked.filter((c) => !taken.has(c.id));
+  return moved;
+}
+
+/** The guard over this round's deletes and those carried out within the window before it. */
+async function holdDeletes(
+  deps: SyncDeps,
+  session: AccountSession,
+  deletes: number,
+  confirmed: boolean,
+  startedAt: string,
+): Promise<boolean> {
+  if (confirmed) return false;
+  const { share, min } = deps.settings.massDelete;
+  const recent = deletesInWindow(session.account.status.recentDeletes, Date.parse(startedAt), windowOf(deps));
+  if (deletes + recent < min) return false;
+  const linked = await countLinks(deps, session.account.id);
+  return shouldHoldDeletes({ deletes, recent, linked, share, min, confirmed });
+}
+
+function windowOf(deps: SyncDeps): number {
+  return deps.settings.massDelete.windowMs ?? DEFAULT_DELETE_WINDOW_MS;
+}
+
+function recordDeletes(
+  deps: SyncDeps,
+  account: { status: { recentDeletes?: { at: string; count: number }[] } },
+  count: number,
+): { at: string; count: number }[] {
+  const now = deps.clock.now();
+  const kept = (account.status.recentDeletes ?? []).filter(
+    (entry) => now.getTime() - Date.parse(entry.at) < windowOf(deps),
+  );
+  return count > 0 ? [...kept, { at: now.toISOString(), count }] : kept;
 }
 
 async function applyRemoval(
   deps: SyncDeps,
   session: AccountSession,
-  exchangeId: string,
+  link: Stored<ContactLink>,
   targetFolderId: string,
 ): Promise<SyncTally> {
   const account = session.account;
-  const link = await deps.mirror.getByExchangeId(account.id, exchangeId);
-  if (!link) return emptyTally();
   const crm = await deps.crm.get(link.value.crmId);
   const plan = planExchangeRemoval({ account, link, crm, exchange: null, now: deps.clock.now() });
   await executePlan(plan, { deps, session, targetFolderId });
   return tallyOf(plan);
-}
-
-async function linkedRemovals(deps: SyncDeps, accountId: string, ids: string[]): Promise<string[]> {
-  const unique = [...new Set(ids)];
-  const linked = await Promise.all(
-    unique.map(async (id) => ((await deps.mirror.getByExchangeId(accountId, id)) ? id : null)),
-  );
-  return linked.filter((id): id is string => id !== null);
 }
 
 async function countLinks(deps: SyncDeps, accountId: string): Promise<number> {

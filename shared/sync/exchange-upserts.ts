@@ -1,9 +1,11 @@
 import pLimit from 'p-limit';
 import { type ExchangeContact, exchangeFieldsOf } from '../contact/index.js';
 import { isSyncError, SyncError, toError } from '../errors.js';
+import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
+import type { ContactLink } from './link.js';
 import { findCrmMatch } from './match.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
@@ -70,7 +72,26 @@ async function planUpsert(
   const crm = link
     ? await deps.crm.get(link.value.crmId)
     : await findCrmMatch(deps, account.id, exchangeFieldsOf(contact, account.defaultCountry));
-  return planExchangeUpsert({ account, link, crm, exchange: contact, now: deps.clock.now() });
+  const plan = planExchangeUpsert({ account, link, crm, exchange: contact, now: deps.clock.now() });
+  return link ? withFolder(plan, link, contact) : plan;
+}
+
+/**
+ * A contact moved to another folder keeps its link (an immutable id is seen in the folder it
+ * moved to): the link only learns the folder. An `update` plan takes the folder in execute.ts.
+ */
+function withFolder(plan: PairPlan, link: Stored<ContactLink>, contact: ExchangeContact): PairPlan {
+  const folder = contact.parentFolderId;
+  if (!folder || folder === link.value.exchangeFolderId) return plan;
+  if (plan.kind === 'noop')
+    return {
+      kind: 'refreshLink',
+      link,
+      update: { exchangeFolderId: folder },
+      reason: 'moved to another folder',
+    };
+  if (plan.kind === 'refreshLink') return { ...plan, update: { ...plan.update, exchangeFolderId: folder } };
+  return plan;
 }
 
 async function recordFailure(

@@ -139,6 +139,9 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       await deps.mirror.put(
         {
           ...base,
+          // The copy may have moved (a new id without immutable ids, found by its marker).
+          exchangeId: exchange.id,
+          exchangeFolderId: exchange.parentFolderId ?? base.exchangeFolderId,
           crmVersion: crm.version,
           changeKey: exchange.changeKey ?? null,
           snapshot: plan.snapshot,

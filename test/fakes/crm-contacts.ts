@@ -44,6 +44,7 @@ export class FakeCrmContacts implements CrmContacts {
   // ------------------------------------------------------------------ the port
 
   async list(options: { updatedSince?: string; pageToken?: string } = {}): Promise<CrmPage> {
+    await this.hooks.gate('list');
     this.hooks.enter('list');
     try {
       return copy(pageOf(this.all(), { ...options, limit: this.pageSize }));
@@ -54,12 +55,14 @@ export class FakeCrmContacts implements CrmContacts {
   }
 
   async get(id: string): Promise<CrmContact | null> {
+    await this.hooks.gate('get');
     this.hooks.enter('get');
     const contact = this.contacts.get(id);
     return contact ? copy(contact) : null;
   }
 
   async create(input: CrmContactInput, idempotencyKey: string): Promise<CrmContact> {
+    await this.hooks.gate('create');
     this.hooks.enter('create');
     const earlierId = this.createdByKey.get(idempotencyKey);
     if (earlierId !== undefined) {
@@ -75,6 +78,7 @@ export class FakeCrmContacts implements CrmContacts {
   }
 
   async update(id: string, patch: Partial<CrmContactInput>, version: number): Promise<CrmContact> {
+    await this.hooks.gate('update');
     this.hooks.enter('update');
     const contact = this.change(id, patch, version);
     this.hooks.afterWrite('update');
@@ -82,6 +86,7 @@ export class FakeCrmContacts implements CrmContacts {
   }
 
   async delete(id: string, version?: number): Promise<void> {
+    await this.hooks.gate('delete');
     this.hooks.enter('delete');
     if (!this.contacts.has(id)) return;
     this.remove(id, version);
@@ -89,6 +94,7 @@ export class FakeCrmContacts implements CrmContacts {
   }
 
   async findByEmail(email: string): Promise<CrmContact[]> {
+    await this.hooks.gate('findByEmail');
     this.hooks.enter('findByEmail');
     const wanted = email.trim().toLowerCase();
     return this.all()

@@ -45,20 +45,26 @@ export class FakeExchangeContacts implements ExchangeContacts {
   // ------------------------------------------------------------------ the port
 
   async listFolders(mailbox: string): Promise<ContactFolder[]> {
+    await this.hooks.gate('listFolders');
     this.hooks.enter('listFolders');
     const box = this.mailbox(mailbox);
     return [...box.folders.values()].filter((f) => f.id !== box.defaultFolderId).map(copy);
   }
 
   async defaultFolderId(mailbox: string): Promise<string> {
+    await this.hooks.gate('defaultFolderId');
     this.hooks.enter('defaultFolderId');
     return this.mailbox(mailbox).defaultFolderId;
   }
 
   async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage> {
+    await this.hooks.gate('delta');
     this.hooks.enter('delta');
     const box = this.mailbox(mailbox);
-    box.folder(folderId);
+    if (!box.folders.has(folderId))
+      throw new SyncError('notFound', 'ErrorSyncFolderNotFound', `folder ${folderId} not found`, {
+        status: 404,
+      });
     const token = deltaLink === null ? null : parseDeltaLink(deltaLink, mailbox, folderId);
     const restarted = token !== null && token.generation !== box.generation;
     const since = token === null || restarted ? 0 : token.seq;
@@ -91,6 +97,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
+    await this.hooks.gate('get');
     this.hooks.enter('get');
     const box = this.mailbox(mailbox);
     const contact = box.contacts.get(id);
@@ -98,6 +105,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async create(mailbox: string, folderId: string, fields: ExchangeFields, linkId: string) {
+    await this.hooks.gate('create');
     this.hooks.enter('create');
     const box = this.mailbox(mailbox);
     box.folder(folderId);
@@ -109,6 +117,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async update(mailbox: string, id: string, fields: Partial<ExchangeFields>, changeKey?: string) {
+    await this.hooks.gate('update');
     this.hooks.enter('update');
     const box = this.mailbox(mailbox);
     const contact = box.contact(id);
@@ -122,17 +131,24 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return box.view(contact);
   }
 
-  async delete(mailbox: string, id: string): Promise<void> {
+  async delete(mailbox: string, id: string, changeKey?: string): Promise<void> {
+    await this.hooks.gate('delete');
     this.hooks.enter('delete');
     const box = this.mailbox(mailbox);
     const contact = box.contacts.get(id);
     if (!contact) return;
+    // If-Match: an edit made since the caller's read wins over the delete.
+    if (changeKey !== undefined && changeKey !== contact.changeKey)
+      throw new SyncError('conflict', 'ErrorIrresolvableConflict', `contact ${id} changed meanwhile`, {
+        status: 412,
+      });
     box.remove(contact);
     this.emit(mailbox, 'deleted', contact);
     this.hooks.afterWrite('delete');
   }
 
   async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
+    await this.hooks.gate('findByLinkId');
     this.hooks.enter('findByLinkId');
     const box = this.mailbox(mailbox);
     const found = [...box.contacts.values()].find((c) => c.linkId === linkId);
@@ -140,6 +156,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async createSubscription(input: Parameters<ExchangeContacts['createSubscription']>[0]) {
+    await this.hooks.gate('createSubscription');
     this.hooks.enter('createSubscription');
     this.mailbox(input.mailbox);
     this.checkExpiry(input.expirationDateTime);
@@ -156,6 +173,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async renewSubscription(id: string, expirationDateTime: string) {
+    await this.hooks.gate('renewSubscription');
     this.hooks.enter('renewSubscription');
     const subscription = this.subscriptions.get(id);
     if (!subscription) throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
@@ -168,6 +186,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   readonly reauthorized: string[] = [];
 
   async reauthorizeSubscription(id: string): Promise<void> {
+    await this.hooks.gate('reauthorizeSubscription');
     this.hooks.enter('reauthorizeSubscription');
     if (!this.subscriptions.has(id))
       throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
@@ -175,11 +194,13 @@ export class FakeExchangeContacts implements ExchangeContacts {
   }
 
   async getSubscription(id: string): Promise<GraphSubscription | null> {
+    await this.hooks.gate('getSubscription');
     this.hooks.enter('getSubscription');
     return this.subscriptions.get(id) ?? null;
   }
 
   async deleteSubscription(id: string): Promise<void> {
+    await this.hooks.gate('deleteSubscription');
     this.hooks.enter('deleteSubscription');
     if (!this.subscriptions.delete(id))
       throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
@@ -197,6 +218,10 @@ export class FakeExchangeContacts implements ExchangeContacts {
     const id = opaqueId('AAMkFolder-');
     this.mailbox(mailbox).folders.set(id, { id, displayName });
     return id;
+  }
+
+  defaultFolderOf(mailbox: string): string {
+    return this.mailbox(mailbox).defaultFolderId;
   }
 
   onChange(listener: (change: ExchangeChange) => void): void {
@@ -236,11 +261,53 @@ export class FakeExchangeContacts implements ExchangeContacts {
     this.emit(mailbox, 'deleted', contact);
   }
 
-  userMove(mailbox: string, id: string, folderId: string): void {
+  /** A person moves a contact to another folder; returns its id after the move. */
+  userMove(mailbox: string, id: string, folderId: string): string {
+    const box = this.mailbox(mailbox);
+    const contact = box.move(box.contact(id), folderId, this.timestamp());
+    if (contact.id !== id) {
+      this.emit(mailbox, 'deleted', { ...contact, id });
+      this.emit(mailbox, 'created', contact);
+    } else this.emit(mailbox, 'updated', contact);
+    return contact.id;
+  }
+
+  /** How the mailbox hands out ids on a move: kept (immutable ids) or new. */
+  setImmutableIds(mailbox: string, immutable: boolean): void {
+    this.mailbox(mailbox).immutableIds = immutable;
+  }
+
+  /** A person deletes a contact into Deleted Items (a soft delete): it leaves every contact folder. */
+  userSoftDelete(mailbox: string, id: string): StoredContact {
     const box = this.mailbox(mailbox);
     const contact = box.contact(id);
-    box.move(contact, folderId, this.timestamp());
-    this.emit(mailbox, 'updated', contact);
+    box.remove(contact);
+    this.emit(mailbox, 'deleted', contact);
+    return { ...contact, props: copy(contact.props) };
+  }
+
+  /**
+   * A person restores a soft-deleted contact into a contact folder: a new item (a new id
+   * without immutable ids, the old one with them), the ownership marker kept.
+   */
+  userRestore(mailbox: string, deleted: StoredContact, folderId?: string): string {
+    const box = this.mailbox(mailbox);
+    const target = folderId ?? (box.folders.has(deleted.folderId) ? deleted.folderId : box.defaultFolderId);
+    const contact = box.write(null, target, deleted.props, this.timestamp());
+    if (box.immutableIds && !box.contacts.has(deleted.id)) {
+      box.contacts.delete(contact.id);
+      contact.id = deleted.id;
+      box.contacts.set(contact.id, contact);
+    }
+    contact.linkId = deleted.linkId;
+    this.emit(mailbox, 'created', contact);
+    return contact.id;
+  }
+
+  /** A person deletes a whole contact folder. */
+  userDeleteFolder(mailbox: string, folderId: string): void {
+    this.mailbox(mailbox).removeFolder(folderId);
+    this.emit(mailbox, 'deleted', { id: folderId } as StoredContact);
   }
 
   /** Microsoft removes a subscription (expiry, or an admin). */

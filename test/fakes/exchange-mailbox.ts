@@ -8,6 +8,10 @@ import { copy } from './etags.js';
  * One mailbox of the Exchange fake, with the Graph emulator's bookkeeping: every write gives
  * the contact a new changeKey and the mailbox's next sequence number; a delete or a move leaves
  * a tombstone in the folder it left; a delta link remembers only (generation, folder, sequence).
+ * A move keeps the id with immutable ids (`Prefer: IdType="ImmutableId"`, which the Graph adapter
+ * sends) and gives the item a new id without them: Exchange copies the item into the target
+ * folder and removes the original, extended properties (the ownership marker) included
+ * (learn.microsoft.com/graph/outlook-immutable-id: "an item's ID changes when it is moved").
  */
 export interface StoredContact {
   id: string;
@@ -44,6 +48,9 @@ export class FakeMailbox {
   seq = 0;
   /** Bumped to expire every delta link of the mailbox (Graph's 410 SyncStateNotFound). */
   generation = 1;
+
+  /** False: a move gives the contact a new id (a client that does not ask for immutable ids). */
+  immutableIds = true;
 
   constructor(readonly id: string) {}
 
@@ -92,13 +99,28 @@ export class FakeMailbox {
     this.tombstones.push({ id: contact.id, folderId: contact.folderId, seq: ++this.seq });
   }
 
-  move(contact: StoredContact, folderId: string, at: string): void {
+  /** Moves the contact; returns it under its id after the move (a new one without immutable ids). */
+  move(contact: StoredContact, folderId: string, at: string): StoredContact {
     this.folder(folderId);
     this.tombstones.push({ id: contact.id, folderId: contact.folderId, seq: ++this.seq });
+    if (!this.immutableIds) {
+      this.contacts.delete(contact.id);
+      contact.id = opaqueId('AAMkContact-');
+      this.contacts.set(contact.id, contact);
+    }
     contact.folderId = folderId;
     contact.seq = this.seq;
     contact.changeKey = opaqueId('CK-');
     contact.lastModifiedDateTime = at;
+    return contact;
+  }
+
+  /** Removes a folder and everything in it (Outlook moves them to Deleted Items). */
+  removeFolder(folderId: string): void {
+    this.folder(folderId);
+    for (const contact of [...this.contacts.values()])
+      if (contact.folderId === folderId) this.remove(contact);
+    this.folders.delete(folderId);
   }
 
   /** The contact as Graph serves it with the sync's `$select` (a deep copy). */

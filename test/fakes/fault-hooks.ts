@@ -10,6 +10,7 @@ export class FaultHooks<M extends string> {
   readonly calls = new Map<M, number>();
   private readonly failures = new Map<M, { kind: ErrorKind; left: number }>();
   private readonly crashes = new Map<M, number>();
+  private readonly gates = new Map<M, () => Promise<void> | void>();
 
   /** How many times the method was called (failed calls included, as a server log counts them). */
   count(method: M): number {
@@ -39,6 +40,21 @@ export class FaultHooks<M extends string> {
     if (failure === undefined || failure.left <= 0) return;
     failure.left -= 1;
     throw new SyncError(failure.kind, `Injected${failure.kind}`, `injected ${failure.kind} on ${method}`);
+  }
+
+  /**
+   * Runs `hook` whenever the method is called, before it does anything (until `hook` is
+   * replaced or cleared with null): to pause a caller at that await, or to change the world
+   * while a worker is in the middle of its work.
+   */
+  onEnter(method: M, hook: (() => Promise<void> | void) | null): void {
+    if (hook === null) this.gates.delete(method);
+    else this.gates.set(method, hook);
+  }
+
+  /** Awaited by the fakes' methods first: the hook of `onEnter`, if any. */
+  async gate(method: M): Promise<void> {
+    await this.gates.get(method)?.();
   }
 
   /** Called after a write was applied: throws when a crash is due. */

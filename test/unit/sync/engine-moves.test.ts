@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../../../shared/accounts/account.js';
+import type { ContactLink } from '../../../shared/sync/link.js';
+import { World } from './support/world.js';
+
+/**
+ * Moves between contact folders are not deletes (issue 14, item 3), and the mass-delete guard
+ * counts a whole round across folders and a slow wipe over its window (item 4).
+ */
+
+const MAILBOX = 'makler@example.de';
+
+async function links(world: World): Promise<ContactLink[]> {
+  const all: ContactLink[] = [];
+  for await (const link of world.mirror.list('acc-1')) all.push(link);
+  return all;
+}
+
+async function setUp(options: { immutableIds: boolean; account?: Partial<Account> }) {
+  const world = new World();
+  await world.addAccount(options.account);
+  world.exchange.setImmutableIds(MAILBOX, options.immutableIds);
+  const privat = world.exchange.addFolder(MAILBOX, 'Privat');
+  await world.run(world.task('connect'));
+  await world.drain();
+  return { world, privat };
+}
+
+const cases = [
+  { immutableIds: true, mode: 'unlink' as const },
+  { immutableIds: false, mode: 'unlink' as const },
+  { immutableIds: true, mode: 'delete' as const },
+  { immutableIds: false, mode: 'delete' as const },
+];
+
+describe('a contact moved to another folder stays one linked contact', () => {
+  for (const { immutableIds, mode } of cases) {
+    const label = `${immutableIds ? 'immutable ids' : 'a new id on the move'}, exchangeDeleteAction=${mode}`;
+
+    it(`made in Outlook (${label})`, async () => {
+      const { world, privat } = await setUp({ immutableIds, account: { exchangeDeleteAction: mode } });
+      const made = world.exchange.userCreate(MAILBOX, {
+        givenName: 'Mona',
+        surname: 'Umzug',
+        emailAddresses: [{ address: 'mona@x.de' }],
+      });
+      await world.drain();
+      const crmId = (await links(world))[0]?.crmId;
+      world.resetCounts();
+
+      const movedId = world.exchange.userMove(MAILBOX, made.id, privat);
+      await world.drain();
+      await world.run(world.reconcile());
+      await world.drain();
+
+      expect(world.crm.all()).toHaveLength(1);
+      expect(world.crm.peek(crmId ?? '')?.syncAccounts).toEqual(['acc-1']);
+      expect(world.exchange.all(MAILBOX).map((c) => c.id)).toEqual([movedId]);
+      expect(await links(world)).toMatchObject([{ crmId, exchangeId: movedId, exchangeFolderId: privat }]);
+      expect(world.crm.hooks.count('delete')).toBe(0);
+      expect(world.writes().exchange).toBe(0);
+    });
+
+    it(`made in the CRM (${label})`, async () => {
+      const { world, privat } = await setUp({ immutableIds, account: { exchangeDeleteAction: mode } });
+      const contact = world.crm.userCreate({ lastName: 'Wandel', syncAccounts: ['acc-1'] });
+      await world.drain();
+      const copy = world.exchange.all(MAILBOX)[0];
+      expect(copy).toBeDefined();
+      world.resetCounts();
+
+      const movedId = world.exchange.userMove(MAILBOX, copy?.id ?? '', privat);
+      // The CRM edits the contact in the same moment: the edit must reach the moved copy.
+      world.crm.userUpdate(contact.id, { company: 'Wandel KG' });
+      await world.drain();
+      await world.run(world.reconcile());
+      await world.drain();
+
+      expect(world.crm.all()).toHaveLength(1);
+      expect(world.crm.peek(contact.id)?.syncAccounts).toEqual(['acc-1']);
+      const outlook = world.exchange.all(MAILBOX);
+      expect(outlook.map((c) => [c.id, c.companyName])).toEqual([[movedId, 'Wandel KG']]);
+      expect(await links(world)).toMatchObject([
+        { crmId: contact.id, exchangeId: movedId, exchangeFolderId: privat },
+      ]);
+      expect(world.crm.hooks.count('delete')).toBe(0);
+      expect(world.exchange.hooks.count('create')).toBe(0);
+    });
+  }
+
+  it('a removal is decided after every folder of the round was read (the moved-to folder comes first)', async () => {
+    const world = new World();
+    await world.addAccount();
+    world.exchange.setImmutableIds(MAILBOX, false);
+    const first = world.exchange.addFolder(MAILBOX, 'A');
+    const second = world.exchange.addFolder(MAILBOX, 'B');
+    const made = world.exchange.userCreate(MAILBOX, { givenName: 'Rita', surname: 'Reihe' }, second);
+    await world.run(world.task('connect'));
+    await world.drain();
+    world.exchange.userMove(MAILBOX, made.id, first);
+    world.inbox.length = 0;
+    await world.run(world.exchangeChanged());
+    await world.drain();
+    expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([['acc-1']]);
+    expect(await links(world)).toHaveLength(1);
+  });
+
+  it('a folder that no longer exists is dropped from the round; nothing that left it is deleted', async () => {
+    const { world, privat } = await setUp({ immutableIds: true });
+    const made = world.exchange.userCreate(MAILBOX, { givenName: 'Fritz', surname: 'Fort' }, privat);
+    await world.drain();
+    world.exchange.userMove(MAILBOX, made.id, world.exchange.defaultFolderOf(MAILBOX));
+    world.exchange.userDeleteFolder(MAILBOX, privat);
+    world.inbox.length = 0;
+    const result = await world.run(world.exchangeChanged());
+    await world.drain();
+    expect(result.outcome).toBe('done');
+    expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([['acc-1']]);
+    expect(await links(world)).toMatchObject([{ exchangeId: made.id }]);
+    expect(Object.keys((await world.account()).deltaLinks)).not.toContain(privat);
+  });
+});
+
+describe('mass-delete guard over a whole round and over its window', () => {
+  const tagged = (world: World) => world.crm.all().filter((c) => c.syncAccounts.includes('acc-1')).length;
+
+  it('holds 27 of 27 deletes spread over three folders of 9', async () => {
+    const world = new World();
+    await world.addAccount();
+    const folders = ['A', 'B', 'C'].map((name) => world.exchange.addFolder(MAILBOX, name));
+    for (const folder of folders)
+      for (let i = 0; i < 9; i++)
+        world.exchange.userCreate(MAILBOX, { givenName: 'K', surname: `N${i}` }, folder);
+    await world.run(world.task('connect'));
+    await world.drain();
+    expect(tagged(world)).toBe(27);
+    for (const contact of world.exchange.all(MAILBOX)) world.exchange.userDelete(MAILBOX, contact.id);
+    world.inbox.length = 0;
+    world.resetCounts();
+    await world.run(world.exchangeChanged());
+    await world.drain();
+    expect(world.writes().crm).toBe(0);
+    expect(tagged(world)).toBe(27);
+    expect((await world.account()).status.heldDeletes).toBe(27);
+  });
+
+  it('holds a slow wipe: rounds of a few deletes each that add up past the share within the window', async () => {
+    const world = new World();
+    await world.addAccount();
+    for (let i = 0; i < 30; i++) world.exchange.userCreate(MAILBOX, { givenName: 'K', surname: `N${i}` });
+    await world.run(world.task('connect'));
+    await world.drain();
+    const ids = world.exchange.all(MAILBOX).map((c) => c.id);
+    // 8 per round (under the minimum of 10 each time), 4 rounds: 32 > 30 × 0.5 after the second.
+    for (let round = 0; round < 4; round++) {
+      for (const id of ids.slice(round * 7, round * 7 + 7)) world.exchange.userDelete(MAILBOX, id);
+      world.inbox.length = 0;
+      await world.run(world.exchangeChanged());
+      await world.drain();
+    }
+    // 15 of 30 may go (the share); the deletes beyond that are held.
+    expect(tagged(world)).toBeGreaterThanOrEqual(15);
+    expect((await world.account()).status.heldDeletes).toBeGreaterThan(0);
+  });
+
+  it('a confirmation given while a round runs is not used up by that round', async () => {
+    const world = new World();
+    await world.addAccount();
+    for (let i = 0; i < 12; i++) world.exchange.userCreate(MAILBOX, { givenName: 'K', surname: `N${i}` });
+    await world.run(world.task('connect'));
+    await world.drain();
+    for (const contact of world.exchange.all(MAILBOX).slice(0, 11))
+      world.exchange.userDelete(MAILBOX, contact.id);
+    world.inbox.length = 0;
+    await world.run(world.exchangeChanged());
+    expect((await world.account()).status.heldDeletes).toBe(11);
+
+    // The person confirms while a round (started before) is reading the mailbox.
+    let confirmed = false;
+    world.exchange.hooks.onEnter('delta', async () => {
+      if (confirmed) return;
+      confirmed = true;
+      await world.editAccount('acc-1', (a) => ({
+        ...a,
+        status: { ...a.status, heldDeletesConfirmed: true },
+      }));
+    });
+    await world.run(world.exchangeChanged());
+    expect(tagged(world)).toBe(12); // the round that started before the confirmation holds again
+    expect((await world.account()).status.heldDeletesConfirmed).toBe(true);
+
+    await world.run(world.exchangeChanged()); // the next round uses it
+    expect(tagged(world)).toBe(1);
+    expect((await world.account()).status).toMatchObject({ heldDeletes: 0, heldDeletesConfirmed: false });
+  });
+});
