@@ -21,7 +21,7 @@ export async function handleAdmin(
       case 'POST /mailboxes':
         return {
           status: 201,
-          json: admin.createMailbox(input as Parameters<GraphEmulatorAdmin['createMailbox']>[0]),
+          json: admin.createMailbox(input as unknown as Parameters<GraphEmulatorAdmin['createMailbox']>[0]),
         };
       case 'GET /mailboxes':
         return { status: 200, json: { value: admin.mailboxes() } };
@@ -37,6 +37,16 @@ export async function handleAdmin(
       case 'POST /faults':
         await admin.fault(input as Fault);
         return { status: 204 };
+      case 'POST /tokens':
+        return {
+          status: 201,
+          json: {
+            token: admin.signToken(
+              (input['claims'] ?? {}) as Record<string, unknown>,
+              (input['header'] ?? {}) as Record<string, unknown>,
+            ),
+          },
+        };
       case 'POST /notifications/flush':
         await admin.idle();
         return { status: 204 };

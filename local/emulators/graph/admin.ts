@@ -16,11 +16,12 @@ export class AdminError extends Error {
   }
 }
 
-const info = (m: Mailbox): MailboxInfo => ({
+const info = (m: Mailbox, roles: string[]): MailboxInfo => ({
   id: m.id,
   mail: m.mail,
   tenantId: m.tenantId,
   defaultFolderId: m.defaultFolderId,
+  roles,
 });
 
 export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
@@ -38,6 +39,7 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
   return {
     reset() {
       app.store.reset();
+      app.directory.reset();
       app.subscriptions.clear();
       app.requestLog.clear();
       app.throttle.clearStats();
@@ -45,6 +47,15 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
     },
     createMailbox(input) {
       if (!input.mail) throw new AdminError(400, 'mail is required');
+      if (input.password !== undefined && (typeof input.password !== 'string' || input.password === '')) {
+        throw new AdminError(400, 'password must be a non-empty string');
+      }
+      if (
+        input.roles !== undefined &&
+        (!Array.isArray(input.roles) || input.roles.some((r) => typeof r !== 'string'))
+      ) {
+        throw new AdminError(400, 'roles must be an array of strings');
+      }
       if (app.store.find(input.mail) || (input.id && app.store.find(input.id))) {
         throw new AdminError(409, `mailbox '${input.id ?? input.mail}' already exists`);
       }
@@ -54,9 +65,18 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
         tenantId: input.tenantId ?? app.settings.tenantId,
         displayName: input.displayName ?? input.mail,
       });
-      return info(created);
+      const roles = input.roles ?? [];
+      app.directory.addUser({
+        id: created.id,
+        mail: created.mail,
+        tenantId: created.tenantId,
+        displayName: created.displayName,
+        password: input.password ?? null,
+        roles,
+      });
+      return info(created, roles);
     },
-    mailboxes: () => app.store.all().map(info),
+    mailboxes: () => app.store.all().map((m) => info(m, app.directory.find(m.id)?.roles ?? [])),
     contacts(idOrUpn) {
       return [...mailbox(idOrUpn).contacts.values()].map((c) => contactView(c, { expandExtended: [] }));
     },
@@ -72,6 +92,8 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
       applyFault(app, parsed.data, mailbox, subscription);
     },
     idle: () => app.notifier.idle(),
+    signToken: (claims, header) => app.issuer.sign(claims, header),
+    publicKeyPem: () => app.issuer.publicKeyPem(),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Caller, EmulatorEnv, EmuRequest, EmuResponse } from './context.js';
+import { Directory } from './directory.js';
 import { dispatch } from './dispatch.js';
 import { FaultState } from './faults.js';
 import { Notifier } from './notifications.js';
@@ -21,6 +22,9 @@ export interface AppSettings {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  serviceClientId: string;
+  serviceClientSecret: string;
+  webClientId: string;
   options: GraphEmulatorOptions;
 }
 
@@ -36,6 +40,7 @@ export class GraphApp {
   readonly notifier: Notifier;
   readonly subscriptions: SubscriptionRegistry;
   readonly issuer: TokenIssuer;
+  readonly directory: Directory;
   readonly oidc: OidcDeps;
   readonly env: EmulatorEnv;
   readonly print: (line: string) => void;
@@ -59,13 +64,25 @@ export class GraphApp {
       this.subscriptions.onChange(mailbox, changeType, contact),
     );
     this.issuer = new TokenIssuer(settings.origin);
+    this.directory = new Directory({
+      apiClientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      serviceClientId: settings.serviceClientId,
+      serviceClientSecret: settings.serviceClientSecret,
+      webClientId: settings.webClientId,
+      redirectUris: options.redirectUris ?? [],
+    });
     this.oidc = {
       origin: settings.origin,
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
+      homeTenantId: settings.tenantId,
+      directory: this.directory,
       issuer: this.issuer,
       now: this.now,
-      consentFailure: (tenantId) => this.faults.revokedConsent.get(tenantId) === 'token',
+      consentRevoked: (tenantId) => this.faults.revokedConsent.get(tenantId),
+      // Admin consent grants what revokeConsent took away (the same state Graph's 403 reads).
+      grantConsent: (tenantId) => {
+        this.faults.revokedConsent.delete(tenantId);
+      },
     };
     this.env = {
       store: this.store,

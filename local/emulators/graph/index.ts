@@ -10,6 +10,7 @@ import type { GraphEmulatorAdmin, GraphEmulatorOptions, RunningGraphEmulator } f
 export type { Fault } from './faults.js';
 export type { LoggedRequest, RequestLogSummary } from './request-log.js';
 export type {
+  CreateMailboxInput,
   GraphEmulatorAdmin,
   GraphEmulatorOptions,
   MailboxInfo,
@@ -21,6 +22,10 @@ export type {
 /** A fixed tenant GUID, so local settings stay valid across restarts. */
 export const DEFAULT_TENANT_ID = '6f1c4a3e-2b7d-4c59-9a1e-0d5b8e7f3c21';
 export const DEFAULT_CLIENT_ID = 'graph-emulator-client';
+/** A second tenant, for isolation tests: its users sign in like the first tenant's. */
+export const SECOND_TENANT_ID = '3b9e2d71-5c4a-4f08-b6d2-7a1e9c0f4b58';
+export const DEFAULT_SERVICE_CLIENT_ID = 'crm-backend-service';
+export const DEFAULT_WEB_CLIENT_ID = 'sync-web-app';
 
 /**
  * Starts the Graph emulator over HTTPS on 127.0.0.1: Graph v1.0 under `/v1.0`, the Entra
@@ -48,6 +53,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
     clientId: options.clientId ?? DEFAULT_CLIENT_ID,
     clientSecret: options.clientSecret ?? randomBytes(24).toString('base64url'),
+    serviceClientId: options.serviceClientId ?? DEFAULT_SERVICE_CLIENT_ID,
+    serviceClientSecret: options.serviceClientSecret ?? randomBytes(24).toString('base64url'),
+    webClientId: options.webClientId ?? DEFAULT_WEB_CLIENT_ID,
     options,
   };
   app = new GraphApp(settings);
@@ -59,6 +67,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     tenantId: settings.tenantId,
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
+    apiClientId: settings.clientId,
+    apiScope: `api://${settings.clientId}/access_as_user`,
+    serviceClientId: settings.serviceClientId,
+    serviceClientSecret: settings.serviceClientSecret,
+    webClientId: settings.webClientId,
     caPath: cert.caPath,
     admin,
     async stop() {

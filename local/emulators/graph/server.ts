@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin } from './admin-http.js';
 import type { GraphApp } from './app.js';
+import { adminConsent, authorize, type BrowserRequest, logout } from './authorize.js';
 import type { EmuRequest, EmuResponse } from './context.js';
 import { graphErrorBody } from './errors.js';
 import { issueToken, openIdConfiguration } from './oidc.js';
@@ -15,6 +16,9 @@ const MAX_BODY = 4 * 1024 * 1024;
 const OPENID = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/;
 const TOKEN = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
 const KEYS = /^\/([^/]+)\/discovery\/v2\.0\/keys$/;
+const AUTHORIZE = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/;
+const LOGOUT = /^\/([^/]+)\/oauth2\/v2\.0\/logout$/;
+const ADMIN_CONSENT = /^\/([^/]+)(?:\/v2\.0)?\/adminconsent$/;
 
 export function createRequestHandler(app: () => GraphApp, admin: () => GraphEmulatorAdmin) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -47,7 +51,19 @@ async function handle(app: GraphApp, admin: GraphEmulatorAdmin, req: IncomingMes
   const token = path.match(TOKEN);
   if (token?.[1] && method === 'POST')
     return write(res, issueToken(app.oidc, token[1], new URLSearchParams(raw)));
-  if (KEYS.test(path)) return write(res, { status: 200, json: { keys: [] } });
+  const keys = path.match(KEYS);
+  if (keys?.[1] && method === 'GET') return write(res, { status: 200, json: app.issuer.jwks(keys[1]) });
+  const browser = browserEndpoint(path, method);
+  if (browser) {
+    const request: BrowserRequest = {
+      method,
+      tenant: browser.tenant,
+      params: method === 'POST' ? new URLSearchParams(raw) : url.searchParams,
+      cookie: String(req.headers.cookie ?? ''),
+      path,
+    };
+    return write(res, browser.handler(app.oidc, request));
+  }
 
   const graph: EmuRequest = {
     method,
@@ -74,6 +90,19 @@ async function handle(app: GraphApp, admin: GraphEmulatorAdmin, req: IncomingMes
   }
   graph.body = body;
   write(res, await app.dispatch(graph, null));
+}
+
+function browserEndpoint(path: string, method: string) {
+  if (method !== 'GET' && method !== 'POST') return null;
+  for (const [pattern, handler] of [
+    [AUTHORIZE, authorize],
+    [ADMIN_CONSENT, adminConsent],
+    [LOGOUT, logout],
+  ] as const) {
+    const tenant = path.match(pattern)?.[1];
+    if (tenant) return { tenant: decodeURIComponent(tenant), handler };
+  }
+  return null;
 }
 
 function graphError(

@@ -1,46 +1,100 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import type { Caller } from './context.js';
 
 /**
- * Access tokens are JWTs (as Entra's are) signed with a key that lives only in this process,
- * so Graph routes accept exactly the tokens this emulator issued and nothing else.
+ * Access and ID tokens are JWTs signed RS256 with a key that lives only in this process, as
+ * Entra signs with keys it publishes at `{authority}/{tenant}/discovery/v2.0/keys`
+ * (learn.microsoft.com/entra/identity-platform/access-tokens, "Validate tokens"). The same
+ * key signs the Graph tokens (checked here) and the tokens for the app's own API (checked by
+ * the product against the published JWKS, exactly as in production).
  */
 const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
+export type Claims = Record<string, unknown>;
+
 export class TokenIssuer {
-  private readonly key = randomBytes(32);
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  /** Entra's `kid` (and `x5t`) is a base64url thumbprint; any stable opaque string works. */
+  readonly kid: string;
 
-  constructor(private readonly origin: string) {}
+  constructor(private readonly origin: string) {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = pair.privateKey;
+    this.publicKey = pair.publicKey;
+    const der = this.publicKey.export({ type: 'spki', format: 'der' });
+    this.kid = createHash('sha1').update(der).digest('base64url');
+  }
 
-  issue(tenantId: string, appId: string, now: Date): string {
+  /** The JWKS document, shaped like Entra's (`kty`, `use`, `kid`, `x5t`, `n`, `e`, `issuer`). */
+  jwks(tenant: string): { keys: Record<string, unknown>[] } {
+    const jwk = this.publicKey.export({ format: 'jwk' });
+    return {
+      keys: [
+        {
+          kty: 'RSA',
+          use: 'sig',
+          kid: this.kid,
+          x5t: this.kid,
+          n: jwk.n,
+          e: jwk.e,
+          issuer: `${this.origin}/${tenant === 'common' || tenant === 'organizations' ? '{tenantid}' : tenant}/v2.0`,
+        },
+      ],
+    };
+  }
+
+  /** Signs any claims with the published key (header `typ`, `alg: RS256`, `kid`). */
+  sign(claims: Claims, header: Record<string, unknown> = {}): string {
+    const head = { typ: 'JWT', alg: 'RS256', kid: this.kid, ...header };
+    const unsigned = `${b64(head)}.${b64(claims)}`;
+    return `${unsigned}.${sign('sha256', Buffer.from(unsigned), this.privateKey).toString('base64url')}`;
+  }
+
+  /** The standard time and issuer claims of a token issued now by `tenantId`. */
+  baseClaims(tenantId: string, now: Date): Claims {
     const iat = Math.floor(now.getTime() / 1000);
-    const header = { typ: 'JWT', alg: 'HS256' };
-    const claims = {
-      aud: GRAPH_AUDIENCE,
+    return {
       iss: `${this.origin}/${tenantId}/v2.0`,
       iat,
       nbf: iat,
       exp: iat + TOKEN_LIFETIME_SECONDS,
-      appid: appId,
       tid: tenantId,
-      roles: ['Contacts.ReadWrite'],
-      oid: crypto.randomUUID(),
+      ver: '2.0',
+      uti: crypto.randomUUID().replaceAll('-', ''),
     };
-    const unsigned = `${b64(header)}.${b64(claims)}`;
-    return `${unsigned}.${this.sign(unsigned)}`;
   }
 
-  /** The caller a token stands for, or a reason it is not acceptable. */
+  /** An app-only Graph token (client credentials, `https://graph.microsoft.com/.default`). */
+  issue(tenantId: string, appId: string, now: Date): string {
+    return this.sign({
+      ...this.baseClaims(tenantId, now),
+      aud: GRAPH_AUDIENCE,
+      appid: appId,
+      azp: appId,
+      idtyp: 'app',
+      roles: ['Contacts.ReadWrite'],
+      oid: crypto.randomUUID(),
+    });
+  }
+
+  /** The caller a Graph token stands for, or a reason it is not acceptable. */
   verify(token: string, now: Date): Caller | { reason: string } {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return { reason: 'IDX14100: JWT is not well formed.' };
-    const expected = Buffer.from(this.sign(`${header}.${payload}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    const head = parse(header);
+    if (head?.['alg'] !== 'RS256' || head['kid'] !== this.kid) {
       return { reason: 'Access token validation failure. Invalid signature.' };
     }
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      this.publicKey,
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) return { reason: 'Access token validation failure. Invalid signature.' };
+    const claims = parse(payload) ?? {};
     if (claims['aud'] !== GRAPH_AUDIENCE)
       return { reason: 'Access token validation failure. Invalid audience.' };
     if (typeof claims['exp'] !== 'number' || claims['exp'] * 1000 <= now.getTime()) {
@@ -49,9 +103,19 @@ export class TokenIssuer {
     return { tenantId: String(claims['tid']), appId: String(claims['appid']) };
   }
 
-  private sign(data: string): string {
-    return createHmac('sha256', this.key).update(data).digest('base64url');
+  /** The public key in PEM form (tests sign forged HS256 tokens with it). */
+  publicKeyPem(): string {
+    return createPublicKey(this.publicKey).export({ type: 'spki', format: 'pem' }).toString();
   }
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function parse(part: string): Claims | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' ? (value as Claims) : null;
+  } catch {
+    return null;
+  }
+}

@@ -15,6 +15,13 @@ export interface GraphEmulatorOptions {
   tenantId?: string;
   clientId?: string;
   clientSecret?: string;
+  /** The service caller (CRM backend) app registration; holds the API's `Sync.Admin` role. */
+  serviceClientId?: string;
+  serviceClientSecret?: string;
+  /** The web app's public client id (PKCE, ROPC for scripts). */
+  webClientId?: string;
+  /** Redirect URIs registered besides the loopback addresses (any port). */
+  redirectUris?: string[];
   /** Outlook's real limits by default: 10,000 per 600,000 ms, 4 concurrent, per app and mailbox. */
   throttle?: ThrottleOptions;
   /** Batching window for change notifications (default 0). */
@@ -31,6 +38,18 @@ export interface MailboxInfo {
   mail: string;
   tenantId: string;
   defaultFolderId: string;
+  /** App roles of the user in the product's API (e.g. `Sync.TenantAdmin`). */
+  roles: string[];
+}
+
+/** A mailbox is a user of its tenant; with a password it can sign in (ROPC, the sign-in page). */
+export interface CreateMailboxInput {
+  id?: string;
+  mail: string;
+  tenantId?: string;
+  displayName?: string;
+  password?: string;
+  roles?: string[];
 }
 
 export interface SubscriptionInfo {
@@ -45,7 +64,7 @@ export interface SubscriptionInfo {
 
 export interface GraphEmulatorAdmin {
   reset(): void;
-  createMailbox(input: { id?: string; mail: string; tenantId?: string; displayName?: string }): MailboxInfo;
+  createMailbox(input: CreateMailboxInput): MailboxInfo;
   mailboxes(): MailboxInfo[];
   /** Every contact of the mailbox, all folders, as stored (with parentFolderId and extended properties). */
   contacts(mailbox: string): Record<string, unknown>[];
@@ -55,6 +74,10 @@ export interface GraphEmulatorAdmin {
   fault(fault: Fault): Promise<void>;
   /** Resolves once no change or lifecycle notification is waiting or being delivered. */
   idle(): Promise<void>;
+  /** Signs any claims with the published key (what only Entra can do; for token tests). */
+  signToken(claims: Record<string, unknown>, header?: Record<string, unknown>): string;
+  /** The published signing key as PEM (forged-token tests sign HS256 with it). */
+  publicKeyPem(): string;
 }
 
 export interface RunningGraphEmulator {
@@ -65,6 +88,12 @@ export interface RunningGraphEmulator {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** The app's own API: its app id (the token audience) and the scope a user token carries. */
+  apiClientId: string;
+  apiScope: string;
+  serviceClientId: string;
+  serviceClientSecret: string;
+  webClientId: string;
   caPath: string;
   admin: GraphEmulatorAdmin;
   stop(): Promise<void>;
