@@ -1,0 +1,83 @@
+import type { Banner, MigrationState, Provider } from '../../shared/accounts/account.js';
+import { formatInstant, type Locale } from '../i18n/locale.js';
+import type { Messages } from '../i18n/messages.js';
+import { plainError } from './plain-error.js';
+
+/** What shared/service/account-view.ts answers, as far as the pages read it. */
+export interface AccountViewLike {
+  id: string;
+  email: string;
+  userId: string;
+  tenantId: string | null;
+  provider: Provider;
+  syncVersion: 'v2' | 'v3';
+  migration: { state: MigrationState; banner: Banner | null };
+  sync: {
+    lastSyncAt: string | null;
+    lastError: string | null;
+    linked: number | null;
+    heldDeletes: number;
+    warnings: number;
+  };
+}
+
+export interface BannerModel {
+  accountId: string;
+  email: string;
+  /** orange (warning) or red (critical), as the migration policy says. */
+  tone: 'orange' | 'red';
+  /** "Synchronisierung gestoppt" from the shutdown; null before. */
+  heading: string | null;
+  text: string;
+  /** alert for red banners (they need attention now), status for the orange one. */
+  role: 'alert' | 'status';
+}
+
+export interface AccountRow {
+  id: string;
+  email: string;
+  provider: string;
+  version: 'V2' | 'V3';
+  state: MigrationState;
+  stateLabel: string;
+  lastSync: string;
+  linked: string;
+  keptBack: number;
+  error: { plain: string; detail: string } | null;
+  canMigrate: boolean;
+  heldDeletes: number;
+  banner: BannerModel | null;
+}
+
+/** The banner exactly as the policy computed it (shared/accounts/migration-banner.ts), in the page's language. */
+export function bannerModel(view: AccountViewLike, locale: Locale, m: Messages): BannerModel | null {
+  const banner = view.migration.banner;
+  if (!banner) return null;
+  const stopped = view.migration.state === 'syncStopped';
+  return {
+    accountId: view.id,
+    email: view.email,
+    tone: banner.severity === 'warning' ? 'orange' : 'red',
+    heading: stopped ? m.stoppedHeading : null,
+    text: banner.text[locale],
+    role: banner.severity === 'warning' ? 'status' : 'alert',
+  };
+}
+
+export function accountRow(view: AccountViewLike, locale: Locale, m: Messages): AccountRow {
+  return {
+    id: view.id,
+    email: view.email,
+    provider: m.provider[view.provider],
+    version: view.syncVersion === 'v2' ? 'V2' : 'V3',
+    state: view.migration.state,
+    stateLabel: m.state[view.migration.state],
+    lastSync: formatInstant(view.sync.lastSyncAt, locale) ?? m.never,
+    linked: view.sync.linked === null ? '–' : String(view.sync.linked),
+    keptBack: view.sync.warnings,
+    error: plainError(view.sync.lastError, m),
+    canMigrate: view.syncVersion === 'v2',
+    heldDeletes: view.sync.heldDeletes,
+    banner: bannerModel(view, locale, m),
+  };
+}

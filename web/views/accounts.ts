@@ -1,0 +1,84 @@
+import { type Html, html } from '../html.js';
+import type { AccountRow, BannerModel } from '../models/account-row.js';
+import { csrfField, type Frame, page } from './layout.js';
+
+const accountPath = (id: string) => `/konten/${encodeURIComponent(id)}`;
+
+/** The banner text with the address as a link to its account row ("Link zu Ihrer E-Mail-Adresse im Banner"). */
+export function banner(b: BannerModel): Html {
+  const parts = b.text.split(b.email);
+  const text = parts.map((part, i) =>
+    i === 0 ? html`${part}` : html`<a href="/#konto-${b.accountId}">${b.email}</a>${part}`,
+  );
+  return html`<section class="banner banner-${b.tone}" role="${b.role}" aria-label="${b.heading ?? b.email}">
+    ${b.heading && html`<p class="banner-heading"><strong>${b.heading}</strong></p>`}
+    <p>${text}</p>
+  </section>`;
+}
+
+export function migrateForm(frame: Frame, row: AccountRow): Html {
+  return html`<form method="post" action="${accountPath(row.id)}/migrieren" class="inline">
+    ${csrfField(frame)}
+    <button type="submit" class="migrate" aria-label="${frame.m.migrateButton}: ${row.email}">${frame.m.migrateButton}</button>
+  </form>`;
+}
+
+function errorCell(row: AccountRow, frame: Frame): Html {
+  if (!row.error) return html`${frame.m.none}`;
+  return html`<span class="error-text">${row.error.plain}</span>
+    <details><summary>${frame.m.details}</summary><code>${row.error.detail}</code></details>`;
+}
+
+function actions(frame: Frame, row: AccountRow): Html {
+  const { m } = frame;
+  return html`<ul class="actions">
+    ${row.canMigrate && html`<li>${migrateForm(frame, row)}</li>`}
+    <li><a href="${accountPath(row.id)}/kontakte">${m.contactsLink}</a></li>
+    ${row.heldDeletes > 0 && html`<li><a href="${accountPath(row.id)}/loeschungen" class="held">${m.heldLink(row.heldDeletes)}</a></li>`}
+    <li><a href="${accountPath(row.id)}/kontakte.csv" download>${m.csvLink}</a></li>
+  </ul>`;
+}
+
+/** One table of accounts; the admin view adds the user column. */
+export function accountsTable(frame: Frame, rows: AccountRow[], caption: string): Html {
+  const { m } = frame;
+  return html`<div class="table-wrap"><table class="accounts">
+    <caption>${caption}</caption>
+    <thead><tr>
+      <th scope="col">${m.colAccount}</th>
+      <th scope="col">${m.colProvider}</th>
+      <th scope="col">${m.colVersion}</th>
+      <th scope="col">${m.colState}</th>
+      <th scope="col">${m.colLastSync}</th>
+      <th scope="col">${m.colLinked}</th>
+      <th scope="col">${m.colKeptBack}</th>
+      <th scope="col">${m.colErrors}</th>
+      <th scope="col">${m.colActions}</th>
+    </tr></thead>
+    <tbody>
+    ${rows.map(
+      (row) => html`<tr id="konto-${row.id}" data-state="${row.state}">
+        <th scope="row">${row.email}</th>
+        <td>${row.provider}</td>
+        <td>${row.version}</td>
+        <td><span class="state state-${row.state}">${row.stateLabel}</span></td>
+        <td>${row.lastSync}</td>
+        <td>${row.linked}</td>
+        <td>${row.keptBack}</td>
+        <td>${errorCell(row, frame)}</td>
+        <td>${actions(frame, row)}</td>
+      </tr>`,
+    )}
+    </tbody>
+  </table></div>`;
+}
+
+export function personalPage(frame: Frame, rows: AccountRow[]): Html {
+  const { m } = frame;
+  const banners = rows.flatMap((row) => (row.banner ? [banner(row.banner)] : []));
+  const body = html`
+    ${banners}
+    ${rows.length === 0 ? html`<p>${m.noAccounts}</p>` : accountsTable(frame, rows, m.accountsCaption)}
+    <p class="hint">${m.csvHint}</p>`;
+  return page(frame, m.personalTitle, body);
+}
