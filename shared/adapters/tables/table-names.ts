@@ -5,6 +5,7 @@ export const TABLE_NAMES = {
   events: 'events',
   actionLog: 'actionlog',
   leases: 'leases',
+  webSessions: 'websessions',
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;
