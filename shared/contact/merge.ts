@@ -39,7 +39,8 @@ export type { Conflict, MergeInput, MergeResult } from './types.js';
  *
  * Never touched: notes, salutation, 4th+ e-mails, 3rd+ phones, fax, unparseable numbers,
  * 2nd+ website, extra addresses, the types the user chose, syncAccounts.
- * The result's `exchange` is always the projection of the result's CRM contact.
+ * The result's `exchange` is always the projection of the result's CRM contact, holding what
+ * Exchange holds of it (`held: [exchange]`, project.ts).
  */
 export function merge(input: MergeInput): MergeResult {
   const { crm, exchange, defaultCountry } = input;
@@ -47,9 +48,12 @@ export function merge(input: MergeInput): MergeResult {
     winner: input.exchangeChangedAt.getTime() > input.crmChangedAt.getTime() ? 'exchange' : 'crm',
     conflicts: [],
   };
+  const base = input.base ?? EMPTY_FIELDS;
   const sides: Sides = {
-    base: input.base ?? EMPTY_FIELDS,
-    projection: projectToExchange(crm, { defaultCountry }),
+    base,
+    // The CRM's side in the base's terms: a value both hold that the sync could not write
+    // itself (held values, project.ts) is unchanged on the CRM side, not removed.
+    projection: projectToExchange(crm, { defaultCountry, held: [base, exchange] }),
     exchange,
     crm,
     context,
@@ -62,7 +66,9 @@ export function merge(input: MergeInput): MergeResult {
     websites: mergeWebsites(sides),
     addresses: mergeAddresses(sides),
   };
-  const projected = projectToExchange(next, { defaultCountry });
+  // What Exchange must hold: the merged CRM contact, keeping what Exchange holds and the CRM
+  // still holds, but never adding a value the sync may not write.
+  const projected = projectToExchange(next, { defaultCountry, held: [exchange] });
   return {
     crm: next,
     exchange: projected.fields,

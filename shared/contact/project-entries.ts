@@ -1,24 +1,31 @@
 import type { CrmAddress, CrmEmail, CrmWebsite } from './crm-contact.js';
 import type { PhysicalAddress } from './exchange-contact.js';
+import type { HeldValues } from './held.js';
 import { EXCHANGE_LIMITS } from './limits.js';
 import { addressText, cleanAddress, cleanText, emailKey } from './normalise.js';
 import type { KeptBack } from './types.js';
 
 /** E-mails, website and addresses of the projection (rules in project.ts). */
 
-export function placeEmails(emails: readonly CrmEmail[]) {
+export function placeEmails(emails: readonly CrmEmail[], held: HeldValues) {
   const addresses: string[] = [];
   const slots: number[] = [];
   const keptBack: KeptBack[] = [];
   const seen = new Set<string>();
   for (const [index, email] of emails.entries()) {
     const address = cleanText(email.address);
-    const reason = address === null ? 'empty' : seen.has(emailKey(address)) ? 'duplicate' : 'limitReached';
-    if (address !== null && reason === 'limitReached' && addresses.length < EXCHANGE_LIMITS.emails) {
+    const repeat = address !== null && seen.has(emailKey(address));
+    const fits = addresses.length < EXCHANGE_LIMITS.emails;
+    // A repeated address is written only where Exchange already holds it twice.
+    if (address !== null && fits && (!repeat || held.has('emailAddresses', address))) {
       seen.add(emailKey(address));
+      held.take('emailAddresses', address);
       addresses.push(address);
       slots.push(index);
-    } else keptBack.push({ field: 'emails', index, value: email.address, reason });
+    } else {
+      const reason = address === null ? 'empty' : repeat ? 'duplicate' : 'limitReached';
+      keptBack.push({ field: 'emails', index, value: email.address, reason });
+    }
   }
   return { addresses, slots, keptBack };
 }

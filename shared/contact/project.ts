@@ -1,5 +1,6 @@
 import type { CrmContactInput } from './crm-contact.js';
 import type { ExchangeFields } from './exchange-contact.js';
+import { HeldValues } from './held.js';
 import { cleanText } from './normalise.js';
 import { placeAddresses, placeEmails, placeWebsite } from './project-entries.js';
 import { placePhones } from './project-phones.js';
@@ -7,9 +8,15 @@ import type { KeptBack, Projection } from './types.js';
 
 export type { KeptBack, KeptBackReason, Projection, SlotMap } from './types.js';
 
+export interface ProjectionOptions {
+  defaultCountry: string;
+  /** windows Exchange holds or held for this contact (see HeldValues); none by default */
+  held?: readonly ExchangeFields[];
+}
+
 /**
  * What Exchange may hold of a CRM contact: the "window" (DESIGN section 1, seeds/000).
- * Pure; the same CRM contact always gives the same projection.
+ * Pure; the same CRM contact (and the same held windows) always gives the same projection.
  *
  * Slot rules (every CRM value that does not reach Exchange is listed in `keptBack`):
  * - Text: every string is trimmed; empty or whitespace-only becomes null. No length limit
@@ -38,10 +45,17 @@ export type { KeptBack, KeptBackReason, Projection, SlotMap } from './types.js';
  * - Addresses: the first non-empty address of each type → business → businessAddress,
  *   private → homeAddress, other → otherAddress; later ones of a type 'limitReached'.
  *   country goes to countryOrRegion unchanged ('DE' stays 'DE').
+ * - Held values (`options.held`): a number that is not canonical, or a repeat of an e-mail
+ *   address, is never written by the sync; but where Exchange holds it (the user typed it in
+ *   Outlook and it reached the CRM as typed), it keeps its slot as long as the CRM holds it
+ *   too, so "what Exchange may hold" never removes what the user put there. Such a value
+ *   takes the slot it is held in (an untyped number: business, then home) and counts
+ *   against the limits like any other.
  */
-export function projectToExchange(contact: CrmContactInput, options: { defaultCountry: string }): Projection {
-  const emails = placeEmails(contact.emails);
-  const phones = placePhones(contact.phones, options.defaultCountry);
+export function projectToExchange(contact: CrmContactInput, options: ProjectionOptions): Projection {
+  const held = new HeldValues(options.held);
+  const emails = placeEmails(contact.emails, held);
+  const phones = placePhones(contact.phones, options.defaultCountry, held);
   const website = placeWebsite(contact.websites);
   const addresses = placeAddresses(contact.addresses);
   const fields: ExchangeFields = {

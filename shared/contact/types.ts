@@ -63,7 +63,7 @@ export interface MergeInput {
 
 export interface MergeResult {
   crm: CrmContactInput;
-  /** always `projectToExchange(crm).fields`: what Exchange must hold */
+  /** always `projectToExchange(crm, { held: [exchange] }).fields`: what Exchange must hold */
   exchange: ExchangeFields;
   crmChanged: boolean;
   exchangeChanged: boolean;

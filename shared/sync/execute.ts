@@ -1,4 +1,12 @@
-import { contentHash, crmContent, type ExchangeFields, projectToExchange } from '../contact/index.js';
+import {
+  type CrmContact,
+  contentHash,
+  crmContent,
+  type ExchangeContact,
+  type ExchangeFields,
+  exchangeFieldsOf,
+  projectToExchange,
+} from '../contact/index.js';
 import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
@@ -87,10 +95,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
             source.id,
             source.parentFolderId ?? ctx.targetFolderId,
             replayed ? null : (source.changeKey ?? null),
-            replayed
-              ? projectToExchange(crmContent(created), { defaultCountry: session.account.defaultCountry })
-                  .fields
-              : plan.snapshot,
+            replayed ? replayedBase(created, source, session.account.defaultCountry) : plan.snapshot,
             'exchange',
             now(),
           ),
@@ -184,6 +189,16 @@ async function bracket(
   if (track) await ctx.session.beginCreates([pending]);
   await work();
   if (track) await ctx.session.endCreates([pending.linkId]);
+}
+
+/**
+ * The snapshot of a pair whose CRM contact a retried create found: what the CRM holds, in
+ * Exchange's terms, keeping what the Outlook contact holds of it (link.ts). The re-plan then
+ * merges every difference of the Outlook contact as an Outlook edit.
+ */
+function replayedBase(created: CrmContact, source: ExchangeContact, defaultCountry: string): ExchangeFields {
+  const held = [exchangeFieldsOf(source, defaultCountry)];
+  return projectToExchange(crmContent(created), { defaultCountry, held }).fields;
 }
 
 export function newLink(

@@ -15,9 +15,29 @@ export interface ContactLink {
   changeKey: string | null;
   /** CRM version after our last read or write. */
   crmVersion: number;
-  /** The mapped content both sides held after the last sync. */
+  /**
+   * THE SNAPSHOT: the window this pair agreed on at the last sync, in Exchange's terms. It is
+   * what the Exchange copy held, read through `exchangeFieldsOf`, right after the sync's last
+   * read or write of the pair, at a moment when the CRM contact (at `crmVersion`) agreed with
+   * it: `projectToExchange(crm, { held: [snapshot] }).fields` equals it. "Held" is what makes
+   * one meaning possible: Exchange may hold a value the sync would never write (a number the
+   * CRM cannot canonicalise, an e-mail address twice), and the CRM holds it as typed; such a
+   * value is in the snapshot while both hold it.
+   *
+   * Every use in the planner follows from this, and nothing else is meant by it:
+   * - Outlook changed the pair since ⇔ `contentHash(exchangeFieldsOf(copy)) ≠ snapshotHash`
+   *   (so our own write echoed back is no change);
+   * - the CRM changed the pair since ⇔ `contentHash(projectToExchange(crm, { held:
+   *   [snapshot] }).fields) ≠ snapshotHash` (what the CRM holds outside the window, notes
+   *   say, is no change of the pair);
+   * - the merge base is the snapshot: both sides are compared with it in the same terms.
+   * So every path that writes a link writes what Exchange holds after it: after a create in
+   * the CRM the Outlook values, after a create in Exchange or an update what was written.
+   * A link that was claimed but never synced holds EMPTY_FIELDS: nothing agreed yet, which is
+   * the base of a first match.
+   */
   snapshot: ExchangeFields;
-  /** contentHash(snapshot): equal hashes mean "nothing to write" (echo detection). */
+  /** contentHash(snapshot), the echo test's one comparison. */
   snapshotHash: string;
   /** Where the pair came from, for the log and for the sync-tag rules. */
   origin: 'exchange' | 'crm' | 'matched';

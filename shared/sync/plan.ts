@@ -84,7 +84,7 @@ export function planExchangeUpsert(state: PairState & { exchange: ExchangeContac
     return { kind: 'noop', reason: 'changeKey unchanged since the last sync' };
   }
   const fields = exchangeFieldsOf(exchange, account.defaultCountry);
-  if (link && contentHash(fields) === link.value.snapshotHash) {
+  if (link && !exchangeChangedSince(link.value, fields)) {
     return {
       kind: 'refreshLink',
       link,
@@ -129,9 +129,9 @@ export function planCrmChange(state: PairState): PairPlan {
     };
   }
   if (!exchange) {
-    const projection = projectToExchange(crmContent(crm), { defaultCountry: account.defaultCountry });
-    if (contentHash(projection.fields) !== link.value.snapshotHash) {
+    if (crmChangedSince(link.value, crm, account)) {
       // The CRM side was edited after the last sync while Outlook deleted: edit beats delete.
+      const projection = projectToExchange(crmContent(crm), { defaultCountry: account.defaultCountry });
       return {
         kind: 'createInExchange',
         crm,
@@ -220,7 +220,23 @@ function createInCrm(
   };
 }
 
+// The two "changed since the last sync" tests, read off the snapshot's meaning (link.ts).
+
+/** Outlook changed the pair: the copy's window is not what Exchange held after the last sync. */
+function exchangeChangedSince(link: ContactLink, fields: ExchangeFields): boolean {
+  return contentHash(fields) !== link.snapshotHash;
+}
+
 function exchangeEditedSince(link: ContactLink, exchange: ExchangeContact, account: Account): boolean {
   if (exchange.changeKey && exchange.changeKey === link.changeKey) return false;
-  return contentHash(exchangeFieldsOf(exchange, account.defaultCountry)) !== link.snapshotHash;
+  return exchangeChangedSince(link, exchangeFieldsOf(exchange, account.defaultCountry));
+}
+
+/** The CRM changed the pair: its window, seen against the snapshot, is not the snapshot. */
+function crmChangedSince(link: ContactLink, crm: CrmContact, account: Account): boolean {
+  const window = projectToExchange(crmContent(crm), {
+    defaultCountry: account.defaultCountry,
+    held: [link.snapshot],
+  });
+  return contentHash(window.fields) !== link.snapshotHash;
 }

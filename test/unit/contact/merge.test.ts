@@ -334,16 +334,28 @@ describe('merge: rules', () => {
     ]);
   });
 
-  it('a number Exchange holds in a form that cannot be canonicalised reaches the CRM but leaves Exchange', () => {
+  it('a number Exchange holds in a form that cannot be canonicalised reaches the CRM and stays in Exchange', () => {
     const result = mergeOf(base, anna, edited({ businessPhones: ['030 HOTLINE'] }));
     expect(result.crm.phones[0]).toEqual({ number: '030 HOTLINE', type: 'business' });
-    expect(result.exchange.businessPhones).toEqual([]);
-    expect(result.keptBack).toContainEqual({
-      field: 'phones',
-      index: 0,
-      value: '030 HOTLINE',
-      reason: 'notCanonical',
-    });
+    expect(result.exchange.businessPhones).toEqual(['030 HOTLINE']);
+    expect(result.keptBack.filter((k) => k.value === '030 HOTLINE')).toEqual([]);
+  });
+
+  it('a held value both sides keep is no change of either side', () => {
+    const odd = edited({ businessPhones: ['4711'], emailAddresses: ['a@x.de', 'A@x.de'] });
+    const crm = {
+      ...anna,
+      emails: [
+        { address: 'a@x.de', type: null },
+        { address: 'A@x.de', type: null },
+      ],
+      phones: [{ number: '4711', type: 'business' as const }],
+      notes: 'edited in the CRM',
+    };
+    const result = mergeOf(odd, crm, odd);
+    expect(result.crmChanged).toBe(false);
+    expect(result.exchangeChanged).toBe(false);
+    expect(result.exchange).toEqual(odd);
   });
 
   it('the CRM removed what Exchange edited: a conflict', () => {
