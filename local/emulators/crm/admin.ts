@@ -38,6 +38,8 @@ export interface CrmEmulatorAdmin {
 
 export function createAdmin(parts: {
   store: ContactStore;
+  /** The e-mails (email-store.ts); reset with the contacts. */
+  emails?: { reset(): void };
   faults: Faults;
   dispatcher: WebhookDispatcher;
   requestLog: RequestLog;
@@ -47,6 +49,7 @@ export function createAdmin(parts: {
   return {
     reset() {
       store.reset();
+      parts.emails?.reset();
       faults.clear();
       requestLog.clear();
       dispatcher.reset();

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { type CrmEmulatorAdmin, createAdmin } from './admin.js';
 import { adminRoutes } from './admin-routes.js';
 import { contactRoutes } from './contact-routes.js';
+import { emailAdminRoutes, emailRoutes } from './email-routes.js';
+import { EmailStore } from './email-store.js';
 import { Faults } from './faults.js';
 import { RequestLog } from './request-log.js';
 import { createCrmServer } from './server.js';
@@ -57,11 +59,12 @@ export async function startCrmEmulator(options: CrmEmulatorOptions = {}): Promis
     reorderWindowMs: options.reorderWindowMs ?? 200,
   });
   const store = new ContactStore(clock, (change) => dispatcher.emit(change));
-  const admin = createAdmin({ store, faults, dispatcher, requestLog });
+  const emails = new EmailStore();
+  const admin = createAdmin({ store, emails, faults, dispatcher, requestLog });
   const server = createCrmServer({
     token,
-    apiRoutes: contactRoutes(store),
-    adminRoutes: adminRoutes(admin),
+    apiRoutes: [...contactRoutes(store), ...emailRoutes(emails, store)],
+    adminRoutes: [...adminRoutes(admin), ...emailAdminRoutes(emails)],
     faults,
     requestLog,
     clock,
