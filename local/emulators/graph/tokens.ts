@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import type { Caller } from './context.js';
 
 /**
@@ -105,7 +105,7 @@ export class TokenIssuer {
 
   /** The public key in PEM form (tests sign forged HS256 tokens with it). */
   publicKeyPem(): string {
-    return createPublicKey(this.publicKey).export({ type: 'spki', format: 'pem' }).toString();
+    return this.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   }
 }
 
