@@ -87,7 +87,16 @@ async function planPush(
     // every folder, can tell; it decides (and merges this change) when it sees the removal.
     return { kind: 'noop', reason: 'the Outlook copy is not where the link says; the delta round decides' };
   }
-  return planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+  const plan = planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+  if (plan.kind === 'deleteExchange' && exchange) {
+    // The delete is conditional on the copy this plan was made from, not on the link's last
+    // sync: a change Outlook made since then (but before our read) was taken into account.
+    return {
+      ...plan,
+      link: { ...plan.link, value: { ...plan.link.value, changeKey: exchange.changeKey ?? null } },
+    };
+  }
+  return plan;
 }
 
 /** The linked Outlook copy: by its id, else (moved under a new id) by the ownership marker. */

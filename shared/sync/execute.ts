@@ -158,7 +158,13 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       break;
     }
     case 'deleteExchange':
-      await deps.exchange.delete(session.mailbox, plan.link.value.exchangeId);
+      // Conditional on the copy the plan was made from (If-Match): an Outlook edit made since
+      // throws a conflict, and the retry re-plans with it (edit beats delete).
+      await deps.exchange.delete(
+        session.mailbox,
+        plan.link.value.exchangeId,
+        plan.link.value.changeKey ?? undefined,
+      );
       await deps.mirror.delete(plan.link.value, plan.link.etag);
       break;
     case 'removeFromCrm':

@@ -2,6 +2,8 @@ import type { Account } from '../../../../shared/accounts/account.js';
 import type { Clock } from '../../../../shared/ports.js';
 import type { QueueMessage } from '../../../../shared/queue-message.js';
 import type { SyncDeps, SyncSettings } from '../../../../shared/sync/deps.js';
+import { emptyTally } from '../../../../shared/sync/outcome.js';
+import { OwnCrmWrites, rememberingOwnWrites } from '../../../../shared/sync/own-writes.js';
 import { handleMessage, type WorkResult } from '../../../../shared/sync/worker.js';
 import { CRM_WRITES, FakeCrmContacts } from '../../../fakes/crm-contacts.js';
 import { EXCHANGE_WRITES, FakeExchangeContacts } from '../../../fakes/exchange-contacts.js';
@@ -38,6 +40,10 @@ export class World {
   /** Messages waiting to be processed, oldest first. */
   readonly inbox: QueueMessage[] = [];
   readonly logLines: string[] = [];
+  /** The CRM versions the sync wrote (functions/runtime.ts wraps the CRM port the same way). */
+  readonly ownWrites = new OwnCrmWrites();
+  /** CRM events the webhook's echo filter dropped (intake.ts). */
+  echoesDropped = 0;
   private seq = 0;
 
   constructor(migration: Partial<SyncSettings['migration']> = {}) {
@@ -49,7 +55,7 @@ export class World {
     };
     this.deps = {
       exchange: this.exchange,
-      crm: this.crm,
+      crm: rememberingOwnWrites(this.crm, this.ownWrites),
       mirror: this.mirror,
       accounts: this.accounts,
       queue: this.queue,
@@ -142,8 +148,20 @@ export class World {
     };
   }
 
-  /** Processes one message; what the workers send (fan-out) lands in the inbox. */
+  /**
+   * Processes one message; what the workers send (fan-out) lands in the inbox. A CRM event
+   * first passes the webhook's echo filter, as acceptCrmEvent does when it arrives (after the
+   * write that caused it returned).
+   */
   async run(message: QueueMessage): Promise<WorkResult> {
+    if (
+      message.kind === 'crmEvent' &&
+      !message.deleted &&
+      this.ownWrites.isEcho(message.contactId, message.version)
+    ) {
+      this.echoesDropped++;
+      return { outcome: 'skipped', reason: 'echo of our own write', tally: emptyTally() };
+    }
     try {
       return await handleMessage(this.deps, message);
     } finally {
