@@ -32,7 +32,7 @@ export interface ExchangeFields {
    * address is not synced; the Graph body builder sets it to the address.
    */
   emailAddresses: string[];
-  /** E.164 only, at most 2 each. */
+  /** Canonical (E.164, an extension as ` x12`, phone.ts) or, when held, as typed; at most 2 each. */
   businessPhones: string[];
   homePhones: string[];
   mobilePhone: string | null;

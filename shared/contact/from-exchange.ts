@@ -15,7 +15,7 @@ export function exchangeFieldsOf(contact: ExchangeContact, defaultCountry: strin
     const text = cleanText(raw);
     if (text === null) return null;
     const canonical = canonicalPhone(text, defaultCountry);
-    return canonical.ok ? canonical.e164 : text; // kept verbatim; the projection will not echo it
+    return canonical.ok ? canonical.canonical : text; // kept as typed: a held value (project.ts)
   };
   const phones = (raw: string[] | null | undefined, limit: number): string[] =>
     (raw ?? [])

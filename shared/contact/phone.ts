@@ -15,32 +15,53 @@ import {
  *   merely of a possible length, so Exchange never receives a number that cannot be dialled.
  * - `0049 30 …`, `+49 (0)30 …`, `(030) 123 45 67`, `030/1234567` all parse (national numbers
  *   use `defaultCountry`).
- * - Extensions written as `ext. 12`, `x12`, `extension 12`, `Durchwahl 12`, `#12` or `, 12`
- *   are dropped: E.164 has no extension, so Exchange gets the main number (the CRM keeps the
- *   original text). A trailing `-12` is NOT an extension: in Germany the digits after the
- *   dash are the direct-dial part of the number ("Durchwahl") and are dialled as part of it,
- *   so `030 1234567-12` becomes `+4930123456712`.
+ * - Extensions written as `ext. 12`, `x12`, `extension 12`, `Durchwahl 12`, `#12`, `;12` or
+ *   `, 12` are kept: the canonical form is the E.164 number, a space, `x` and the digits,
+ *   `+49301234567 x12`. Why this form: E.164 itself has no extension, and Exchange stores a
+ *   phone as free text that Outlook shows as it is, so the extension must be text after the
+ *   number. ` x` is the form Microsoft's own directory uses for a number with an extension
+ *   (Entra ID shows `+441632768402 x402`, and Outlook's "Check Phone Number" dialog writes an
+ *   extension as ` x…`), Outlook and phones dial the main number and show the rest, and the
+ *   number part stays E.164 so it is still "kanonisch mit Landesvorwahl". RFC 3966's
+ *   `;ext=12` would be shown raw; libphonenumber's ` ext. 12` is English. The form reads back
+ *   as itself (idempotent), so a number we wrote is no change when Outlook serves it again.
+ * - A trailing `-12` is NOT an extension: in Germany the digits after the dash are the
+ *   direct-dial part of the number ("Durchwahl") and are dialled as part of it, so
+ *   `030 1234567-12` becomes `+4930123456712`.
  * - Letters anywhere else (vanity numbers like `0800 FLOWERS`, "Büro: 030 …", `tel:` URIs)
  *   are rejected as `notANumber`: guessing digits from letters would put a wrong number into
  *   Exchange. The CRM keeps the text.
  */
 export type PhoneRejection = 'empty' | 'notANumber' | 'invalid' | 'tooShort' | 'tooLong';
-export type CanonicalPhone = { ok: true; e164: string } | { ok: false; reason: PhoneRejection };
+export type CanonicalPhone =
+  | {
+      ok: true;
+      /** the number alone, E.164 */
+      e164: string;
+      /** the extension's digits, or null */
+      extension: string | null;
+      /** what Exchange gets: `e164`, or `e164 x<extension>` */
+      canonical: string;
+    }
+  | { ok: false; reason: PhoneRejection };
 
 const EXTENSION_SUFFIX =
-  /(?:\s*(?:[,;#]|\b(?:ext|extn|extension|durchwahl|dw|app)\b\.?|x\.?))\s*\d{1,7}\s*$/iu;
+  /(?:\s*(?:[,;#]|\b(?:ext|extn|extension|durchwahl|dw|app)\b\.?|x\.?))\s*(\d{1,7})\s*$/iu;
 const LETTER = /\p{L}/u;
 
 export function canonicalPhone(raw: string, defaultCountry: string): CanonicalPhone {
   const text = raw.trim();
   if (text === '') return { ok: false, reason: 'empty' };
+  const extension = text.match(EXTENSION_SUFFIX)?.[1] ?? null;
   const withoutExtension = text.replace(EXTENSION_SUFFIX, '');
   if (LETTER.test(withoutExtension)) return { ok: false, reason: 'notANumber' };
   const country = isSupportedCountry(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
   try {
     const parsed = parsePhoneNumberWithError(withoutExtension, country);
-    if (parsed.isValid()) return { ok: true, e164: parsed.number };
-    return { ok: false, reason: lengthReason(validatePhoneNumberLength(withoutExtension, country)) };
+    if (!parsed.isValid())
+      return { ok: false, reason: lengthReason(validatePhoneNumberLength(withoutExtension, country)) };
+    const e164 = parsed.number;
+    return { ok: true, e164, extension, canonical: extension === null ? e164 : `${e164} x${extension}` };
   } catch (error) {
     return { ok: false, reason: reasonOf(error) };
   }

@@ -45,7 +45,7 @@ export function placePhones(
       const canonical = canonicalPhone(text, defaultCountry);
       candidates.push({
         index,
-        value: canonical.ok ? canonical.e164 : text,
+        value: canonical.ok ? canonical.canonical : text,
         canonical: canonical.ok,
         type: phone.type,
       });

@@ -28,7 +28,8 @@ export interface ProjectionOptions {
  * - E-mails: the first 3 in CRM order fill the 3 slots, whatever their type; empty ones are
  *   skipped ('empty'), a repeat of an address already placed (case-insensitive) is
  *   'duplicate', the 4th and later are 'limitReached'.
- * - Phones: each number is canonicalised to E.164 first (phone.ts); one that cannot be is
+ * - Phones: each number is canonicalised first (phone.ts: E.164, an extension kept as
+ *   `+49301234567 x12`); one that cannot be is
  *   'notCanonical', an empty one 'empty'. fax → 'noExchangeField' (Graph v1.0 contacts have
  *   no fax field). Then, in CRM order:
  *     1. typed numbers take their slots: business → businessPhones (2), private →

@@ -20,14 +20,29 @@ describe('canonicalPhone', () => {
     ['+44 20 7946 0958', '+442079460958'],
     ['001 202 555 0123', '+12025550123'],
     ['  +49301234567  ', '+49301234567'],
-    // an extension is dropped: E.164 has none, Exchange gets the main number
-    ['030 1234567 ext. 12', '+49301234567'],
-    ['030 1234567 x12', '+49301234567'],
-    ['+49 30 1234567 Durchwahl 12', '+49301234567'],
     // a dash suffix is the German direct-dial part of the number, dialled with it
     ['030 1234567-12', '+4930123456712'],
   ])('%j → %s', (raw, e164) => {
-    expect(canonicalPhone(raw, 'DE')).toEqual({ ok: true, e164 });
+    expect(canonicalPhone(raw, 'DE')).toEqual({ ok: true, e164, extension: null, canonical: e164 });
+  });
+
+  it.each([
+    ['030 1234567 ext. 12', '12'],
+    ['030 1234567 x12', '12'],
+    ['030 1234567 X 12', '12'],
+    ['+49 30 1234567 Durchwahl 12', '12'],
+    ['030 1234567 extension 0815', '0815'],
+    ['030 1234567 #12', '12'],
+    ['030 1234567, 12', '12'],
+    ['030 1234567;12', '12'],
+    ['+49301234567 x12', '12'],
+  ])('%j keeps its extension %s: E.164, a space, x, the digits', (raw, extension) => {
+    expect(canonicalPhone(raw, 'DE')).toEqual({
+      ok: true,
+      e164: '+49301234567',
+      extension,
+      canonical: `+49301234567 x${extension}`,
+    });
   });
 
   it.each([
@@ -46,12 +61,12 @@ describe('canonicalPhone', () => {
   });
 
   it('reads national numbers with the default country', () => {
-    expect(canonicalPhone('01 234567', 'AT')).toEqual({ ok: true, e164: '+431234567' });
-    expect(canonicalPhone('044 123 45 67', 'CH')).toEqual({ ok: true, e164: '+41441234567' });
+    expect(canonicalPhone('01 234567', 'AT')).toMatchObject({ ok: true, e164: '+431234567' });
+    expect(canonicalPhone('044 123 45 67', 'CH')).toMatchObject({ ok: true, e164: '+41441234567' });
   });
 
   it('still reads international numbers when the default country is unknown', () => {
-    expect(canonicalPhone('+49 30 1234567', 'XX')).toEqual({ ok: true, e164: '+49301234567' });
+    expect(canonicalPhone('+49 30 1234567', 'XX')).toMatchObject({ ok: true, e164: '+49301234567' });
     expect(canonicalPhone('030 1234567', 'XX').ok).toBe(false);
   });
 
@@ -62,8 +77,9 @@ describe('canonicalPhone', () => {
     it.each(rows.map((r) => [r.region, r.type, r.exampleNumber, r.e164_derived, r.nationalPrefix]))(
       '%s %s %s → %s',
       (region, _type, national, e164, prefix) => {
-        expect(canonicalPhone(`${e164}`, 'DE')).toEqual({ ok: true, e164 });
-        expect(canonicalPhone(`${prefix}${national}`, `${region}`)).toEqual({ ok: true, e164 });
+        const plain = { ok: true, e164, extension: null, canonical: e164 };
+        expect(canonicalPhone(`${e164}`, 'DE')).toEqual(plain);
+        expect(canonicalPhone(`${prefix}${national}`, `${region}`)).toEqual(plain);
       },
     );
   });
@@ -78,6 +94,7 @@ describe('canonicalPhone', () => {
             const result = canonicalPhone(raw, DEFAULT_COUNTRY);
             if (result.ok) expect(isValidPhoneNumber(result.e164)).toBe(true);
             if (result.ok) expect(result.e164).toMatch(/^\+[1-9]\d{6,14}$/);
+            if (result.ok) expect(result.canonical).toMatch(/^\+[1-9]\d{6,14}( x\d{1,7})?$/);
           },
         ),
         { numRuns: FC_RUNS },
@@ -87,12 +104,16 @@ describe('canonicalPhone', () => {
   );
 
   it(
-    'is idempotent: an E.164 number canonicalises to itself',
+    'is idempotent: the canonical form canonicalises to itself, in any default country',
     () => {
+      const extension = fc.option(fc.stringMatching(/^\d{1,7}$/), { nil: '' });
+      const withExtension = fc
+        .tuple(phoneNumber, extension, fc.constantFrom(' ext. ', ' x', ', ', ' Durchwahl '))
+        .map(([number, ext, separator]) => (ext === '' ? number : `${number}${separator}${ext}`));
       fc.assert(
-        fc.property(phoneNumber, (raw) => {
+        fc.property(withExtension, (raw) => {
           const first = canonicalPhone(raw, DEFAULT_COUNTRY);
-          if (first.ok) expect(canonicalPhone(first.e164, 'US')).toEqual(first);
+          if (first.ok) expect(canonicalPhone(first.canonical, 'US')).toEqual(first);
         }),
         { numRuns: FC_RUNS },
       );

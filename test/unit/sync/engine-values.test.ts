@@ -117,3 +117,36 @@ describe('values Exchange holds that the CRM cannot canonicalise (item 1)', () =
     expect(world.exchange.all(MAILBOX).map((c) => c.businessPhones)).toEqual([[]]);
   });
 });
+
+describe('extensions are never lost (item 2)', () => {
+  it('an extension typed in Outlook reaches the CRM with the number', async () => {
+    const world = new World();
+    await connected(world);
+    world.exchange.userCreate(MAILBOX, { surname: 'Durchwahl', businessPhones: ['030 1234567 ext. 12'] });
+    await settle(world);
+    expect(world.crm.all().map((c) => c.phones)).toEqual([
+      [{ number: '+49301234567 x12', type: 'business' }],
+    ]);
+    world.resetCounts();
+    await world.run(world.reconcile());
+    await settle(world);
+    expect(world.writes()).toEqual({ exchange: 0, crm: 0 });
+  });
+
+  it('a CRM number with an extension reaches Outlook in international form with the extension', async () => {
+    const world = new World();
+    await connected(world);
+    const crm = world.crm.userCreate({
+      lastName: 'Zentrale',
+      phones: [
+        { number: '+49 (0)30 1234567 Durchwahl 12', type: 'business' },
+        { number: '089 7654321, 3', type: null },
+      ],
+      syncAccounts: ['acc-1'],
+    });
+    await settle(world);
+    const [copy] = world.exchange.all(MAILBOX);
+    expect(copy?.businessPhones).toEqual(['+49301234567 x12', '+49897654321 x3']);
+    expect(world.crm.peek(crm.id)?.version).toBe(crm.version);
+  });
+});
