@@ -125,6 +125,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
             plan.exchange.id,
             plan.exchangePatch,
             plan.exchange.changeKey ?? undefined,
+            plan.exchange,
           )
         : plan.exchange;
       const base: ContactLink =

@@ -1,6 +1,7 @@
 import { AdminError } from './admin.js';
 import type { EmuResponse } from './context.js';
 import type { Fault } from './faults.js';
+import { outlookUserRoute } from './outlook-user-http.js';
 import type { GraphEmulatorAdmin } from './types.js';
 
 /** `/_emulator/…`: the admin API over HTTP (no auth, local only), mapped onto `GraphEmulatorAdmin`. */
@@ -14,6 +15,7 @@ export async function handleAdmin(
   const route = `${method} /${segments.map((s, i) => (i === 1 && segments[0] === 'mailboxes' ? '{m}' : s)).join('/')}`;
   const input = (body ?? {}) as Record<string, unknown>;
   try {
+    if (segments[0] === 'users') return outlookUserRoute(admin.outlook, method, segments, body);
     switch (route) {
       case 'POST /reset':
         admin.reset();

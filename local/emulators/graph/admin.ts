@@ -1,26 +1,22 @@
+import { AdminError } from './admin-error.js';
 import type { GraphApp } from './app.js';
 import { contactView } from './contact-view.js';
 import { type Fault, faultSchema } from './faults.js';
+import { outlookUserAdmin } from './outlook-user.js';
 import type { Mailbox } from './store.js';
 import { subscriptionInfo } from './subscriptions.js';
+import { isKnownTimeZone } from './time-zones.js';
 import type { GraphEmulatorAdmin, MailboxInfo } from './types.js';
 
-/** What only a person or Microsoft can do, in-process; the `/_emulator/` HTTP API calls the same. */
-export class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AdminError';
-  }
-}
+export { AdminError };
 
 const info = (m: Mailbox, roles: string[]): MailboxInfo => ({
   id: m.id,
   mail: m.mail,
   tenantId: m.tenantId,
   defaultFolderId: m.defaultFolderId,
+  deletedItemsFolderId: m.deletedItemsFolderId,
+  timeZone: m.timeZone,
   roles,
 });
 
@@ -37,6 +33,7 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
   };
 
   return {
+    outlook: outlookUserAdmin(app),
     reset() {
       app.store.reset();
       app.directory.reset();
@@ -44,6 +41,7 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
       app.requestLog.clear();
       app.throttle.clearStats();
       app.faults.reset(app.settings.options.latencyMs ?? 0);
+      app.resetSettings();
     },
     createMailbox(input) {
       if (!input.mail) throw new AdminError(400, 'mail is required');
@@ -56,6 +54,9 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
       ) {
         throw new AdminError(400, 'roles must be an array of strings');
       }
+      if (input.timeZone !== undefined && !isKnownTimeZone(input.timeZone)) {
+        throw new AdminError(400, `unknown Windows time zone '${input.timeZone}'`);
+      }
       if (app.store.find(input.mail) || (input.id && app.store.find(input.id))) {
         throw new AdminError(409, `mailbox '${input.id ?? input.mail}' already exists`);
       }
@@ -64,6 +65,7 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
         mail: input.mail,
         tenantId: input.tenantId ?? app.settings.tenantId,
         displayName: input.displayName ?? input.mail,
+        timeZone: input.timeZone,
       });
       const roles = input.roles ?? [];
       app.directory.addUser({
@@ -78,7 +80,10 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
     },
     mailboxes: () => app.store.all().map((m) => info(m, app.directory.find(m.id)?.roles ?? [])),
     contacts(idOrUpn) {
-      return [...mailbox(idOrUpn).contacts.values()].map((c) => contactView(c, { expandExtended: [] }));
+      const m = mailbox(idOrUpn);
+      return [...m.contacts.values()]
+        .filter((c) => c.folderId !== m.deletedItemsFolderId)
+        .map((c) => contactView(c, { expandExtended: [] }));
     },
     subscriptions: () => app.subscriptions.all().map(subscriptionInfo),
     requests: () => app.requestLog.summary(app.throttle.stats()),
@@ -107,6 +112,7 @@ function applyFault(
   switch (fault.kind) {
     case 'dropNotifications':
       notifications.drop += fault.count;
+      app.faults.dropMissed = fault.missed;
       return;
     case 'duplicateNotifications':
       notifications.duplicate += fault.count;
@@ -135,7 +141,7 @@ function applyFault(
       subscription(fault.id).expirationDateTime = new Date(app.now().getTime() - 1);
       return;
     case 'lifecycle':
-      app.subscriptions.lifecycle(subscription(fault.id), fault.event);
+      app.subscriptions.lifecycle(subscription(fault.id), fault.event, fault.pause ? 0 : null);
       return;
     case 'revokeConsent':
       app.faults.revokedConsent.set(fault.tenantId ?? app.settings.tenantId, fault.at);
@@ -145,6 +151,32 @@ function applyFault(
       return;
     case 'latency':
       app.faults.latencyMs = fault.ms;
+      return;
+    case 'mailboxUnavailable':
+      app.faults.unavailable.set(mailbox(fault.mailbox).id, fault.as);
+      return;
+    case 'mailboxAvailable':
+      app.faults.unavailable.delete(mailbox(fault.mailbox).id);
+      return;
+    case 'repeatDeltaItems':
+      app.faults.deltaRepeats += fault.count;
+      return;
+    case 'silentDeletes':
+      app.faults.silentDeletes += fault.count;
+      return;
+    case 'notificationLatency':
+      app.notifier.latency = { minMs: fault.minMs, maxMs: Math.max(fault.minMs, fault.maxMs) };
+      return;
+    case 'throttle':
+      app.throttle.configure({
+        concurrency: fault.concurrency,
+        scope: fault.scope,
+        retryAfter: fault.retryAfter,
+      });
+      return;
+    case 'advanceClock':
+      app.clockOffsetMs += fault.ms;
+      app.subscriptions.sweep();
       return;
   }
 }

@@ -9,6 +9,7 @@ import { batchRoutes } from './routes/batch.js';
 import { contactRoutes } from './routes/contacts.js';
 import { deltaRoutes } from './routes/delta.js';
 import { folderRoutes } from './routes/folders.js';
+import { mailboxSettingsRoutes } from './routes/mailbox-settings.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { GraphStore } from './store.js';
 import { SubscriptionRegistry } from './subscriptions.js';
@@ -29,10 +30,19 @@ export interface AppSettings {
 }
 
 // Order matters: literal segments (`delta`, `childFolders`) before `{id}` parameters.
-const ROUTES = [...deltaRoutes, ...folderRoutes, ...contactRoutes, ...subscriptionRoutes, ...batchRoutes];
+const ROUTES = [
+  ...deltaRoutes,
+  ...folderRoutes,
+  ...contactRoutes,
+  ...mailboxSettingsRoutes,
+  ...subscriptionRoutes,
+  ...batchRoutes,
+];
 
 export class GraphApp {
-  readonly now = () => new Date();
+  /** Moved forward by the admin fault `advanceClock`, so expiry and lifecycle timing can be tested. */
+  clockOffsetMs = 0;
+  readonly now = () => new Date(Date.now() + this.clockOffsetMs);
   readonly store = new GraphStore(this.now);
   readonly faults = new FaultState();
   readonly requestLog = new RequestLog();
@@ -59,10 +69,15 @@ export class GraphApp {
       faults: this.faults,
       log: this.print,
     });
-    this.subscriptions = new SubscriptionRegistry(this.notifier, this.now);
-    this.store.onChange((mailbox, changeType, contact) =>
-      this.subscriptions.onChange(mailbox, changeType, contact),
-    );
+    this.notifier.latency = options.notificationLatency ?? { minMs: 0, maxMs: 0 };
+    this.subscriptions = new SubscriptionRegistry({
+      notifier: this.notifier,
+      now: this.now,
+      faults: this.faults,
+      leadMinutes: options.reauthorizationLeadMinutes ?? 60,
+      graceMs: 10 * 60_000,
+    });
+    this.store.onChange((mailbox, change) => this.subscriptions.onChange(mailbox, change));
     this.issuer = new TokenIssuer(settings.origin);
     this.directory = new Directory({
       apiClientId: settings.clientId,
@@ -89,8 +104,22 @@ export class GraphApp {
       origin: settings.origin,
       now: this.now,
       subscriptions: this.subscriptions,
+      faults: this.faults,
+      subscriptionMaxMinutes: options.subscriptionMaxMinutes ?? 10_080,
       dispatch: (req, caller) => this.dispatch(req, caller),
     };
+  }
+
+  /** Undoes what the faults `throttle`, `notificationLatency` and `advanceClock` changed. */
+  resetSettings(): void {
+    const { options } = this.settings;
+    this.clockOffsetMs = 0;
+    this.notifier.latency = options.notificationLatency ?? { minMs: 0, maxMs: 0 };
+    this.throttle.configure({
+      scope: 'mailbox',
+      retryAfter: 'seconds',
+      ...(options.throttle ?? { concurrency: 4 }),
+    });
   }
 
   dispatch(req: EmuRequest, caller: Caller | null): Promise<EmuResponse> {

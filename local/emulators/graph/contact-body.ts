@@ -21,7 +21,10 @@ const address = z
 
 const writable = {
   assistantName: str,
-  birthday: z.iso.datetime({ offset: true }).nullable(),
+  birthday: z
+    .union([z.iso.date(), z.iso.datetime({ offset: true, local: true })])
+    .transform(toDateTimeOffset)
+    .nullable(),
   businessAddress: address,
   businessHomePage: str,
   businessPhones: strList,
@@ -128,6 +131,18 @@ function withNames(value: unknown): unknown {
     name: e.name ?? e.address ?? null,
     address: e.address ?? null,
   }));
+}
+
+/**
+ * Graph's `birthday` is an Edm.DateTimeOffset and is answered in UTC (`…T00:00:00Z`), but a
+ * write may send a date only: Microsoft's own Update contact example sends
+ * `"birthday": "1974-07-22"` (its response shows the date only too, which is the page's error:
+ * the property's type is DateTimeOffset). A date only or a time without offset is taken as UTC.
+ */
+function toDateTimeOffset(value: string): string {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const at = new Date(/(?:Z|[+-]\d{2}:\d{2})$/i.test(iso) ? iso : `${iso}Z`);
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 function invalidValue(key: string) {

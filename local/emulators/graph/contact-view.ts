@@ -52,6 +52,8 @@ export const SELECTABLE_CONTACT_PROPERTIES = [
 
 export interface ContactViewOptions {
   select?: string[] | undefined;
+  /** Answer with the immutable id (the request sent `Prefer: IdType="ImmutableId"`). */
+  immutable?: boolean | undefined;
   /** Lower-cased extended property ids to expand; undefined = no $expand. */
   expandExtended?: string[] | undefined;
 }
@@ -66,7 +68,7 @@ export function contactView(
 ): Record<string, unknown> {
   const full: Record<string, unknown> = {
     '@odata.etag': etagOf(contact.changeKey),
-    id: contact.id,
+    id: options.immutable ? contact.immutableId : contact.id,
     createdDateTime: contact.createdDateTime,
     lastModifiedDateTime: contact.lastModifiedDateTime,
     changeKey: contact.changeKey,

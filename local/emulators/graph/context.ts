@@ -32,6 +32,9 @@ export interface EmulatorEnv {
   origin: string;
   now(): Date;
   subscriptions: import('./subscriptions.js').SubscriptionRegistry;
+  faults: import('./faults.js').FaultState;
+  /** Longest subscription lifetime in minutes (10,080 by default). */
+  subscriptionMaxMinutes: number;
   /** Runs a Graph request through the whole pipeline (used by `$batch`). */
   dispatch(req: EmuRequest, caller: Caller | null): Promise<EmuResponse>;
 }

@@ -1,6 +1,7 @@
 import type { Caller, EmulatorEnv, EmuRequest, EmuResponse } from './context.js';
 import { GraphHttpError, graphErrorBody } from './errors.js';
 import type { FaultState } from './faults.js';
+import { IMMUTABLE_PREFERENCE, wantsImmutableIds } from './id-type.js';
 import type { RequestLog } from './request-log.js';
 import { matchRoute, type Route } from './router.js';
 import type { Throttle } from './throttle.js';
@@ -65,13 +66,19 @@ export async function dispatch(
     route = `${req.method} ${match.route.template}`;
     const burst = deps.faults.takeBurst(route);
     if (burst) {
+      // Retry-After as it comes: given when the fault names it; otherwise none on 5xx ("503/504
+      // without it", issue 13) and the throttle's mode on 429 (sometimes missing, sometimes 1).
+      const retryAfter =
+        burst.retryAfter !== undefined
+          ? String(burst.retryAfter)
+          : burst.status === 429
+            ? deps.throttle.retryAfterHeader(1)
+            : undefined;
       throw new GraphHttpError(
         burst.status,
         BURST_CODES[burst.status] ?? 'ServiceUnavailable',
         'Injected fault.',
-        {
-          'Retry-After': String(burst.retryAfter),
-        },
+        retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
       );
     }
     const m = match.params['m'];
@@ -87,6 +94,16 @@ export async function dispatch(
     'client-request-id': req.clientRequestId,
     ...response.headers,
   };
+  if (
+    response.status < 400 &&
+    wantsImmutableIds(req.headers) &&
+    (mailbox !== undefined || route === 'POST /subscriptions')
+  ) {
+    const applied = headers['Preference-Applied'];
+    if (!applied?.includes(IMMUTABLE_PREFERENCE)) {
+      headers['Preference-Applied'] = applied ? `${applied}, ${IMMUTABLE_PREFERENCE}` : IMMUTABLE_PREFERENCE;
+    }
+  }
   if (response.json !== undefined) headers['Content-Type'] = JSON_TYPE;
   deps.log.record({
     at: deps.now().toISOString(),
@@ -116,15 +133,14 @@ async function runThrottled(
   handler: () => EmuResponse | Promise<EmuResponse>,
 ): Promise<EmuResponse> {
   if (mailbox === undefined) return await handler();
-  const admission = deps.throttle.acquire(`${caller.appId}|${mailbox}`, deps.now().getTime());
+  const admission = deps.throttle.acquire(caller.appId, mailbox, deps.now().getTime());
   if (!admission.ok) {
+    const retryAfter = deps.throttle.retryAfterHeader(admission.retryAfterSeconds);
     throw new GraphHttpError(
       429,
       'ApplicationThrottled',
       `Application is over its ${admission.reason} limit.`,
-      {
-        'Retry-After': String(admission.retryAfterSeconds),
-      },
+      retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
     );
   }
   try {

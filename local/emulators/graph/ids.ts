@@ -9,6 +9,15 @@ export function newItemId(): string {
   return `AAMkAD${randomBytes(45).toString('base64url')}AAA=`;
 }
 
+/**
+ * Immutable ids look different from regular ones (`AAkALgAA…` in the translateExchangeIds
+ * example of "Obtain immutable identifiers for Outlook resources"), so a client that mixes
+ * the two forms up sees it.
+ */
+export function newImmutableId(): string {
+  return `AAkALgAA${randomBytes(45).toString('base64url')}AAA=`;
+}
+
 export function newFolderId(): string {
   return `AAMkAD${randomBytes(30).toString('base64url')}AAAAAAEOAAA=`;
 }

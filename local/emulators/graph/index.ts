@@ -76,6 +76,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     admin,
     async stop() {
       running.notifier.stop();
+      running.subscriptions.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

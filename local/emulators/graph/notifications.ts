@@ -5,6 +5,12 @@ import type { FaultState } from './faults.js';
  * `delayMs`, POSTed as `{ value: [...] }` with Graph's 3 s timeout, retried with doubling
  * backoff on non-2xx or timeout, then given up (Graph keeps trying for 4 h; tests need
  * bounds). Faults can drop, duplicate, delay or reorder the next notifications.
+ *
+ * Several subscriptions' notifications for the same URL go in one POST, as Graph batches them
+ * ("Receive change notifications through webhooks": the payload is a collection, possibly for
+ * different subscriptions). Each change notification can wait a random delivery latency first
+ * (`latency`). Notifications that are dropped or whose retries give up are reported through
+ * `onLost` with their subscription ids, so the registry can post `missed`.
  */
 export interface NotifierOptions {
   delayMs: number;
@@ -16,18 +22,40 @@ export interface NotifierOptions {
 
 const PUBLISH_TIMEOUT_MS = 3000;
 
+interface Queued {
+  item: unknown;
+  subscriptionId: string | undefined;
+}
+
 export class Notifier {
-  private batches = new Map<string, unknown[]>();
+  private batches = new Map<string, Queued[]>();
   private pending = 0;
   private waiters: (() => void)[] = [];
   private stopped = false;
+  latency = { minMs: 0, maxMs: 0 };
+  onLost: (subscriptionIds: string[]) => void = () => {};
 
   constructor(private readonly options: NotifierOptions) {}
 
-  enqueue(url: string, item: unknown): void {
+  /** `subscriptionId` marks a change notification (lifecycle events are never reported lost). */
+  enqueue(url: string, payload: unknown, subscriptionId?: string): void {
     if (this.stopped) return;
-    const batch = this.batches.get(url);
     this.pending++;
+    const item = { item: payload, subscriptionId };
+    const { minMs, maxMs } = this.latency;
+    if (subscriptionId !== undefined && maxMs > 0) {
+      setTimeout(() => this.batch(url, item), minMs + Math.random() * Math.max(0, maxMs - minMs));
+      return;
+    }
+    this.batch(url, item);
+  }
+
+  private batch(url: string, item: Queued): void {
+    if (this.stopped) {
+      this.settle(1);
+      return;
+    }
+    const batch = this.batches.get(url);
     if (batch) {
       batch.push(item);
       return;
@@ -50,11 +78,13 @@ export class Notifier {
     const items = this.batches.get(url) ?? [];
     this.batches.delete(url);
     const faults = this.options.faults.notifications;
-    const now: unknown[] = [];
-    const reordered: unknown[] = [];
+    const now: Queued[] = [];
+    const reordered: Queued[] = [];
     for (const item of items) {
       if (faults.drop > 0) {
         faults.drop--;
+        if (this.options.faults.dropMissed && item.subscriptionId !== undefined)
+          this.onLost([item.subscriptionId]);
         this.settle(1);
       } else if (faults.delay.count > 0) {
         faults.delay.count--;
@@ -76,8 +106,9 @@ export class Notifier {
     for (const item of reordered) void this.deliver(url, [item]);
   }
 
-  private async deliver(url: string, items: unknown[]): Promise<void> {
-    const body = JSON.stringify({ value: items });
+  private async deliver(url: string, items: Queued[]): Promise<void> {
+    const body = JSON.stringify({ value: items.map((q) => q.item) });
+    let delivered = false;
     for (let attempt = 0; attempt < this.options.attempts && !this.stopped; attempt++) {
       if (attempt > 0) await sleep(this.options.baseDelayMs * 2 ** (attempt - 1));
       try {
@@ -88,11 +119,17 @@ export class Notifier {
           signal: AbortSignal.timeout(PUBLISH_TIMEOUT_MS),
         });
         await response.arrayBuffer().catch(() => undefined);
-        if (response.ok) break;
+        if (response.ok) {
+          delivered = true;
+          break;
+        }
         this.options.log(`notification to ${url} answered ${response.status} (attempt ${attempt + 1})`);
       } catch (error) {
         this.options.log(`notification to ${url} failed: ${String(error)} (attempt ${attempt + 1})`);
       }
+    }
+    if (!delivered && !this.stopped) {
+      this.onLost(items.flatMap((q) => (q.subscriptionId === undefined ? [] : [q.subscriptionId])));
     }
     this.settle(items.length);
   }

@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import type { StoredContact } from './store.js';
+import { extendedKey, type StoredContact } from './store.js';
 
 /**
  * The `$filter` subset Exchange supports on contacts and the sync needs:
@@ -100,8 +100,13 @@ function extendedPredicate(clauses: { prop: string; value: string }[]): ContactP
   const value = clauses.find((c) => c.prop === 'value')?.value;
   if (id === undefined || clauses.some((c) => c.prop !== 'id' && c.prop !== 'value')) throw invalidFilter();
   return (contact) => {
-    const property = contact.extended.get(id.toLowerCase());
-    return property !== undefined && (value === undefined || property.value === value);
+    // "Filtering the string name (Name) in the id of an extended property is case-sensitive.
+    // Filtering the value property of an extended property is case-insensitive."
+    // (Get singleValueLegacyExtendedProperty)
+    const property = contact.extended.get(extendedKey(id));
+    return (
+      property !== undefined && (value === undefined || property.value.toLowerCase() === value.toLowerCase())
+    );
   };
 }
 

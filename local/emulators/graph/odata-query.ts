@@ -1,5 +1,6 @@
 import { SELECTABLE_CONTACT_PROPERTIES } from './contact-view.js';
 import { badRequest } from './errors.js';
+import { extendedKey } from './store.js';
 
 /** `$select`, `$top`, `$skip` and `$expand=singleValueExtendedProperties($filter=id eq '…')`. */
 export function parseSelect(query: URLSearchParams): string[] | undefined {
@@ -41,7 +42,7 @@ function parseCount(raw: string | null, name: string, fallback: number, min: num
 const EXPAND = /^singleValueExtendedProperties(?:\(\s*\$filter=(.*)\))?$/i;
 const ID_EQ = /^\s*id\s+eq\s+'((?:[^']|'')*)'\s*$/i;
 
-/** Lower-cased ids to expand ([] = all), or undefined without `$expand`. */
+/** Ids to expand as `extendedKey` has them ([] = all), or undefined without `$expand`. */
 export function parseExpand(query: URLSearchParams): string[] | undefined {
   const raw = query.get('$expand');
   if (raw === null || raw.trim() === '') return undefined;
@@ -56,5 +57,5 @@ export function parseExpand(query: URLSearchParams): string[] | undefined {
   if (ids.some((id) => id === undefined)) {
     throw badRequest('ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
   }
-  return ids.map((id) => (id ?? '').replace(/''/g, "'").toLowerCase());
+  return ids.map((id) => extendedKey((id ?? '').replace(/''/g, "'")));
 }

@@ -1,13 +1,25 @@
 import { etagOf } from './contact-view.js';
+import type { FaultState } from './faults.js';
 import type { Notifier } from './notifications.js';
-import type { ChangeType, Mailbox, StoredContact } from './store.js';
+import type { ChangeEvent, ChangeType, Mailbox } from './store.js';
 import type { SubscriptionInfo } from './types.js';
 
 /**
  * Active subscriptions and the notifications they produce. A subscription on
- * `/users/{m}/contacts` watches every contact of the mailbox; one on
- * `/users/{m}/contactFolders/{f}/contacts` watches that folder. Expired subscriptions are
- * forgotten and deliver nothing.
+ * `/users/{m}/contacts` watches every contact folder of the mailbox; one on
+ * `/users/{m}/contactFolders/{f}/contacts` watches that folder. Deleted Items is no contact
+ * folder, so a soft delete shows as `deleted` where the contact was and nowhere else.
+ *
+ * As Graph does it ("Reduce missing subscriptions and change notifications"):
+ * - `reauthorizationRequired` is posted before a subscription expires (`leadMinutes`, default
+ *   60) or on demand; "the flow of change notifications may continue for a while" (`graceMs`,
+ *   default 10 minutes; 0 for the on-demand fault), then delivery pauses, and changes in the
+ *   pause are lost, until the app calls `POST /subscriptions/{id}/reauthorize` or renews by PATCH;
+ * - `missed` is posted when notifications were dropped (after the retries gave up, or by the
+ *   `dropNotifications` fault with `missed: true`);
+ * - expired subscriptions are deleted silently.
+ * Ids in `resource` and `resourceData.id` are immutable ones when the subscription was created
+ * with `Prefer: IdType="ImmutableId"` ("Immutable ID with change notifications").
  */
 export interface Subscription {
   id: string;
@@ -22,26 +34,45 @@ export interface Subscription {
   mailboxId: string;
   folderId: string | null;
   creatorId: string;
+  immutableIds: boolean;
+  /** When delivery pauses after a reauthorizationRequired challenge (epoch ms); null = not challenged. */
+  pauseAt: number | null;
+  /** The expiry the automatic challenge was sent for (one per expiry). */
+  challengedFor: number | null;
 }
 
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
+export interface RegistryOptions {
+  notifier: Notifier;
+  now: () => Date;
+  faults: FaultState;
+  leadMinutes: number;
+  graceMs: number;
+}
+
 export class SubscriptionRegistry {
   private byId = new Map<string, Subscription>();
+  private readonly timer = setInterval(() => this.sweep(), 1000);
 
-  constructor(
-    private readonly notifier: Notifier,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly options: RegistryOptions) {
+    this.timer.unref();
+    options.notifier.onLost = (ids) => {
+      for (const id of new Set(ids)) {
+        const subscription = this.get(id);
+        if (subscription) this.lifecycle(subscription, 'missed');
+      }
+    };
+  }
 
   add(subscription: Subscription): void {
     this.byId.set(subscription.id, subscription);
   }
 
-  /** The live subscription, dropping it if it has expired. */
+  /** The live subscription, dropping it silently if it has expired. */
   get(id: string): Subscription | undefined {
     const subscription = this.byId.get(id);
-    if (subscription && subscription.expirationDateTime.getTime() <= this.now().getTime()) {
+    if (subscription && subscription.expirationDateTime.getTime() <= this.options.now().getTime()) {
       this.byId.delete(id);
       return undefined;
     }
@@ -60,11 +91,43 @@ export class SubscriptionRegistry {
     this.byId.clear();
   }
 
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Reauthorize or renew: delivery resumes. */
+  reauthorize(subscription: Subscription): void {
+    subscription.pauseAt = null;
+  }
+
+  paused(subscription: Subscription): boolean {
+    return subscription.pauseAt !== null && this.options.now().getTime() >= subscription.pauseAt;
+  }
+
+  /**
+   * Expires what is due and challenges what is about to expire; called on a timer and after
+   * the clock moves (admin fault `advanceClock`).
+   */
+  sweep(): void {
+    const now = this.options.now().getTime();
+    for (const subscription of this.all()) {
+      const expires = subscription.expirationDateTime.getTime();
+      if (expires - now <= this.options.leadMinutes * 60_000 && subscription.challengedFor !== expires) {
+        subscription.challengedFor = expires;
+        this.lifecycle(subscription, 'reauthorizationRequired', this.options.graceMs);
+      }
+    }
+  }
+
   /** Sends a lifecycle event; `subscriptionRemoved` also ends the subscription, as Graph does. */
-  lifecycle(subscription: Subscription, event: LifecycleEvent): void {
+  /** `pauseAfterMs` (reauthorizationRequired only): when delivery pauses; null = it does not. */
+  lifecycle(subscription: Subscription, event: LifecycleEvent, pauseAfterMs: number | null = 0): void {
     if (event === 'subscriptionRemoved') this.byId.delete(subscription.id);
+    if (event === 'reauthorizationRequired' && pauseAfterMs !== null && subscription.pauseAt === null) {
+      subscription.pauseAt = this.options.now().getTime() + pauseAfterMs;
+    }
     if (!subscription.lifecycleNotificationUrl) return;
-    this.notifier.enqueue(subscription.lifecycleNotificationUrl, {
+    this.options.notifier.enqueue(subscription.lifecycleNotificationUrl, {
       subscriptionId: subscription.id,
       subscriptionExpirationDateTime: iso(subscription.expirationDateTime),
       tenantId: subscription.tenantId,
@@ -74,25 +137,34 @@ export class SubscriptionRegistry {
   }
 
   /** Store listener: one notification per watching subscription for every change. */
-  onChange(mailbox: Mailbox, changeType: ChangeType, contact: StoredContact): void {
+  onChange(mailbox: Mailbox, change: ChangeEvent): void {
+    if (change.folderId === mailbox.deletedItemsFolderId) return;
+    // Exchange does not always notify a soft delete (issue 13; the `silentDeletes` fault).
+    if (change.type === 'deleted' && change.soft && this.options.faults.takeSilentDelete()) return;
     for (const subscription of this.all()) {
-      if (subscription.mailboxId !== mailbox.id || !subscription.changeTypes.includes(changeType)) continue;
-      if (subscription.folderId !== null && subscription.folderId !== contact.folderId) continue;
-      const resource = `Users/${mailbox.id}/Contacts/${contact.id}`;
-      this.notifier.enqueue(subscription.notificationUrl, {
-        subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: iso(subscription.expirationDateTime),
-        changeType,
-        resource,
-        resourceData: {
-          '@odata.type': '#Microsoft.Graph.Contact',
-          '@odata.id': resource,
-          '@odata.etag': etagOf(contact.changeKey),
-          id: contact.id,
+      if (subscription.mailboxId !== mailbox.id || !subscription.changeTypes.includes(change.type)) continue;
+      if (subscription.folderId !== null && subscription.folderId !== change.folderId) continue;
+      if (this.paused(subscription)) continue;
+      const id = subscription.immutableIds ? change.immutableId : change.id;
+      const resource = `Users/${mailbox.id}/Contacts/${id}`;
+      this.options.notifier.enqueue(
+        subscription.notificationUrl,
+        {
+          subscriptionId: subscription.id,
+          subscriptionExpirationDateTime: iso(subscription.expirationDateTime),
+          changeType: change.type,
+          resource,
+          resourceData: {
+            '@odata.type': '#Microsoft.Graph.Contact',
+            '@odata.id': resource,
+            '@odata.etag': etagOf(change.contact.changeKey),
+            id,
+          },
+          clientState: subscription.clientState,
+          tenantId: subscription.tenantId,
         },
-        clientState: subscription.clientState,
-        tenantId: subscription.tenantId,
-      });
+        subscription.id,
+      );
     }
   }
 }

@@ -26,10 +26,32 @@ export type Admission =
 
 export class Throttle {
   private states = new Map<string, KeyState>();
+  private limits: Required<ThrottleOptions>;
 
-  constructor(private readonly limits: ThrottleOptions) {}
+  constructor(limits: ThrottleOptions) {
+    this.limits = { scope: 'mailbox', retryAfter: 'seconds', ...limits };
+  }
 
-  acquire(key: string, nowMs: number): Admission {
+  /** Changes limits at run time (admin fault `throttle`). */
+  configure(change: Partial<ThrottleOptions>): void {
+    this.limits = {
+      ...this.limits,
+      ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)),
+    };
+  }
+
+  /** The Retry-After header a 429 carries, per the configured mode; undefined = none. */
+  retryAfterHeader(computedSeconds: number): string | undefined {
+    if (this.limits.retryAfter === 'missing') return undefined;
+    return this.limits.retryAfter === 'one' ? '1' : String(computedSeconds);
+  }
+
+  /**
+   * Microsoft's pages say the 4-concurrent limit is per app and mailbox ("Outlook service
+   * limits"); engineers' answers also describe it per app across mailboxes. `scope` picks one.
+   */
+  acquire(appId: string, mailbox: string, nowMs: number): Admission {
+    const key = this.limits.scope === 'app' ? appId : `${appId}|${mailbox}`;
     const state = this.stateFor(key, nowMs);
     if (nowMs - state.windowStart >= this.limits.windowMs) {
       state.windowStart = nowMs;

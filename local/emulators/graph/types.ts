@@ -5,6 +5,10 @@ export interface ThrottleOptions {
   requestsPerWindow: number;
   windowMs: number;
   concurrency: number;
+  /** Whose requests share the limits: app + mailbox (default, "Outlook service limits") or the app across mailboxes. */
+  scope?: 'mailbox' | 'app';
+  /** Retry-After on a 429: the computed seconds (default), none at all, or always `1`. */
+  retryAfter?: 'seconds' | 'missing' | 'one';
 }
 
 export interface GraphEmulatorOptions {
@@ -26,6 +30,19 @@ export interface GraphEmulatorOptions {
   throttle?: ThrottleOptions;
   /** Batching window for change notifications (default 0). */
   notificationDelayMs?: number;
+  /**
+   * Delivery latency of each change notification, drawn uniformly from [minMs, maxMs]
+   * (default 0). Graph: "less than 1 minute" on average, "3 minutes" at most for contacts
+   * (change-notifications-delivery-latency include). The reliability model randomises it.
+   */
+  notificationLatency?: { minMs: number; maxMs: number };
+  /**
+   * Longest subscription lifetime for contacts, in minutes. Default 10,080 (under 7 days), as
+   * the current subscription-lifetime include says; older pages said 4,230.
+   */
+  subscriptionMaxMinutes?: number;
+  /** Minutes before expiry at which `reauthorizationRequired` is posted and delivery pauses (default 60). */
+  reauthorizationLeadMinutes?: number;
   /** Delivery retries for change notifications (default 4 attempts, 200 ms doubling). */
   notificationRetry?: { attempts: number; baseDelayMs: number };
   /** Added latency per Graph request, so concurrency limits are observable (default 0). */
@@ -38,6 +55,9 @@ export interface MailboxInfo {
   mail: string;
   tenantId: string;
   defaultFolderId: string;
+  deletedItemsFolderId: string;
+  /** Windows time-zone name (mailboxSettings.timeZone). */
+  timeZone: string;
   /** App roles of the user in the product's API (e.g. `Sync.TenantAdmin`). */
   roles: string[];
 }
@@ -48,6 +68,8 @@ export interface CreateMailboxInput {
   mail: string;
   tenantId?: string;
   displayName?: string;
+  /** Windows time-zone name for mailboxSettings.timeZone (default "W. Europe Standard Time"). */
+  timeZone?: string;
   password?: string;
   roles?: string[];
 }
@@ -62,11 +84,25 @@ export interface SubscriptionInfo {
   clientState: string | null;
 }
 
+/** What an Outlook user does (admin routes `/_emulator/users/{user}/…`; see outlook-user.ts). */
+export interface OutlookUserAdmin {
+  /** Body: Graph contact properties (birthday may be a date), optional `folderId`. */
+  createContact(mailbox: string, body: unknown): Record<string, unknown>;
+  updateContact(mailbox: string, id: string, body: unknown): Record<string, unknown>;
+  /** `destinationId`: a folder id or the well-known `contacts` / `deleteditems`. */
+  moveContact(mailbox: string, id: string, destinationId: string): Record<string, unknown>;
+  /** To Deleted Items (purged if already there). */
+  deleteContact(mailbox: string, id: string): void;
+  deleteFolder(mailbox: string, folderId: string): void;
+  deletedItems(mailbox: string): Record<string, unknown>[];
+}
+
 export interface GraphEmulatorAdmin {
+  outlook: OutlookUserAdmin;
   reset(): void;
   createMailbox(input: CreateMailboxInput): MailboxInfo;
   mailboxes(): MailboxInfo[];
-  /** Every contact of the mailbox, all folders, as stored (with parentFolderId and extended properties). */
+  /** Every contact in the mailbox's contact folders (not Deleted Items), as stored (with parentFolderId and extended properties). */
   contacts(mailbox: string): Record<string, unknown>[];
   subscriptions(): SubscriptionInfo[];
   requests(): RequestLogSummary;

@@ -82,7 +82,8 @@ describe('subscription creation', () => {
     expect(new Date(renewed.body['expirationDateTime'] as string).getTime()).toBeGreaterThan(
       Date.now() + 8999 * 60_000,
     );
-    expect((await call(emulator, token, 'POST', `/subscriptions/${id}/reauthorize`)).status).toBe(200);
+    // "subscription: reauthorize": "If successful, this action returns a 204 No Content response code."
+    expect((await call(emulator, token, 'POST', `/subscriptions/${id}/reauthorize`)).status).toBe(204);
     expect((await call(emulator, token, 'DELETE', `/subscriptions/${id}`)).status).toBe(204);
     expect((await call(emulator, token, 'GET', `/subscriptions/${id}`)).status).toBe(404);
   });

@@ -1,6 +1,7 @@
 import { enforceExchangeCaps, parseContactWrite } from '../contact-body.js';
 import { contactView } from '../contact-view.js';
 import { json, type RouteArgs } from '../context.js';
+import { wantsImmutableIds } from '../id-type.js';
 import { parseContactFilter } from '../odata-filter.js';
 import { parseExpand, parseSelect, parseSkip, parseTop } from '../odata-query.js';
 import type { Route } from '../router.js';
@@ -19,6 +20,7 @@ function list(args: RouteArgs) {
   const { mailbox, folder } = target(args);
   const select = parseSelect(req.query);
   const expandExtended = parseExpand(req.query);
+  const immutable = wantsImmutableIds(req.headers);
   const filterText = req.query.get('$filter');
   const predicate = filterText ? parseContactFilter(filterText) : () => true;
   const top = parseTop(req.query);
@@ -27,7 +29,7 @@ function list(args: RouteArgs) {
   const page = matching.slice(skip, skip + top);
   const body: Record<string, unknown> = {
     '@odata.context': `${env.origin}/v1.0/$metadata#users('${encodeURIComponent(args.params['m'] ?? '')}')/contacts`,
-    value: page.map((c) => contactView(c, { select, expandExtended })),
+    value: page.map((c) => contactView(c, { select, expandExtended, immutable })),
   };
   if (skip + top < matching.length) {
     const next = new URLSearchParams(req.query);
@@ -44,8 +46,9 @@ function create(args: RouteArgs) {
   enforceExchangeCaps(write.props);
   if (write.props['displayName'] === undefined) write.props['displayName'] = defaultDisplayName(write.props);
   const contact = args.env.store.createContact(mailbox, folder.id, write.props, write.extended);
-  const view = contactView(contact, { select: parseSelect(args.req.query) });
-  const location = `${args.env.origin}/v1.0/users('${mailbox.id}')/contacts('${contact.id}')`;
+  const immutable = wantsImmutableIds(args.req.headers);
+  const view = contactView(contact, { select: parseSelect(args.req.query), immutable });
+  const location = `${args.env.origin}/v1.0/users('${mailbox.id}')/contacts('${view['id']}')`;
   return json(201, view, { Location: location });
 }
 
@@ -54,7 +57,8 @@ function get(args: RouteArgs) {
   const folderScoped = args.params['f'] !== undefined ? folder : undefined;
   const contact = contactFor(mailbox, args.params['id'] ?? '', folderScoped);
   const select = parseSelect(args.req.query);
-  return json(200, contactView(contact, { select, expandExtended: parseExpand(args.req.query) }));
+  const immutable = wantsImmutableIds(args.req.headers);
+  return json(200, contactView(contact, { select, expandExtended: parseExpand(args.req.query), immutable }));
 }
 
 function update(args: RouteArgs) {
@@ -67,8 +71,14 @@ function update(args: RouteArgs) {
   checkIfMatch(args.req.headers, contact);
   const write = parseContactWrite(args.req.body);
   enforceExchangeCaps({ ...contact.props, ...write.props });
+  // "later updates to other properties may cause an automatically generated value to overwrite
+  // the displayName value you have specified. To preserve a pre-existing value, always include
+  // it as displayName in an update operation" (Update contact, displayName).
+  if (write.props['displayName'] === undefined && NAME_PARTS.some((key) => key in write.props)) {
+    write.props['displayName'] = defaultDisplayName({ ...contact.props, ...write.props });
+  }
   args.env.store.updateContact(mailbox, contact, write.props, write.extended);
-  return json(200, contactView(contact));
+  return json(200, contactView(contact, { immutable: wantsImmutableIds(args.req.headers) }));
 }
 
 function remove(args: RouteArgs) {
@@ -83,10 +93,11 @@ function remove(args: RouteArgs) {
   return { status: 204 };
 }
 
+const NAME_PARTS = ['givenName', 'middleName', 'surname'];
+
 /** Exchange fills displayName from the name parts when a create leaves it out. */
 function defaultDisplayName(props: Record<string, unknown>): string {
-  return ['givenName', 'middleName', 'surname']
-    .map((key) => props[key])
+  return NAME_PARTS.map((key) => props[key])
     .filter((part): part is string => typeof part === 'string' && part !== '')
     .join(' ');
 }

@@ -8,7 +8,13 @@ import { folderFor, mailboxFor } from './lookup.js';
 /**
  * Contact folders as Graph shows them: `GET /contactFolders` lists the folders *inside* the
  * default Contacts folder (not the default folder itself, which is `contactFolders/contacts`
- * or its id); `childFolders` lists the folders inside any folder.
+ * or its id); `childFolders` lists the folders inside any folder. Deleted Items is a mail
+ * folder, so it is never listed here and `contactFolders/{its id}` is not found.
+ *
+ * `DELETE /contactFolders/{id}` and `POST …/permanentDelete` ("contactFolder: permanentDelete":
+ * "Permanently delete a contact folder and remove its items from the user's mailbox", 204)
+ * remove the folder with its child folders and contacts; the default Contacts folder is a
+ * distinguished folder and cannot be deleted.
  */
 const folderView = (folder: Folder) => ({
   id: folder.id,
@@ -42,12 +48,37 @@ function createUnder(args: RouteArgs, parent: Folder, mailbox: Mailbox) {
   return json(201, folderView(args.env.store.createFolder(mailbox, parent.id, parsed.data.displayName)));
 }
 
+function deleteFolder(args: RouteArgs, folderParam: string) {
+  const mailbox = mailboxFor(args.env, args.caller, args.params['m'] ?? '');
+  const folder = folderFor(args.env, mailbox, folderParam);
+  if (folder.id === mailbox.defaultFolderId) {
+    throw badRequest('ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.');
+  }
+  args.env.store.deleteFolder(mailbox, folder);
+  return { status: 204 };
+}
+
 function resolve(args: RouteArgs) {
   const mailbox = mailboxFor(args.env, args.caller, args.params['m'] ?? '');
   return { mailbox, folder: folderFor(args.env, mailbox, args.params['f'] ?? 'contacts') };
 }
 
 export const folderRoutes: Route[] = [
+  {
+    method: 'DELETE',
+    template: '/users/{m}/contactFolders/{f}',
+    handler: (a) => deleteFolder(a, a.params['f'] ?? ''),
+  },
+  {
+    method: 'POST',
+    template: '/users/{m}/contactFolders/{f}/permanentDelete',
+    handler: (a) => deleteFolder(a, a.params['f'] ?? ''),
+  },
+  {
+    method: 'POST',
+    template: '/users/{m}/contactFolders/{p}/childFolders/{f}/permanentDelete',
+    handler: (a) => deleteFolder(a, a.params['f'] ?? ''),
+  },
   {
     method: 'GET',
     template: '/users/{m}/contactFolders',
