@@ -54,12 +54,18 @@ export interface ExchangeContacts {
   get(mailbox: string, id: string): Promise<ExchangeContact | null>;
   /** Creates the contact with the ownership marker `linkId`, so a retry after a crash finds it. */
   create(mailbox: string, folderId: string, fields: ExchangeFields, linkId: string): Promise<ExchangeContact>;
-  /** PATCHes exactly the given fields; throws a `conflict` SyncError when `changeKey` no longer matches. */
+  /**
+   * PATCHes exactly the given fields; throws a `conflict` SyncError when `changeKey` no longer
+   * matches. `current` is the contact as last read (the one the change was planned against):
+   * with it the write keeps what the user chose in Outlook (a displayName of their own, each
+   * address's display name) without reading the contact again.
+   */
   update(
     mailbox: string,
     id: string,
     fields: Partial<ExchangeFields>,
     changeKey?: string,
+    current?: ExchangeContact,
   ): Promise<ExchangeContact>;
   /**
    * Deleting a contact that is already gone is not an error. With `changeKey` the delete is
@@ -156,7 +162,17 @@ export interface Queue {
   send(queue: QueueName, message: QueueMessage): Promise<void>;
 }
 
+/** A held lease: renewed while its holder works, released when done. */
+export interface LeaseHandle {
+  /**
+   * Extends the lease to `ttlMs` from now. False when it is no longer ours (another worker
+   * took it over after it expired, or it was released): the holder must stop writing.
+   */
+  renew(ttlMs: number): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 /** One-writer-per-account lease for the local stack (Service Bus sessions do this in Azure). */
 export interface Lease {
-  acquire(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | null>;
+  acquire(key: string, ttlMs: number): Promise<LeaseHandle | null>;
 }

@@ -5,19 +5,20 @@ import {
   type ExchangeFields,
   graphContactSchema,
 } from '../../contact/exchange-contact.js';
-import { toGraphBody } from '../../contact/from-exchange.js';
 import { isSyncError, type SyncError } from '../../errors.js';
 import type { ContactFolder, ExchangeContacts, GraphSubscription } from '../../ports.js';
 import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
 import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
 import { ContactFolderIndex } from './contact-folder-index.js';
 import { listFolders } from './contact-folders.js';
+import { graphWriteBody, readContact, readNeedsZone, writeNeedsZone } from './contact-writes.js';
 import { contactQuery, findByLinkId } from './find-by-link.js';
 import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
 import { paths, weakEtag, withQuery } from './graph-paths.js';
 import * as subscriptions from './graph-subscriptions.js';
 import { DEFAULT_LINK_PROPERTY_ID, linkProperty } from './link-marker.js';
 import { MailboxScheduler } from './mailbox-scheduler.js';
+import { MailboxTimeZones } from './mailbox-time-zone.js';
 import type { BudgetLimits } from './request-budget.js';
 
 /**
@@ -48,6 +49,8 @@ export interface BatchUpdateItem {
   id: string;
   fields: Partial<ExchangeFields>;
   changeKey?: string;
+  /** As for `update`: the contact the change was planned against. */
+  current?: ExchangeContact;
 }
 
 export type { BatchItemResult, GraphDeltaPage };
@@ -60,6 +63,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
   private readonly linkPropertyId: string;
   private readonly pageSize: number;
   private readonly folders: ContactFolderIndex;
+  private readonly zones: MailboxTimeZones;
 
   constructor(options: GraphExchangeContactsOptions) {
     this.scheduler = options.scheduler ?? new MailboxScheduler(options.budget);
@@ -67,6 +71,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
     this.linkPropertyId = options.linkPropertyId ?? DEFAULT_LINK_PROPERTY_ID;
     this.pageSize = options.pageSize ?? 500;
     this.folders = new ContactFolderIndex(this.graph);
+    this.zones = new MailboxTimeZones(this.graph);
   }
 
   listFolders(mailbox: string): Promise<ContactFolder[]> {
@@ -84,8 +89,10 @@ export class GraphExchangeContacts implements ExchangeContacts {
     return folder.id;
   }
 
-  delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<GraphDeltaPage> {
-    return contactDelta(this.graph, mailbox, folderId, deltaLink, this.pageSize);
+  async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<GraphDeltaPage> {
+    for await (const page of contactDelta(this.graph, mailbox, folderId, deltaLink, this.pageSize)) {
+      yield { ...page, upserts: await this.read(mailbox, page.upserts) };
+    }
   }
 
   async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
@@ -106,33 +113,40 @@ export class GraphExchangeContacts implements ExchangeContacts {
     // Soft-deleted: it sits in Deleted Items now (contact-folder-index.ts).
     const folder = contact.parentFolderId;
     if (folder && !(await this.folders.isContactFolder(mailbox, folder))) return null;
-    return contact;
+    return this.readOne(mailbox, contact);
   }
 
-  create(
+  async create(
     mailbox: string,
     folderId: string,
     fields: ExchangeFields,
     linkId: string,
   ): Promise<ExchangeContact> {
-    const body = this.createBody(fields, linkId);
-    return callGraph(
+    const body = await this.createBody(mailbox, fields, linkId);
+    const created = await callGraph(
       this.graph,
       mailbox,
       'POST /users/{m}/contactFolders/{f}/contacts',
       (client) => api(client, paths.folderContacts(mailbox, folderId)).post(body),
       graphContactSchema,
     );
+    return this.readOne(mailbox, created);
   }
 
-  update(
+  /**
+   * `current` is the contact as the caller last read it (the one its plan was made against):
+   * with it, the user's displayName and e-mail display names survive (contact-writes.ts)
+   * without a read before the write.
+   */
+  async update(
     mailbox: string,
     id: string,
     fields: Partial<ExchangeFields>,
     changeKey?: string,
+    current?: ExchangeContact,
   ): Promise<ExchangeContact> {
-    const body = toGraphBody(fields);
-    return callGraph(
+    const body = await this.writeBody(mailbox, fields, current);
+    const updated = await callGraph(
       this.graph,
       mailbox,
       'PATCH /users/{m}/contacts/{id}',
@@ -143,6 +157,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       },
       graphContactSchema,
     );
+    return this.readOne(mailbox, updated);
   }
 
   /**
@@ -167,28 +182,40 @@ export class GraphExchangeContacts implements ExchangeContacts {
     }
   }
 
-  findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
-    return findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId);
+  async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
+    const found = await findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId);
+    return found === null ? null : this.readOne(mailbox, found);
   }
 
   /** Bulk CRM → Exchange creates through `$batch`; one result per item, in input order. */
-  batchCreate(mailbox: string, items: BatchCreateItem[]): Promise<BatchItemResult[]> {
-    const steps = items.map((item) =>
-      batchStep(
-        'POST',
-        paths.folderContacts(mailbox, item.folderId),
-        this.createBody(item.fields, item.linkId),
+  async batchCreate(mailbox: string, items: BatchCreateItem[]): Promise<BatchItemResult[]> {
+    const steps = await Promise.all(
+      items.map(async (item) =>
+        batchStep(
+          'POST',
+          paths.folderContacts(mailbox, item.folderId),
+          await this.createBody(mailbox, item.fields, item.linkId),
+        ),
       ),
     );
-    return runBatch(this.graph, mailbox, 'POST /users/{m}/contactFolders/{f}/contacts', steps);
+    const results = await runBatch(this.graph, mailbox, 'POST /users/{m}/contactFolders/{f}/contacts', steps);
+    return this.readResults(mailbox, results);
   }
 
   /** Bulk CRM → Exchange updates through `$batch`; a stale changeKey fails that item with `conflict`. */
-  batchUpdate(mailbox: string, items: BatchUpdateItem[]): Promise<BatchItemResult[]> {
-    const steps = items.map((item) =>
-      batchStep('PATCH', paths.contact(mailbox, item.id), toGraphBody(item.fields), item.changeKey),
+  async batchUpdate(mailbox: string, items: BatchUpdateItem[]): Promise<BatchItemResult[]> {
+    const steps = await Promise.all(
+      items.map(async (item) =>
+        batchStep(
+          'PATCH',
+          paths.contact(mailbox, item.id),
+          await this.writeBody(mailbox, item.fields, item.current),
+          item.changeKey,
+        ),
+      ),
     );
-    return runBatch(this.graph, mailbox, 'PATCH /users/{m}/contacts/{id}', steps);
+    const results = await runBatch(this.graph, mailbox, 'PATCH /users/{m}/contacts/{id}', steps);
+    return this.readResults(mailbox, results);
   }
 
   createSubscription(input: subscriptions.SubscriptionInput): Promise<GraphSubscription> {
@@ -211,11 +238,45 @@ export class GraphExchangeContacts implements ExchangeContacts {
     return subscriptions.deleteSubscription(this.graph, id);
   }
 
-  private createBody(fields: ExchangeFields, linkId: string): Record<string, unknown> {
+  private async createBody(
+    mailbox: string,
+    fields: ExchangeFields,
+    linkId: string,
+  ): Promise<Record<string, unknown>> {
     return {
-      ...toGraphBody(fields),
+      ...(await this.writeBody(mailbox, fields, undefined)),
       singleValueExtendedProperties: [linkProperty(this.linkPropertyId, linkId)],
     };
+  }
+
+  private async writeBody(
+    mailbox: string,
+    fields: Partial<ExchangeFields>,
+    current: ExchangeContact | undefined,
+  ): Promise<Record<string, unknown>> {
+    const zone = writeNeedsZone(fields) ? await this.zones.zoneOf(mailbox) : null;
+    return graphWriteBody(fields, { zone, current });
+  }
+
+  /** Birthdays as dates of the mailbox's zone; the zone is read only when a contact has one. */
+  private async read(mailbox: string, contacts: ExchangeContact[]): Promise<ExchangeContact[]> {
+    if (!contacts.some(readNeedsZone)) return contacts;
+    const zone = await this.zones.zoneOf(mailbox);
+    return contacts.map((contact) => readContact(contact, zone));
+  }
+
+  private async readOne(mailbox: string, contact: ExchangeContact): Promise<ExchangeContact> {
+    const [read] = await this.read(mailbox, [contact]);
+    return read ?? contact;
+  }
+
+  private async readResults(mailbox: string, results: BatchItemResult[]): Promise<BatchItemResult[]> {
+    const contacts = await this.read(
+      mailbox,
+      results.flatMap((r) => (r.ok ? [r.contact] : [])),
+    );
+    let next = 0;
+    return results.map((r) => (r.ok ? { ok: true, contact: contacts[next++] ?? r.contact } : r));
   }
 }
 

@@ -6,6 +6,7 @@ const seg = encodeURIComponent;
 
 export const paths = {
   user: (m: string) => `/users/${seg(m)}`,
+  mailboxTimeZone: (m: string) => `/users/${seg(m)}/mailboxSettings/timeZone`,
   contacts: (m: string) => `/users/${seg(m)}/contacts`,
   contact: (m: string, id: string) => `/users/${seg(m)}/contacts/${seg(id)}`,
   folders: (m: string) => `/users/${seg(m)}/contactFolders`,

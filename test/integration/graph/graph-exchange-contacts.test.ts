@@ -60,7 +60,7 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     expect(created).toMatchObject({
       givenName: 'Anna',
       surname: 'Schmidt',
-      birthday: '1980-05-01T00:00:00Z',
+      birthday: '1980-05-01',
       emailAddresses: [{ address: 'anna@example.de', name: 'anna@example.de' }],
       parentFolderId: folderId,
     });
@@ -96,7 +96,8 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
   it('marks what it creates and finds it again by link id, in any folder', async () => {
     const defaultId = await exchange.defaultFolderId(MAILBOX);
     const inDefault = await exchange.create(MAILBOX, defaultId, fields(), 'link-default');
-    const stored = emulator.admin.contacts(MAILBOX).find((c) => c['id'] === inDefault.id);
+    // The admin view shows regular ids; the adapter asks for immutable ones. One contact so far.
+    const stored = emulator.admin.contacts(MAILBOX).find((c) => c['givenName'] === 'Anna');
     expect(stored?.['singleValueExtendedProperties']).toEqual([
       { id: DEFAULT_LINK_PROPERTY_ID, value: 'link-default' },
     ]);
