@@ -32,6 +32,17 @@ export interface PendingCreate {
   at: string;
 }
 
+/**
+ * Graph cannot read the mailbox right now (ErrorKind `mailboxUnavailable`): the Graph error
+ * code, since when, and the last time a piece of work found it so. See mailbox-status.ts.
+ */
+export interface MailboxStatus {
+  state: 'unavailable';
+  code: string;
+  since: string;
+  lastCheckedAt: string;
+}
+
 export interface Account {
   id: string;
   email: string;
@@ -78,6 +89,8 @@ export interface Account {
     recentDeletes?: { at: string; count: number }[];
     /** Warnings recorded in the action log so far (values kept back by the limits, conflicts). */
     warnings: number;
+    /** Set while Graph cannot read the mailbox; absent or null when it can (older rows lack it). */
+    mailbox?: MailboxStatus | null;
   };
   createdAt: string;
 }

@@ -1,4 +1,5 @@
 import type { Account } from '../accounts/account.js';
+import { mailboxStatusText } from '../accounts/mailbox-status.js';
 import { migrationView } from '../accounts/migration-policy.js';
 import type { SyncDeps } from '../sync/deps.js';
 
@@ -28,6 +29,10 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
       heldDeletes: account.status.heldDeletes,
       warnings: account.status.warnings,
       subscriptionExpiresAt: account.subscription?.expirationDateTime ?? null,
+      // Graph cannot read the mailbox right now (nothing is deleted meanwhile); null when it can.
+      mailbox: account.status.mailbox
+        ? { ...account.status.mailbox, message: mailboxStatusText(account.status.mailbox) }
+        : null,
     },
   };
 }

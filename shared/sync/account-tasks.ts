@@ -74,13 +74,15 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
 }
 
 /**
- * Reconcile's check that the account's subscription still exists: a `subscriptionRemoved`
- * lifecycle event can be lost like any notification, and then nothing else would notice.
+ * Reconcile's check that the account has a subscription Graph still knows: a
+ * `subscriptionRemoved` lifecycle event can be lost like any notification, Graph deletes an
+ * expired subscription without a word, and a `connect` that met an unavailable mailbox never
+ * made one. In each case nothing else would notice, so reconcile (re)creates it.
  */
 export async function ensureSubscriptionExists(deps: SyncDeps, session: AccountSession): Promise<void> {
   const current = session.account.subscription;
-  if (!current || (await deps.exchange.getSubscription(current.id))) return;
-  await session.update((a) => ({ ...a, subscription: null }));
+  if (current && (await deps.exchange.getSubscription(current.id))) return;
+  if (current) await session.update((a) => ({ ...a, subscription: null }));
   await createSubscription(deps, session);
 }
 

@@ -1,5 +1,10 @@
+import {
+  isMailboxUnavailable,
+  markMailboxAvailable,
+  markMailboxUnavailable,
+} from '../accounts/mailbox-status.js';
 import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
-import { SyncError, toError } from '../errors.js';
+import { isSyncError, SyncError, toError } from '../errors.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from './account-session.js';
 import { ensureSubscriptionExists, runAccountTask } from './account-tasks.js';
@@ -101,14 +106,25 @@ async function underLease(
     try {
       const result = await work(session);
       const warnings = result.tally.keptBack + result.tally.conflicts;
-      if (warnings > 0) {
-        await session.update((a) => ({
-          ...a,
-          status: { ...a.status, warnings: a.status.warnings + warnings },
-        }));
+      const wasUnavailable = result.outcome === 'done' && isMailboxUnavailable(session.account);
+      if (warnings > 0 || wasUnavailable) {
+        // Work got through: a mailbox marked unavailable is back.
+        await session.update((a) => {
+          const next = wasUnavailable ? markMailboxAvailable(a) : a;
+          return { ...next, status: { ...next.status, warnings: next.status.warnings + warnings } };
+        });
       }
       return result;
     } catch (error) {
+      if (isSyncError(error, 'mailboxUnavailable')) {
+        // Not a failure to retry: Graph cannot read this mailbox right now, and retrying the
+        // message would only end in the dead-letter queue. Nothing was deleted; the status says
+        // so, and reconcile (or the next notification) tries again by itself.
+        const code = error.code;
+        await session.update((a) => markMailboxUnavailable(a, code, deps.clock.now()));
+        deps.log(`account ${accountId}: mailbox unavailable (${code}); waiting for it to come back`);
+        return skipped(`the mailbox cannot be read right now (${code}); reconcile retries`);
+      }
       // The status shows the last failure (already free of secrets: adapters scrub their errors).
       const text = toError(error).message.slice(0, 500);
       await session
