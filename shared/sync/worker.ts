@@ -14,6 +14,7 @@ import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { runDeltaRound } from './exchange-round.js';
 import { fanOutCrmEvent } from './fan-out.js';
+import { ACCOUNT_LEASE_MS, HeldLease, leaseGuarded } from './lease-guard.js';
 import { coalesceMailboxHints, coveredBy, type MailboxHint } from './mailbox-hints.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { resolvePendingCreates } from './pending.js';
@@ -40,7 +41,7 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     return skipped('a delta round started after this change was reported already covered it');
   }
   const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
-  return underLease(deps, message.accountId, stopping, async (session) => {
+  return underLease(deps, message.accountId, stopping, async (session, deps) => {
     if (message.kind === 'exchangeChanged' && coveredBy(session.account.status, message)) {
       return skipped('a delta round started after this change was reported already covered it');
     }
@@ -76,7 +77,7 @@ export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promis
     const reason = `${batch.length} messages${dropped > 0 ? ` (${dropped} mailbox hints covered by one round)` : ''}`;
     return { outcome: 'done', reason, tally };
   }
-  return underLease(deps, accountId, false, async (session) => {
+  return underLease(deps, accountId, false, async (session, deps) => {
     const folderId = await prepare(deps, session);
     const changes = pushes.map((m) => ({ contactId: m.contactId, version: m.version }));
     const tally = await syncCrmContacts(deps, session, changes, folderId);
@@ -86,15 +87,18 @@ export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promis
 
 /**
  * One writer per account: runs `work` holding the account's lease, with the account read once
- * under it (so what the worker sees is current). Counts warnings; records the last error.
+ * under it (so what the worker sees is current). `work` gets the ports guarded by the lease
+ * (lease-guard.ts): renewed while it works, every write stops once another worker took it over.
+ * Counts warnings; records the last error.
  */
 async function underLease(
-  deps: SyncDeps,
+  unguarded: SyncDeps,
   accountId: string,
   stopping: boolean,
-  work: (session: AccountSession) => Promise<WorkResult>,
+  work: (session: AccountSession, deps: SyncDeps) => Promise<WorkResult>,
 ): Promise<WorkResult> {
-  const lease = await acquireLease(deps, accountId);
+  const lease = await acquireLease(unguarded, accountId);
+  const deps = leaseGuarded(unguarded, lease);
   try {
     const fresh = await deps.accounts.get(accountId);
     if (!fresh) return skipped(`account ${accountId} does not exist (deleted?)`);
@@ -104,7 +108,7 @@ async function underLease(
     }
     const session = new AccountSession(deps, fresh);
     try {
-      const result = await work(session);
+      const result = await work(session, deps);
       const warnings = result.tally.keptBack + result.tally.conflicts;
       const wasUnavailable = result.outcome === 'done' && isMailboxUnavailable(session.account);
       if (warnings > 0 || wasUnavailable) {
@@ -170,12 +174,13 @@ async function work(
   return tally;
 }
 
-async function acquireLease(deps: SyncDeps, accountId: string) {
+async function acquireLease(deps: SyncDeps, accountId: string): Promise<HeldLease> {
   const deadline = Date.now() + deps.settings.leaseWaitMs;
+  const key = `account:${accountId}`;
   let wait = 25;
   for (;;) {
-    const lease = await deps.lease.acquire(`account:${accountId}`, 5 * 60_000);
-    if (lease) return lease;
+    const lease = await deps.lease.acquire(key, ACCOUNT_LEASE_MS);
+    if (lease) return new HeldLease(lease, key, ACCOUNT_LEASE_MS, deps.clock);
     if (Date.now() > deadline)
       throw new SyncError('transient', 'AccountBusy', `another worker is syncing account ${accountId}`);
     // Back off while another worker of the account holds it (up to 200 ms between tries).

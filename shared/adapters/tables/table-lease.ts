@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import type { Clock, Lease } from '../../ports.js';
+import type { Clock, Lease, LeaseHandle } from '../../ports.js';
 import { encodeKey } from './key-encoding.js';
 import { ensureTable, readEntity, type TableConnection, tableClientFor } from './table-client.js';
 import { isStatus, toTableSyncError } from './table-errors.js';
@@ -11,7 +11,8 @@ import { TABLE_NAMES } from './table-names.js';
  * A lease is a row `leases/lease/<enc key>` with its owner and expiry. Taking a free key is a
  * createEntity (exactly one racer gets it); taking an expired lease is a replace with the
  * ETag that was read (exactly one racer gets it); release deletes with our own ETag, so a
- * holder whose lease expired and was taken over never removes the new holder's row.
+ * holder whose lease expired and was taken over never removes the new holder's row. Renewal
+ * replaces the row with our ETag: it fails once another worker took the lease over.
  */
 const PARTITION = 'lease';
 
@@ -37,7 +38,7 @@ export class TableLease implements Lease {
     return new TableLease(table, options.clock);
   }
 
-  async acquire(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | null> {
+  async acquire(key: string, ttlMs: number): Promise<LeaseHandle | null> {
     const rowKey = encodeKey(key);
     const row = { partitionKey: PARTITION, rowKey, owner: randomUUID(), expiresAt: 0 };
     // Two rounds: the holder may release between our failed create and our read.
@@ -45,7 +46,7 @@ export class TableLease implements Lease {
       row.expiresAt = this.clock.now().getTime() + ttlMs;
       try {
         const created = await this.table.createEntity(row);
-        return this.handle(rowKey, created.etag);
+        return this.handle({ ...row }, created.etag);
       } catch (thrown) {
         if (!isStatus(thrown, 409)) throw toTableSyncError(thrown, 'acquire a lease');
       }
@@ -54,7 +55,7 @@ export class TableLease implements Lease {
       if (current.expiresAt > this.clock.now().getTime()) return null;
       try {
         const taken = await this.table.updateEntity(row, 'Replace', { etag: current.etag });
-        return this.handle(rowKey, taken.etag);
+        return this.handle({ ...row }, taken.etag);
       } catch (thrown) {
         if (isStatus(thrown, 412) || isStatus(thrown, 404)) return null;
         throw toTableSyncError(thrown, 'take over an expired lease');
@@ -63,14 +64,35 @@ export class TableLease implements Lease {
     return null;
   }
 
-  private handle(rowKey: string, etag: string | undefined) {
+  private handle(
+    row: { partitionKey: string; rowKey: string; owner: string; expiresAt: number },
+    etag: string | undefined,
+  ): LeaseHandle {
     let released = false;
+    let current = etag ?? '*';
     return {
+      // A replace with our last ETag: it fails (412, or 404 once released) exactly when another
+      // worker took the lease over, so renewing just after expiry is safe while nobody did.
+      renew: async (ttlMs: number): Promise<boolean> => {
+        if (released) return false;
+        try {
+          const renewed = await this.table.updateEntity(
+            { ...row, expiresAt: this.clock.now().getTime() + ttlMs },
+            'Replace',
+            { etag: current },
+          );
+          current = renewed.etag ?? current;
+          return true;
+        } catch (thrown) {
+          if (isStatus(thrown, 412) || isStatus(thrown, 404)) return false;
+          throw toTableSyncError(thrown, 'renew a lease');
+        }
+      },
       release: async (): Promise<void> => {
         if (released) return;
         released = true;
         try {
-          await this.table.deleteEntity(PARTITION, rowKey, { etag: etag ?? '*' });
+          await this.table.deleteEntity(PARTITION, row.rowKey, { etag: current });
         } catch (thrown) {
           // Gone or taken over after expiry: it is not ours any more, nothing to release.
           if (isStatus(thrown, 404) || isStatus(thrown, 412)) return;

@@ -53,4 +53,29 @@ describe.each(cases)('Lease contract: %s', (_name, makeLease) => {
     await old?.release();
     expect(await lease.acquire(key, 60_000)).toBeNull();
   });
+
+  it('renewal keeps the key past its first expiry; a taken-over or released lease cannot be renewed', async () => {
+    const lease = makeLease();
+    const key = uniqueName('k');
+    const held = await lease.acquire(key, 1_000);
+    clock.at += 800;
+    expect(await held?.renew(1_000)).toBe(true);
+    clock.at += 800; // past the first expiry, within the renewed one
+    expect(await lease.acquire(key, 1_000)).toBeNull();
+    clock.at += 1_001;
+    const next = await lease.acquire(key, 1_000);
+    expect(next).not.toBeNull();
+    expect(await held?.renew(1_000)).toBe(false);
+    await next?.release();
+    expect(await next?.renew(1_000)).toBe(false);
+  });
+
+  it('renews just after expiry while nobody took the lease over', async () => {
+    const lease = makeLease();
+    const key = uniqueName('k');
+    const held = await lease.acquire(key, 1_000);
+    clock.at += 1_500;
+    expect(await held?.renew(1_000)).toBe(true);
+    expect(await lease.acquire(key, 1_000)).toBeNull();
+  });
 });
