@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ExchangeContact, graphContactSchema } from '../../contact/exchange-contact.js';
 import { SyncError } from '../../errors.js';
 import { classifyGraphError, scrubSecrets } from './classify-graph-error.js';
+import { mayHaveCommitted } from './create-retry.js';
 import { api, callGraph, firstIssue, type GraphCaller, IMMUTABLE_ID } from './graph-call.js';
 import { paths, weakEtag } from './graph-paths.js';
 
@@ -52,11 +53,18 @@ type InnerResponse = z.infer<typeof batchResponseSchema>['responses'][number];
 
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
 
+/**
+ * `recover` is given for creates: a step (or the whole `$batch`) that failed with a 5xx or no
+ * answer may have been carried out, so before it is sent again the contact is looked up by
+ * its marker (create-retry.ts); a 429 step is resent as it is, Graph never ran it. Steps that
+ * succeeded are never sent again.
+ */
 export async function runBatch(
   graph: GraphCaller,
   mailbox: string,
   context: string,
   steps: BatchStep[],
+  recover?: (index: number) => Promise<ExchangeContact | null>,
 ): Promise<BatchItemResult[]> {
   const results: (BatchItemResult | undefined)[] = new Array(steps.length);
   const chunks: number[][] = [];
@@ -64,31 +72,63 @@ export async function runBatch(
     chunks.push(steps.slice(i, i + MAX_BATCH).map((_, j) => i + j));
   }
   // All chunks are handed to the scheduler at once; it paces them to the mailbox's budget.
-  await Promise.all(chunks.map((chunk) => runChunk(graph, mailbox, context, steps, chunk, results)));
+  await Promise.all(
+    chunks.map((chunk) => runChunk({ graph, mailbox, context, steps, recover }, chunk, results)),
+  );
   return results.map(
     (r) => r ?? { ok: false, error: new SyncError('transient', 'batch_no_answer', context) },
   );
 }
 
+interface ChunkRun {
+  graph: GraphCaller;
+  mailbox: string;
+  context: string;
+  steps: BatchStep[];
+  recover: ((index: number) => Promise<ExchangeContact | null>) | undefined;
+}
+
 async function runChunk(
-  graph: GraphCaller,
-  mailbox: string,
-  context: string,
-  steps: BatchStep[],
+  run: ChunkRun,
   chunk: number[],
   results: (BatchItemResult | undefined)[],
 ): Promise<void> {
+  const { graph, mailbox, context, steps, recover } = run;
   let pending = chunk;
+  let unsure: number[] = []; // may have been carried out: look before resending
   for (let attempt = 1; pending.length > 0; attempt++) {
+    if (recover && unsure.length > 0) {
+      const found = await Promise.all(unsure.map((index) => recover(index)));
+      unsure.forEach((index, i) => {
+        const contact = found[i];
+        if (contact) results[index] = { ok: true, contact };
+      });
+      pending = pending.filter((index) => results[index] === undefined);
+      unsure = [];
+      if (pending.length === 0) return;
+    }
     const requests = pending.map((index) => ({ id: String(index), ...steps[index] }));
-    const answer = await callGraph(
-      graph,
-      mailbox,
-      'POST /$batch',
-      (client) => api(client, paths.batch()).post({ requests }),
-      batchResponseSchema,
-      { units: requests.length },
-    );
+    let answer: z.infer<typeof batchResponseSchema>;
+    try {
+      answer = await callGraph(
+        graph,
+        mailbox,
+        'POST /$batch',
+        (client) => api(client, paths.batch()).post({ requests }),
+        batchResponseSchema,
+        { units: requests.length, idempotent: recover === undefined },
+      );
+    } catch (error) {
+      // Without `recover` the scheduler has retried already; with it, look before resending.
+      const delay =
+        recover && mayHaveCommitted(error)
+          ? graph.scheduler.retryDelay(error.status ?? 503, null, attempt)
+          : undefined;
+      if (delay === undefined) throw error;
+      graph.scheduler.pause(mailbox, delay);
+      unsure = pending;
+      continue;
+    }
     const retry: number[] = [];
     let wait = 0;
     for (const index of pending) {
@@ -97,6 +137,7 @@ async function runChunk(
         response && graph.scheduler.retryDelay(response.status, header(response, 'retry-after'), attempt);
       if (response && delay !== undefined) {
         retry.push(index);
+        if (recover && response.status !== 429) unsure.push(index);
         wait = Math.max(wait, delay);
       } else {
         results[index] = response ? itemResult(context, response) : missing(context);

@@ -12,6 +12,7 @@ import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
 import { ContactFolderIndex } from './contact-folder-index.js';
 import { listFolders } from './contact-folders.js';
 import { graphWriteBody, readContact, readNeedsZone, writeNeedsZone } from './contact-writes.js';
+import { createWithoutDuplicates } from './create-retry.js';
 import { contactQuery, findByLinkId } from './find-by-link.js';
 import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
 import { paths, weakEtag, withQuery } from './graph-paths.js';
@@ -123,13 +124,20 @@ export class GraphExchangeContacts implements ExchangeContacts {
     linkId: string,
   ): Promise<ExchangeContact> {
     const body = await this.createBody(mailbox, fields, linkId);
-    const created = await callGraph(
-      this.graph,
+    const created = await createWithoutDuplicates({
+      scheduler: this.scheduler,
       mailbox,
-      'POST /users/{m}/contactFolders/{f}/contacts',
-      (client) => api(client, paths.folderContacts(mailbox, folderId)).post(body),
-      graphContactSchema,
-    );
+      post: () =>
+        callGraph(
+          this.graph,
+          mailbox,
+          'POST /users/{m}/contactFolders/{f}/contacts',
+          (client) => api(client, paths.folderContacts(mailbox, folderId)).post(body),
+          graphContactSchema,
+          { idempotent: false },
+        ),
+      find: () => findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId),
+    });
     return this.readOne(mailbox, created);
   }
 
@@ -198,7 +206,13 @@ export class GraphExchangeContacts implements ExchangeContacts {
         ),
       ),
     );
-    const results = await runBatch(this.graph, mailbox, 'POST /users/{m}/contactFolders/{f}/contacts', steps);
+    const results = await runBatch(
+      this.graph,
+      mailbox,
+      'POST /users/{m}/contactFolders/{f}/contacts',
+      steps,
+      (index) => findByLinkId(this.graph, mailbox, this.linkPropertyId, items[index]?.linkId ?? ''),
+    );
     return this.readResults(mailbox, results);
   }
 

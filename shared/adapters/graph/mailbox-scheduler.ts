@@ -28,6 +28,12 @@ export interface RunOptions {
   units?: number;
   /** Names the call in error messages (route template, never a URL with ids). */
   context?: string;
+  /**
+   * False for a create: a 503/504 (or no answer) may come after Exchange committed it, so the
+   * call is not sent again blindly; only a 429, which Graph never processed, is retried here.
+   * The caller looks for what the first attempt made (create-retry.ts). Default true.
+   */
+  idempotent?: boolean;
 }
 
 interface Waiter {
@@ -79,7 +85,8 @@ export class MailboxScheduler {
         this.release(queue, grant);
       }
       const status = statusOf(failure);
-      const delay = this.retryDelay(status, retryAfterOf(failure), attempt);
+      const resend = options.idempotent !== false || status === 429;
+      const delay = resend ? this.retryDelay(status, retryAfterOf(failure), attempt) : undefined;
       if (delay === undefined)
         throw toSyncError(failure, options.context, mailbox === APP_WIDE ? 'app' : 'mailbox');
       queue.budget.pauseUntil(this.now() + delay);
