@@ -1,9 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ClientSecretCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { inject } from 'vitest';
 import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.js';
+import { ensureLocalCertificate } from '../../../local/tls.js';
 
 /** The production client stack (real credential + Graph client) pointed at the emulator. */
 export function graphClient(emulator: RunningGraphEmulator, secret = emulator.clientSecret): Client {
@@ -72,40 +75,57 @@ export interface Received {
   body: { value: Record<string, unknown>[] };
 }
 
-/** A tiny webhook receiver: answers the validation handshake (unless told not to) and records POSTs. */
+/**
+ * A tiny webhook receiver over https (Graph refuses http notification URLs; the certificate is
+ * the local CA the test processes trust): answers the validation handshake (unless told not
+ * to) and records POSTs. `failFirst` answers that many POSTs with 503; `failing()` switches
+ * failing change notifications (`/notify`) on and off.
+ */
 export async function startSubscriber(behaviour: { validate?: boolean; failFirst?: number } = {}) {
   const received: Received[] = [];
   let failures = behaviour.failFirst ?? 0;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const token = url.searchParams.get('validationToken');
-      if (token !== null) {
-        if (behaviour.validate === false) {
-          res.writeHead(200, { 'content-type': 'text/plain' }).end('wrong');
-        } else {
-          res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+  let failAll = false;
+  const cert = await ensureLocalCertificate(inject('tlsDir'));
+  const server = createServer(
+    { cert: cert.certPem, key: cert.keyPem },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const token = url.searchParams.get('validationToken');
+        if (token !== null) {
+          if (behaviour.validate === false) {
+            res.writeHead(200, { 'content-type': 'text/plain' }).end('wrong');
+          } else {
+            res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+          }
+          return;
         }
-        return;
-      }
-      if (failures > 0) {
-        failures--;
-        res.writeHead(503).end();
-        return;
-      }
-      received.push({ path: url.pathname, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(202).end();
-    });
-  });
+        if ((failAll && url.pathname === '/notify') || failures > 0) {
+          failures = Math.max(0, failures - 1);
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ path: url.pathname, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        res.writeHead(202).end();
+      });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     base,
     received,
     notifications: () => received.filter((r) => r.path === '/notify').flatMap((r) => r.body.value),
     lifecycle: () => received.filter((r) => r.path === '/lifecycle').flatMap((r) => r.body.value),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    failing: (on: boolean) => {
+      failAll = on;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
