@@ -24,13 +24,26 @@ export interface ContactFolder {
   displayName: string;
 }
 
-/** One page of a delta round: changes, and on the last page the deltaLink to store. */
+/**
+ * One page of a delta round: changes, and on the last page the deltaLink to store.
+ *
+ * Graph may send an item more than once (learn.microsoft.com/graph/delta-query-overview): on
+ * one page the adapter keeps only its last state (an id is in `upserts` or in `removedIds`,
+ * never both); across the pages of a round, and from one round to the next, an id may come
+ * again, and the later page holds its newer state. An id removed from one folder and listed
+ * in another is a move (with immutable ids, the same id).
+ */
 export interface DeltaPage {
   upserts: ExchangeContact[];
   removedIds: string[];
   /** Set on the last page only. Store it after the page has been processed ("save the cursor last"). */
   deltaLink?: string;
-  /** True when the stored deltaLink had expired (410 SyncStateNotFound) and the round restarted from scratch. */
+  /**
+   * True when a sync state had expired (410 SyncStateNotFound, on the stored deltaLink or on a
+   * nextLink in the middle of the round) and the round restarted from scratch: this page and
+   * every later one of the round list the whole folder, not changes, and deletions made while
+   * the state was lost are not reported. Pages before the restart were changes and stay valid.
+   */
   restarted: boolean;
   /** Items Graph returned that failed validation; recorded in the action log, never synced. */
   skipped?: { id: string | null; reason: string }[];
@@ -49,8 +62,18 @@ export interface ExchangeContacts {
   listFolders(mailbox: string): Promise<ContactFolder[]>;
   /** The mailbox's default Contacts folder (`/users/{m}/contactFolders/contacts`). */
   defaultFolderId(mailbox: string): Promise<string>;
-  /** Resumable delta round per folder. `deltaLink` null starts a full round. */
+  /**
+   * Resumable delta round per folder. `deltaLink` null starts a full round. A folder that no
+   * longer exists (deleted in Outlook) throws a `notFound` SyncError with code
+   * `ErrorSyncFolderNotFound`; a mailbox that cannot be read throws `mailboxUnavailable`.
+   */
   delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncIterable<DeltaPage>;
+  /**
+   * Null only when the contact is gone (deleted, or soft-deleted into Deleted Items, which is
+   * never synced). A mailbox that cannot be read throws `mailboxUnavailable`; a failure the
+   * adapter cannot classify throws `transient`, never null. Birthdays (here and in every
+   * contact the port returns) are calendar dates `YYYY-MM-DD` of the mailbox's time zone.
+   */
   get(mailbox: string, id: string): Promise<ExchangeContact | null>;
   /** Creates the contact with the ownership marker `linkId`, so a retry after a crash finds it. */
   create(mailbox: string, folderId: string, fields: ExchangeFields, linkId: string): Promise<ExchangeContact>;

@@ -11,10 +11,16 @@ import { paths, withQuery } from './graph-paths.js';
  * replayed as they are (`client.api(url)` takes an absolute https URL as given).
  * `Prefer: odata.maxpagesize` goes on every request; Graph treats it as a hint.
  *
- * An expired or unknown sync state (410 / SyncStateNotFound) restarts the round once from
- * scratch; the pages of the new round say `restarted: true`, so the caller knows it is now
- * looking at the whole folder and not at changes.
+ * An expired or unknown sync state (410 / SyncStateNotFound) restarts the round from scratch,
+ * on whichever page it comes: Outlook evicts sync states when its cache fills, so a nextLink
+ * can expire in the middle of a round as well as a stored deltaLink. Pages from the restart on
+ * say `restarted: true`, so the caller knows it is now looking at the whole folder and not at
+ * changes (pages before it were changes and stay valid). At most MAX_RESTARTS times per
+ * round; then the `deltaExpired` error goes to the caller.
+ *
+ * A deleted folder answers ErrorSyncFolderNotFound: a `notFound` SyncError with that code.
  */
+const MAX_RESTARTS = 2;
 export interface GraphDeltaPage extends DeltaPage {
   /** Items Graph sent that did not validate; not in `upserts`, reported so they are visible. */
   skipped: SkippedItem[];
@@ -34,6 +40,7 @@ export async function* contactDelta(
   });
   let url = deltaLink ?? fullRound;
   let restarted = false;
+  let restarts = 0;
   for (;;) {
     let page: ReturnType<typeof contactPageSchema.parse>;
     try {
@@ -45,7 +52,8 @@ export async function* contactDelta(
         contactPageSchema,
       );
     } catch (error) {
-      if (restarted || !isSyncError(error, 'deltaExpired')) throw error;
+      if (!isSyncError(error, 'deltaExpired') || restarts >= MAX_RESTARTS) throw error;
+      restarts++;
       restarted = true;
       url = fullRound;
       continue;

@@ -28,17 +28,32 @@ export interface ParsedContacts {
 
 const removedSchema = z.object({ id: z.string().min(1), '@removed': z.object({}).loose() });
 
+/**
+ * The same item may come more than once, on one page or across pages and rounds ("the same
+ * resource may be returned more than once", learn.microsoft.com/graph/delta-query-overview).
+ * Items come in change order, so within a page the last mention of an id is its state: an id
+ * is either an upsert (its newest version) or removed, never both.
+ */
 export function parseContactItems(items: unknown[]): ParsedContacts {
-  const parsed: ParsedContacts = { upserts: [], removedIds: [], skipped: [] };
+  const last = new Map<string, { removed: true } | { removed: false; contact: ExchangeContact }>();
+  const skipped: SkippedItem[] = [];
   for (const item of items) {
     const removed = removedSchema.safeParse(item);
     if (removed.success) {
-      parsed.removedIds.push(removed.data.id);
+      last.delete(removed.data.id);
+      last.set(removed.data.id, { removed: true });
       continue;
     }
     const contact = graphContactSchema.safeParse(item);
-    if (contact.success) parsed.upserts.push(contact.data);
-    else parsed.skipped.push({ id: idOf(item), reason: firstIssue(contact.error) });
+    if (contact.success) {
+      last.delete(contact.data.id);
+      last.set(contact.data.id, { removed: false, contact: contact.data });
+    } else skipped.push({ id: idOf(item), reason: firstIssue(contact.error) });
+  }
+  const parsed: ParsedContacts = { upserts: [], removedIds: [], skipped };
+  for (const [id, state] of last) {
+    if (state.removed) parsed.removedIds.push(id);
+    else parsed.upserts.push(state.contact);
   }
   return parsed;
 }

@@ -24,4 +24,21 @@ describe('parseContactItems', () => {
       { id: null, reason: expect.any(String) },
     ]);
   });
+
+  // "the same resource may be returned more than once" (learn.microsoft.com/graph/delta-query-overview)
+  it('keeps the last state of an id that comes more than once on a page', () => {
+    const parsed = parseContactItems([
+      { id: 'a', changeKey: 'k1', givenName: 'Anna' },
+      { id: 'b', changeKey: 'k1', givenName: 'Bert' },
+      { id: 'a', changeKey: 'k2', givenName: 'Anne' },
+      { id: 'b', '@removed': { reason: 'deleted' } },
+      { id: 'c', '@removed': { reason: 'changed' } },
+      { id: 'c', changeKey: 'k3', givenName: 'Carl' },
+    ]);
+    expect(parsed.upserts.map((u) => [u.id, u.givenName])).toEqual([
+      ['a', 'Anne'],
+      ['c', 'Carl'],
+    ]);
+    expect(parsed.removedIds).toEqual(['b']);
+  });
 });
