@@ -159,6 +159,9 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       break;
     }
     case 'deleteExchange':
+      // Outlook's edits reach the CRM before their copy goes (a tag removed meanwhile).
+      if (plan.deliver)
+        await deps.crm.update(plan.deliver.crm.id, plan.deliver.patch, plan.deliver.crm.version);
       // Conditional on the copy the plan was made from (If-Match): an Outlook edit made since
       // throws a conflict, and the retry re-plans with it (edit beats delete).
       await deps.exchange.delete(
@@ -182,9 +185,17 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       await deps.mirror.delete(plan.link.value, plan.link.etag);
       break;
   }
-  const entries = logEntriesOf(plan, now());
+  const entries = [...deliveredEntries(plan, now()), ...logEntriesOf(plan, now())];
   if (ctx.logSink) ctx.logSink.push(...entries);
   else if (entries.length > 0) await deps.mirror.appendLog(accountId, entries);
+}
+
+/** The log line of Outlook edits delivered to the CRM before their copy was deleted. */
+function deliveredEntries(plan: PairPlan, at: string): LogEntry[] {
+  if (plan.kind !== 'deleteExchange' || !plan.deliver) return [];
+  const fields = Object.keys(plan.deliver.patch).join(', ');
+  const contactKey = `crm:${plan.deliver.crm.id}`;
+  return [{ contactKey, at, level: 'info', action: 'updatedCrm', detail: `fields from Outlook: ${fields}` }];
 }
 
 async function bracket(

@@ -59,7 +59,16 @@ export type PairPlan =
       conflicts: Conflict[];
       keptBack: KeptBack[];
     }
-  | { kind: 'deleteExchange'; link: Stored<ContactLink>; reason: 'crmDeleted' | 'tagRemoved' }
+  | {
+      kind: 'deleteExchange';
+      link: Stored<ContactLink>;
+      reason: 'crmDeleted' | 'tagRemoved';
+      /**
+       * Outlook edits of the copy made since the last sync, written to the CRM contact before
+       * the copy is deleted (a tag removed while Outlook edited the copy: both win).
+       */
+      deliver?: { crm: CrmContact; patch: Partial<CrmContactInput> };
+    }
   | { kind: 'removeFromCrm'; link: Stored<ContactLink>; crm: CrmContact; mode: 'unlink' | 'delete' }
   | { kind: 'dropLink'; link: Stored<ContactLink>; reason: string };
 
@@ -96,6 +105,7 @@ export function planExchangeUpsert(state: PairState & { exchange: ExchangeContac
     // The CRM contact is gone but Outlook edited the copy: edit beats delete.
     return createInCrm(account, exchange, fields, link);
   }
+  if (link && crm && !isTaggedFor(crm, account.id)) return planTagRemoved(state, link, crm, exchange);
   if (!crm) return createInCrm(account, exchange, fields, null);
   return planUpdate(state, crm, exchange, fields);
 }
@@ -115,7 +125,7 @@ export function planCrmChange(state: PairState): PairPlan {
   if (!isTaggedFor(crm, account.id)) {
     if (!link) return { kind: 'noop', reason: 'not tagged for this account' };
     if (!exchange) return { kind: 'dropLink', link, reason: 'sync tag removed; Exchange copy already gone' };
-    return { kind: 'deleteExchange', link, reason: 'tagRemoved' };
+    return planTagRemoved(state, link, crm, exchange);
   }
   if (!link) {
     const projection = projectToExchange(crmContent(crm), { defaultCountry: account.defaultCountry });
@@ -154,14 +164,34 @@ export function planExchangeRemoval(state: PairState): PairPlan {
   return planCrmChange({ ...state, exchange: null });
 }
 
-function planUpdate(
+/**
+ * The sync tag was removed: the copy goes. Outlook edits made since the last sync reach the
+ * CRM first (merged as any Outlook edit, the tag staying removed), so the result is the same
+ * whichever of the two the sync sees first. The delete is conditional on the copy read here.
+ */
+function planTagRemoved(
   state: PairState,
+  link: Stored<ContactLink>,
   crm: CrmContact,
   exchange: ExchangeContact,
-  fields: ExchangeFields,
 ): PairPlan {
+  const { account } = state;
+  if (!exchangeEditedSince(link.value, exchange, account))
+    return { kind: 'deleteExchange', link, reason: 'tagRemoved' };
+  const result = mergePair(state, crm, exchange, exchangeFieldsOf(exchange, account.defaultCountry));
+  const patch = crmPatchOf(crmContent(crm), result.crm);
+  const read = { ...link, value: { ...link.value, changeKey: exchange.changeKey ?? null } };
+  return {
+    kind: 'deleteExchange',
+    link: read,
+    reason: 'tagRemoved',
+    ...(patch && { deliver: { crm, patch } }),
+  };
+}
+
+function mergePair(state: PairState, crm: CrmContact, exchange: ExchangeContact, fields: ExchangeFields) {
   const { account, link, now } = state;
-  const result = merge({
+  return merge({
     base: link ? link.value.snapshot : null,
     crm: crmContent(crm),
     exchange: fields,
@@ -169,6 +199,16 @@ function planUpdate(
     exchangeChangedAt: exchange.lastModifiedDateTime ? new Date(exchange.lastModifiedDateTime) : now,
     defaultCountry: account.defaultCountry,
   });
+}
+
+function planUpdate(
+  state: PairState,
+  crm: CrmContact,
+  exchange: ExchangeContact,
+  fields: ExchangeFields,
+): PairPlan {
+  const { account, link } = state;
+  const result = mergePair(state, crm, exchange, fields);
   // A linked pair syncs both ways, so a matched CRM contact gets the account's sync tag.
   const target = isTaggedFor(crm, account.id)
     ? result.crm

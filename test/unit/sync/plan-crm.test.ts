@@ -94,7 +94,39 @@ const rows: Row[] = [
         now,
       }),
     kind: 'deleteExchange',
-    check: (p) => expect(p).toMatchObject({ reason: 'tagRemoved' }),
+    check: (p) => expect(p).toEqual({ kind: 'deleteExchange', link: link(synced), reason: 'tagRemoved' }),
+  },
+  {
+    name: 'sync tag removed while Outlook edited the copy → the edit goes to the CRM, then the copy',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ syncAccounts: [], version: 2 }),
+        exchange: copyOf({ ...synced, jobTitle: 'Maklerin' }, 'ck2'),
+        now,
+      }),
+    kind: 'deleteExchange',
+    check: (p) =>
+      expect(p).toEqual({
+        kind: 'deleteExchange',
+        link: link(synced, { changeKey: 'ck2' }),
+        reason: 'tagRemoved',
+        deliver: { crm: tagged({ syncAccounts: [], version: 2 }), patch: { position: 'Maklerin' } },
+      }),
+  },
+  {
+    name: 'sync tag removed, copy only re-saved (new changeKey, same content) → deleted, nothing delivered',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ syncAccounts: [], version: 2 }),
+        exchange: copyOf(synced, 'ck2'),
+        now,
+      }),
+    kind: 'deleteExchange',
+    check: (p) => expect(p).toEqual({ kind: 'deleteExchange', link: link(synced), reason: 'tagRemoved' }),
   },
   {
     name: 'sync tag removed, Exchange copy already gone → link dropped',

@@ -125,6 +125,25 @@ const rows: Row[] = [
     check: (p) => expect(p).toMatchObject({ crmPatch: { syncAccounts: ['acc-1'] }, exchangePatch: null }),
   },
   {
+    name: 'Outlook edit of a linked pair whose sync tag was removed → the edit goes to the CRM, untagged, then the copy',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: link(synced),
+        crm: crm({ syncAccounts: [], version: 2 }),
+        exchange: outlook({ ...synced, jobTitle: 'Architektin' }),
+        now,
+      }),
+    kind: 'deleteExchange',
+    check: (p) =>
+      expect(p).toEqual({
+        kind: 'deleteExchange',
+        link: link(synced, { changeKey: 'ck2' }),
+        reason: 'tagRemoved',
+        deliver: { crm: crm({ syncAccounts: [], version: 2 }), patch: { position: 'Architektin' } },
+      }),
+  },
+  {
     name: 'Outlook edit of a linked pair → CRM PATCH of that field only; notes and e-mail type kept',
     plan: () =>
       planExchangeUpsert({

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { World } from './support/world.js';
+
+/** Races between the two sides that real users cause (issue 14, items 5, 7 and 9). */
+
+const MAILBOX = 'makler@example.de';
+
+async function settle(world: World, pick?: (size: number) => number) {
+  expect((await world.drain(pick)).failures).toEqual([]);
+}
+
+async function syncedPair(world: World) {
+  await world.addAccount();
+  const crm = world.crm.userCreate({
+    firstName: 'Tina',
+    lastName: 'Tag',
+    emails: [{ address: 'tina@tag.de', type: 'business' }],
+    notes: 'Stammkundin',
+    syncAccounts: ['acc-1'],
+  });
+  expect((await world.run(world.task('connect'))).outcome).toBe('done');
+  await settle(world);
+  const [copy] = world.exchange.all(MAILBOX);
+  if (!copy) throw new Error('not synced');
+  return { crm, copy };
+}
+
+describe('a tag removed while Outlook edits the copy (item 5)', () => {
+  const orders = [
+    ['the tag removal first', () => 0],
+    ['the Outlook edit first', (size: number) => size - 1],
+  ] as const;
+  for (const [name, pick] of orders) {
+    it(`the edit reaches the CRM, then the copy is deleted: ${name}`, async () => {
+      const world = new World();
+      const { crm, copy } = await syncedPair(world);
+
+      world.crm.untag(crm.id, 'acc-1');
+      world.exchange.userUpdate(MAILBOX, copy.id, { jobTitle: 'Architektin', surname: 'Tag-Neu' });
+      await settle(world, pick);
+      await world.run(world.reconcile());
+      await settle(world);
+
+      expect(world.crm.peek(crm.id)).toMatchObject({
+        position: 'Architektin',
+        lastName: 'Tag-Neu',
+        notes: 'Stammkundin',
+        syncAccounts: [],
+      });
+      expect(world.exchange.all(MAILBOX)).toEqual([]);
+      expect(await world.mirror.getByCrmId('acc-1', crm.id)).toBeNull();
+    });
+  }
+
+  it('a tag removal with no Outlook edit deletes the copy and leaves the CRM contact as it is', async () => {
+    const world = new World();
+    const { crm } = await syncedPair(world);
+    const untagged = world.crm.untag(crm.id, 'acc-1');
+    await settle(world);
+    expect(world.exchange.all(MAILBOX)).toEqual([]);
+    expect(world.crm.peek(crm.id)).toEqual(untagged);
+  });
+});
+
+describe('the action log of a tag removal that delivered an Outlook edit', () => {
+  it('names the fields that reached the CRM, then the delete', async () => {
+    const world = new World();
+    const { crm, copy } = await syncedPair(world);
+    world.exchange.userUpdate(MAILBOX, copy.id, { jobTitle: 'Architektin' });
+    world.crm.untag(crm.id, 'acc-1');
+    await settle(world);
+    const log = await world.mirror.readLog('acc-1', `crm:${crm.id}`);
+    expect(log.slice(-2).map((e) => [e.action, e.detail])).toEqual([
+      ['updatedCrm', 'fields from Outlook: position'],
+      ['deletedInExchange', 'sync tag removed'],
+    ]);
+  });
+});
