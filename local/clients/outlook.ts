@@ -10,6 +10,14 @@ export interface OutlookUserOptions {
   clientSecret: string;
 }
 
+/** A contact as the admin routes answer it: Graph's view plus the immutable id. */
+export interface OutlookContact extends Record<string, unknown> {
+  id: string;
+  immutableId: string;
+  changeKey: string;
+  parentFolderId: string;
+}
+
 export class OutlookUser {
   #token: string | null = null;
 
@@ -99,6 +107,67 @@ export class OutlookUser {
 
   getContact(mailbox: string, id: string): Promise<Record<string, unknown>> {
     return this.request('GET', `/users/${encodeURIComponent(mailbox)}/contacts/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * What only the person can do in Outlook, through the emulator's admin routes
+   * (`/_emulator/users/{user}/…`): moves, deletes to Deleted Items and restores, folder
+   * deletes, and edits that store a birthday as Outlook does (local midnight of the mailbox's
+   * time zone, in UTC). Answers carry the regular `id` and the `immutableId`.
+   */
+  async asOutlook<T = unknown>(method: string, mailbox: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(
+      `${this.options.graphUrl}/_emulator/users/${encodeURIComponent(mailbox)}${path}`,
+      {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+    );
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`Outlook user ${method} ${path} failed with ${response.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** Drags a contact into another folder (`destinationId`: a folder id, `contacts` or `deleteditems`). */
+  moveContact(mailbox: string, id: string, destinationId: string): Promise<OutlookContact> {
+    return this.asOutlook('POST', mailbox, `/contacts/${encodeURIComponent(id)}/move`, { destinationId });
+  }
+
+  /** Deletes in Outlook: the contact goes to Deleted Items (from there it is gone for good). */
+  deleteInOutlook(mailbox: string, id: string): Promise<void> {
+    return this.asOutlook('DELETE', mailbox, `/contacts/${encodeURIComponent(id)}`);
+  }
+
+  /** The contacts in Deleted Items. */
+  async deletedItems(mailbox: string): Promise<OutlookContact[]> {
+    return (await this.asOutlook<{ value: OutlookContact[] }>('GET', mailbox, '/deletedItems')).value;
+  }
+
+  /** Moves a contact out of Deleted Items back into a contact folder (it gets a new regular id). */
+  restoreContact(mailbox: string, id: string, destinationId = 'contacts'): Promise<OutlookContact> {
+    return this.moveContact(mailbox, id, destinationId);
+  }
+
+  /** Deletes a contact folder with everything in it. */
+  deleteFolder(mailbox: string, folderId: string): Promise<void> {
+    return this.asOutlook('DELETE', mailbox, `/contactFolders/${encodeURIComponent(folderId)}`);
+  }
+
+  /** Creates a contact as the person types it (`birthday` as a date, `folderId` optional). */
+  createInOutlook(mailbox: string, contact: Record<string, unknown>): Promise<OutlookContact> {
+    return this.asOutlook('POST', mailbox, '/contacts', contact);
+  }
+
+  /** Edits a contact as the person does (`birthday` as a date). */
+  editInOutlook(mailbox: string, id: string, patch: Record<string, unknown>): Promise<OutlookContact> {
+    return this.asOutlook('PATCH', mailbox, `/contacts/${encodeURIComponent(id)}`, patch);
+  }
+
+  /** Enters a birthday (YYYY-MM-DD) as Outlook stores it: local midnight of the mailbox's zone, in UTC. */
+  setBirthday(mailbox: string, id: string, date: string): Promise<OutlookContact> {
+    return this.editInOutlook(mailbox, id, { birthday: date });
   }
 
   private async token(): Promise<string> {
