@@ -2,6 +2,7 @@ import type { Caller, EmulatorEnv, EmuRequest, EmuResponse } from './context.js'
 import { Directory } from './directory.js';
 import { dispatch } from './dispatch.js';
 import { FaultState } from './faults.js';
+import { mailRoutes } from './mail/index.js';
 import { Notifier } from './notifications.js';
 import type { OidcDeps } from './oidc.js';
 import { RequestLog } from './request-log.js';
@@ -35,6 +36,7 @@ const ROUTES = [
   ...folderRoutes,
   ...contactRoutes,
   ...mailboxSettingsRoutes,
+  ...mailRoutes,
   ...subscriptionRoutes,
   ...batchRoutes,
 ];

@@ -4,6 +4,7 @@ import type { GraphApp } from './app.js';
 import { adminConsent, authorize, type BrowserRequest, logout } from './authorize.js';
 import type { EmuRequest, EmuResponse } from './context.js';
 import { graphErrorBody } from './errors.js';
+import { mailAdminRoute } from './mail/index.js';
 import { issueToken, openIdConfiguration } from './oidc.js';
 import type { GraphEmulatorAdmin } from './types.js';
 
@@ -44,6 +45,8 @@ async function handle(app: GraphApp, admin: GraphEmulatorAdmin, req: IncomingMes
   if (path.startsWith('/_emulator/')) {
     const body = parseJson(raw);
     if (body === INVALID) return write(res, { status: 400, json: { error: 'invalid JSON' } });
+    const mail = mailAdminRoute(app.store, app.now, method, path, body);
+    if (mail) return write(res, mail);
     return write(res, await handleAdmin(admin, method, path, body));
   }
   const openid = path.match(OPENID);
