@@ -66,6 +66,7 @@ export async function buildRuntime(
     exchange: new GraphExchangeContacts({
       client: graph,
       budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
+      appConcurrency: config.graph.appConcurrency,
     }),
     crm: rememberingOwnWrites(
       new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),

@@ -25,7 +25,11 @@ export interface ExchangeFields {
   companyName: string | null;
   jobTitle: string | null;
   department: string | null;
-  /** `YYYY-MM-DD`; Graph carries it as `YYYY-MM-DDT00:00:00Z`. */
+  /**
+   * `YYYY-MM-DD`, a calendar date. Graph carries an instant (Outlook: local midnight of the
+   * mailbox's time zone, in UTC); the Graph adapter turns it into the date of that zone and back
+   * (shared/adapters/graph/birthday.ts), so the contacts the port returns hold the date.
+   */
   birthday: string | null;
   /**
    * Addresses only, at most 3 (Exchange rejects a 4th with 400). Graph's display `name` of an

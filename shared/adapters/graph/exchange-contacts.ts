@@ -34,6 +34,8 @@ export interface GraphExchangeContactsOptions {
   scheduler?: MailboxScheduler;
   /** Without a scheduler: the limits of the one built here (default Outlook's, see request-budget.ts). */
   budget?: Partial<BudgetLimits>;
+  /** Without a scheduler: its app-wide cap of requests in flight (mailbox-scheduler.ts, default 4). */
+  appConcurrency?: number;
   /** The ownership marker's extended-property id; default `String {GUID} Name SyncLinkId`. */
   linkPropertyId?: string;
   /** `Prefer: odata.maxpagesize` for delta rounds. Default 500. */
@@ -67,7 +69,12 @@ export class GraphExchangeContacts implements ExchangeContacts {
   private readonly zones: MailboxTimeZones;
 
   constructor(options: GraphExchangeContactsOptions) {
-    this.scheduler = options.scheduler ?? new MailboxScheduler(options.budget);
+    this.scheduler =
+      options.scheduler ??
+      new MailboxScheduler({
+        ...options.budget,
+        ...(options.appConcurrency === undefined ? {} : { appConcurrency: options.appConcurrency }),
+      });
     this.graph = { client: options.client, scheduler: this.scheduler };
     this.linkPropertyId = options.linkPropertyId ?? DEFAULT_LINK_PROPERTY_ID;
     this.pageSize = options.pageSize ?? 500;

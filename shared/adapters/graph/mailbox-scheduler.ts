@@ -1,3 +1,4 @@
+import { AppSlots } from './app-slots.js';
 import { toSyncError } from './classify-graph-error.js';
 import { type BudgetLimits, type Grant, OUTLOOK_LIMITS, RequestBudget } from './request-budget.js';
 import { type Backoff, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry-timing.js';
@@ -19,6 +20,14 @@ export interface MailboxSchedulerOptions extends Partial<BudgetLimits> {
   backoff?: Backoff;
   /** The longest wait honoured in-process. Default 60 s. */
   maxWaitMs?: number;
+  /**
+   * Requests in flight across all mailboxes of this process (app-slots.ts). Default 4: the one
+   * value inside Outlook's concurrency limit under both readings (per app and mailbox, or per
+   * app across mailboxes), so one instance never runs into MailboxConcurrency 429s; a single
+   * mailbox still gets its full 4. Raise it (GRAPH_APP_CONCURRENCY) where the per-mailbox
+   * reading holds for the tenant and many mailboxes sync at once.
+   */
+  appConcurrency?: number;
   now?: () => number;
   random?: () => number;
 }
@@ -47,12 +56,15 @@ interface MailboxQueue {
   timer: NodeJS.Timeout | undefined;
 }
 
+export const DEFAULT_APP_CONCURRENCY = 4;
+
 /** Subscriptions are per app, not per mailbox; they share this one key. */
 export const APP_WIDE = '(app)';
 
 export class MailboxScheduler {
   readonly limits: BudgetLimits;
   private readonly queues = new Map<string, MailboxQueue>();
+  private readonly app: AppSlots;
   private readonly maxAttempts: number;
   private readonly backoff: Backoff;
   private readonly maxWaitMs: number;
@@ -65,6 +77,7 @@ export class MailboxScheduler {
       windowMs: options.windowMs ?? OUTLOOK_LIMITS.windowMs,
       concurrency: options.concurrency ?? OUTLOOK_LIMITS.concurrency,
     };
+    this.app = new AppSlots(options.appConcurrency ?? DEFAULT_APP_CONCURRENCY);
     this.maxAttempts = options.maxAttempts ?? 6;
     this.backoff = options.backoff ?? { baseMs: 1000, maxMs: 30_000 };
     this.maxWaitMs = options.maxWaitMs ?? 60_000;
@@ -76,12 +89,14 @@ export class MailboxScheduler {
     const queue = this.queue(mailbox);
     for (let attempt = 1; ; attempt++) {
       const grant = await this.acquire(queue, options.units ?? 1);
+      const appUnits = await this.app.acquire(grant.slots);
       let failure: unknown;
       try {
         return await call();
       } catch (thrown) {
         failure = thrown;
       } finally {
+        this.app.release(appUnits);
         this.release(queue, grant);
       }
       const status = statusOf(failure);
@@ -109,6 +124,11 @@ export class MailboxScheduler {
     const queue = this.queue(mailbox);
     queue.budget.pauseUntil(this.now() + ms);
     this.pump(queue);
+  }
+
+  /** Requests in flight across all mailboxes, and callers waiting for the app-wide cap. */
+  appUsage(): { inUse: number; waiting: number } {
+    return this.app.usage();
   }
 
   /** Current use of a mailbox's budget, for diagnostics and tests. */

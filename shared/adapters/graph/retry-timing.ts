@@ -32,12 +32,18 @@ export function backoffDelayMs(attempt: number, backoff: Backoff, random: () => 
   return Math.round(step / 2 + (random() * step) / 2);
 }
 
-/** The server's word wins; our own backoff only fills in when it says nothing. */
+/**
+ * The server's word is the floor; our own backoff fills in when it says nothing (503/504 often
+ * carry no Retry-After, and Outlook's 429s sometimes do not either). From the second retry on,
+ * the backoff also grows past a Retry-After that stays the same: Exchange has been seen to say
+ * `1` on every 429 of a storm, and waiting 1 s each time would spend the attempts in seconds.
+ */
 export function retryDelayMs(
   attempt: number,
   retryAfterMs: number | undefined,
   backoff: Backoff,
   random: () => number,
 ): number {
-  return retryAfterMs ?? backoffDelayMs(attempt, backoff, random);
+  if (retryAfterMs === undefined) return backoffDelayMs(attempt, backoff, random);
+  return attempt <= 1 ? retryAfterMs : Math.max(retryAfterMs, backoffDelayMs(attempt - 1, backoff, random));
 }
