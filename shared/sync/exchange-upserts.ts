@@ -6,7 +6,7 @@ import type { AccountSession } from './account-session.js';
 import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
 import type { ContactLink } from './link.js';
-import { findCrmMatch } from './match.js';
+import { findCrmMatch, oneMatchPerCrmContact } from './match.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
 
@@ -32,7 +32,18 @@ async function applyChunk(
 ): Promise<SyncTally> {
   const tally = emptyTally();
   const limit = pLimit(CONTACT_CONCURRENCY);
-  const plans = await Promise.all(upserts.map((contact) => limit(() => planUpsert(deps, session, contact))));
+  const planned = await Promise.all(
+    upserts.map((contact) => limit(() => planUpsert(deps, session, contact))),
+  );
+  const plans = oneMatchPerCrmContact(planned, (i) =>
+    planExchangeUpsert({
+      account: session.account,
+      link: null,
+      crm: null,
+      exchange: upserts[i]!,
+      now: deps.clock.now(),
+    }),
+  );
   const failures: Error[] = [];
   const bracketed = await inLedgerBracket(deps, session, targetFolderId, plans, async (chunk) => {
     const attempt = async (contact: ExchangeContact, plan: PairPlan, onConflict: () => void) => {

@@ -10,6 +10,40 @@ import type { GraphEmulatorAdmin, MailboxInfo } from './types.js';
 
 export { AdminError };
 
+/**
+ * The admin API: what only a person, a tenant admin or Microsoft can make happen. In-process
+ * through `GraphEmulatorAdmin`, over HTTP under `/_emulator/` (no auth, local only).
+ *
+ * | Route | Does |
+ * | --- | --- |
+ * | `POST /reset` | forget everything (mailboxes, subscriptions, faults, clock) |
+ * | `POST /mailboxes` `{mail, id?, tenantId?, displayName?, timeZone?, password?, roles?}` | a mailbox (and user); `timeZone` is a Windows name, default `W. Europe Standard Time` |
+ * | `GET /mailboxes`, `GET /mailboxes/{m}/contacts` | mailboxes; contacts in contact folders (not Deleted Items) |
+ * | `POST /users/{u}/contacts`, `PATCH /users/{u}/contacts/{id}` | create/edit as Outlook: a date-only birthday becomes local midnight of the mailbox zone in UTC |
+ * | `POST /users/{u}/contacts/{id}/move` `{destinationId}` | a drag to a folder id, `contacts` or `deleteditems`; answers the contact (`id`, `immutableId`) |
+ * | `DELETE /users/{u}/contacts/{id}` | delete in Outlook: to Deleted Items (purged if already there) |
+ * | `GET /users/{u}/deletedItems` | the contacts in Deleted Items (restore: move them back) |
+ * | `DELETE /users/{u}/contactFolders/{id}` | delete a folder with its contacts |
+ * | `GET /subscriptions`, `GET`/`DELETE /requests`, `POST /notifications/flush` | inspect; wait for deliveries |
+ * | `POST /faults` `{kind, …}` | one of the fault kinds below |
+ *
+ * | Fault kind | Effect |
+ * | --- | --- |
+ * | `status` `{status, count, route?, retryAfter?}` | the next `count` Graph requests answer 429/500/503/504; without `retryAfter` 5xx carry no Retry-After and 429 follows the throttle mode |
+ * | `throttle` `{concurrency?, scope?: mailbox\|app, retryAfter?: seconds\|missing\|one}` | the concurrent limit, whose requests share it, and Retry-After on 429 |
+ * | `latency` `{ms}` | added time per Graph request |
+ * | `mailboxUnavailable` `{mailbox, as: MailboxNotEnabledForRESTAPI\|ResourceNotFound\|ErrorAccessDenied}` / `mailboxAvailable` `{mailbox}` | every request on the mailbox answers 404/404/403 as Graph does, until available |
+ * | `revokeConsent` `{tenantId?, at?: graph\|token}` / `grantConsent` | missing admin consent |
+ * | `expireDeltaTokens` `{mailbox?}` | every delta token answers 410 SyncStateNotFound |
+ * | `repeatDeltaItems` `{count}` | the next `count` delta pages serve an already served item again |
+ * | `dropNotifications` `{count, missed?}` / `duplicateNotifications` / `delayNotifications` `{count, ms}` / `reorderNotifications` | change-notification delivery faults; `missed: true` also posts the `missed` lifecycle event |
+ * | `notificationLatency` `{minMs, maxMs}` | each change notification waits a random delivery latency |
+ * | `silentDeletes` `{count}` | the next `count` soft deletes send no `deleted` notification |
+ * | `lifecycle` `{id, event, pause?}` | posts reauthorizationRequired (pausing delivery until reauthorize/renew unless `pause: false`), subscriptionRemoved or missed |
+ * | `removeSubscription` `{id}` / `expireSubscription` `{id}` | Graph removes / expires a subscription |
+ * | `advanceClock` `{ms}` | moves the emulator's clock (subscription expiry, reauthorization, token lifetimes) |
+ */
+
 const info = (m: Mailbox, roles: string[]): MailboxInfo => ({
   id: m.id,
   mail: m.mail,

@@ -76,3 +76,59 @@ describe('the action log of a tag removal that delivered an Outlook edit', () =>
     ]);
   });
 });
+
+describe('two Outlook contacts with the e-mail of one CRM contact (item 7)', () => {
+  for (const tagged of [false, true]) {
+    it(`one links (the lowest Exchange id), the other becomes a CRM contact of its own; CRM contact ${tagged ? '' : 'not '}tagged`, async () => {
+      const world = new World();
+      await world.addAccount();
+      const crm = world.crm.userCreate({
+        firstName: 'Gerd',
+        lastName: 'Gleich',
+        emails: [{ address: 'gerd@gleich.de', type: 'business' }],
+        notes: 'Bestandskunde',
+        syncAccounts: tagged ? ['acc-1'] : [],
+      });
+      const one = world.exchange.userCreate(MAILBOX, {
+        givenName: 'Gerd',
+        surname: 'Gleich',
+        emailAddresses: [{ address: 'gerd@gleich.de' }],
+      });
+      const two = world.exchange.userCreate(MAILBOX, {
+        givenName: 'Gerda',
+        surname: 'Gleich-Zwei',
+        jobTitle: 'Sekretariat',
+        emailAddresses: [{ address: 'GERD@gleich.de' }],
+      });
+      world.inbox.length = 0;
+      expect((await world.run(world.task('connect'))).outcome).toBe('done');
+      await settle(world);
+      await world.run(world.reconcile());
+      await settle(world);
+
+      const [first, second] = [one, two].sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (!first || !second) throw new Error('two contacts');
+      const links = [];
+      for await (const link of world.mirror.list('acc-1')) links.push(link);
+      expect(links.map((l) => l.exchangeId).sort()).toEqual([first.id, second.id].sort());
+      expect(links.find((l) => l.crmId === crm.id)?.exchangeId).toBe(first.id);
+      expect(new Set(links.map((l) => l.crmId)).size).toBe(2);
+
+      const outlook = world.exchange.all(MAILBOX);
+      expect(outlook).toHaveLength(2);
+      expect(outlook.find((c) => c.id === two.id)).toMatchObject({
+        givenName: 'Gerda',
+        surname: 'Gleich-Zwei',
+        jobTitle: 'Sekretariat',
+      });
+      expect(outlook.find((c) => c.id === one.id)).toMatchObject({ givenName: 'Gerd', surname: 'Gleich' });
+      const contacts = world.crm.all();
+      expect(contacts).toHaveLength(2);
+      expect(world.crm.peek(crm.id)).toMatchObject({ firstName: 'Gerd', notes: 'Bestandskunde' });
+      expect(contacts.find((c) => c.id !== crm.id)).toMatchObject({
+        firstName: second.givenName,
+        lastName: second.surname,
+      });
+    });
+  }
+});

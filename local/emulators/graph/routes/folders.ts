@@ -48,6 +48,38 @@ function createUnder(args: RouteArgs, parent: Folder, mailbox: Mailbox) {
   return json(201, folderView(args.env.store.createFolder(mailbox, parent.id, parsed.data.displayName)));
 }
 
+const updateBody = z
+  .object({ displayName: z.string().min(1).optional(), parentFolderId: z.string().min(1).optional() })
+  .strict();
+
+/** "Update contactfolder": displayName and parentFolderId; 200 with the folder. */
+function updateFolder(args: RouteArgs) {
+  const { mailbox, folder } = resolve(args);
+  const parsed = updateBody.safeParse(args.req.body);
+  if (!parsed.success)
+    throw badRequest('ErrorInvalidRequest', 'Only displayName and parentFolderId can be updated.');
+  const { displayName, parentFolderId } = parsed.data;
+  if (folder.id === mailbox.defaultFolderId && (displayName !== undefined || parentFolderId !== undefined)) {
+    throw badRequest('ErrorCannotRenameDefaultFolder', 'The default folder cannot be renamed or moved.');
+  }
+  const parent = parentFolderId === undefined ? undefined : folderFor(args.env, mailbox, parentFolderId);
+  for (let up: Folder | undefined = parent; up; up = mailbox.folders.get(up.parentFolderId)) {
+    if (up.id === folder.id) throw badRequest('ErrorMoveCopyFailed', 'A folder cannot be moved into itself.');
+  }
+  const newParent = parent?.id ?? folder.parentFolderId;
+  const name = displayName ?? folder.displayName;
+  if (
+    children(mailbox, newParent).some(
+      (f) => f.id !== folder.id && f.displayName.toLowerCase() === name.toLowerCase(),
+    )
+  ) {
+    throw new GraphHttpError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+  }
+  folder.displayName = name;
+  folder.parentFolderId = newParent;
+  return json(200, folderView(folder));
+}
+
 function deleteFolder(args: RouteArgs, folderParam: string) {
   const mailbox = mailboxFor(args.env, args.caller, args.params['m'] ?? '');
   const folder = folderFor(args.env, mailbox, folderParam);
@@ -64,6 +96,7 @@ function resolve(args: RouteArgs) {
 }
 
 export const folderRoutes: Route[] = [
+  { method: 'PATCH', template: '/users/{m}/contactFolders/{f}', handler: updateFolder },
   {
     method: 'DELETE',
     template: '/users/{m}/contactFolders/{f}',
