@@ -140,7 +140,7 @@ export function contactPage(frame: Frame, locale: Locale, accountId: string, why
           <thead><tr><th scope="col">${m.colTime}</th><th scope="col">${m.colWhat}</th></tr></thead>
           <tbody>${why.log.map(
             (e) =>
-              html`<tr class="log-${e.level}"><td><time datetime="${e.at}">${formatInstant(e.at, locale)}</time></td><td>${e.detail}</td></tr>`,
+              html`<tr class="log-${e.level}"><td><time datetime="${e.at}">${formatInstant(e.at, locale)}</time></td><td><strong>${m.actions[e.action] ?? e.action}</strong>: ${e.detail}</td></tr>`,
           )}</tbody></table></div>`;
   const body = html`
     <section aria-labelledby="side-by-side">

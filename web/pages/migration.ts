@@ -1,0 +1,163 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { migrateBodySchema } from '../../shared/accounts/new-account.js';
+import type { Principal } from '../../shared/auth/principal.js';
+import { migrateAccount } from '../../shared/service/migrate-account.js';
+import { adminConsentUrl } from '../auth/oidc-client.js';
+import type { Req } from '../context.js';
+import { originOf } from '../http.js';
+import { newToken } from '../session/session-store.js';
+import { consentPage, onPremPage, providerPage } from '../views/migration.js';
+import { startSignIn } from './sign-in.js';
+
+/**
+ * "Zu V3 migrieren" (seeds/001): the button → the Microsoft sign-in with the mailbox's address
+ * → migrated; or the administrator approval, or the provider choice, as the sign-in requires.
+ * Every step acts through shared/service/migrate-account.ts, the same use case as the API.
+ */
+const accountPath = (id: string) => `/konten/${encodeURIComponent(id)}`;
+export const CONSENT_RETURN_PATH = '/auth/admin-freigabe';
+
+export async function migrateStart(req: Req, id: string): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  if (!stored) return req.error(404, 'NotFound');
+  return startSignIn(req, { kind: 'migrate', accountId: id, provider: null }, stored.value.email);
+}
+
+/**
+ * A Microsoft sign-in whose user is the mailbox (or a user of the mailbox's domain) proves the
+ * mailbox is Microsoft 365; otherwise the provider is detected (MX) and may need the choice.
+ */
+function provenMicrosoft365(principal: Principal, email: string): boolean {
+  const domain = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  return principal.username.includes('@') && domain(principal.username) === domain(email);
+}
+
+/** After the sign-in (or the administrator's return): migrate, and say what happened. */
+export async function finishMigrationSignIn(
+  req: Req,
+  id: string,
+  provider: 'microsoft365' | null,
+): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  const principal = req.principal;
+  if (!stored || !principal) return req.error(404, 'NotFound');
+  const chosen = provider ?? (provenMicrosoft365(principal, stored.value.email) ? 'microsoft365' : undefined);
+  const result = await migrateAccount(
+    req.web.deps,
+    req.web.migration,
+    stored,
+    chosen ? { provider: chosen } : {},
+  );
+  await req.web.audit?.({ principal, accountId: id, action: 'migrate', outcome: result.kind });
+  switch (result.kind) {
+    case 'migrated':
+      req.notice('ok', req.m.migrated(stored.value.email));
+      return req.redirect('/');
+    case 'adminConsentRequired':
+      return req.redirect(`${accountPath(id)}/admin-freigabe`);
+    case 'chooseProvider':
+      return req.redirect(`${accountPath(id)}/anbieter`);
+    case 'unsupported':
+      req.notice('error', result.message);
+      return req.redirect('/');
+  }
+}
+
+export async function consentShow(req: Req, id: string, stillMissing = false): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  if (!stored) return req.error(404, 'NotFound');
+  return req.page(
+    consentPage(req.frame(), {
+      accountId: id,
+      email: stored.value.email,
+      appName: req.web.appDisplayName,
+      legacyAppName: req.web.legacyAppDisplayName,
+      stillMissing,
+    }),
+  );
+}
+
+/** "Wenn Sie über ein Administratorkonto verfügen, melden Sie sich mit diesem an": to /adminconsent. */
+export async function consentStart(req: Req, id: string): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  const principal = req.principal;
+  if (!stored || !principal) return req.error(404, 'NotFound');
+  const session = req.ensureSession();
+  const state = newToken();
+  session.data.flow = {
+    state,
+    verifier: '',
+    nonce: '',
+    intent: { kind: 'adminConsent', accountId: id },
+    startedAt: req.web.wallNow(),
+  };
+  return req.redirect(
+    adminConsentUrl(req.web.oidc, {
+      tenant: stored.value.tenantId ?? principal.tenantId,
+      appClientId: req.web.appClientId,
+      redirectUri: originOf(req.request) + CONSENT_RETURN_PATH,
+      state,
+    }),
+  );
+}
+
+/** The administrator is back (`admin_consent=True`, or an error): resume the migration. */
+export async function consentReturn(req: Req): Promise<HttpResponseInit> {
+  const query = new URL(req.request.url).searchParams;
+  const flow = req.session?.data.flow ?? null;
+  if (!req.session || !flow || flow.intent.kind !== 'adminConsent' || query.get('state') !== flow.state)
+    return req.error(400, 'ConsentStateMismatch');
+  const id = flow.intent.accountId;
+  req.session.data.flow = null;
+  req.touch();
+  if (query.get('admin_consent')?.toLowerCase() !== 'true') return consentShow(req, id, true);
+  const response = await finishMigrationSignIn(req, id, 'microsoft365');
+  // Still no consent (the administrator approved another app, e.g. the old V2 one): say so.
+  if (response.headers && (response.headers as Record<string, string>).location?.endsWith('/admin-freigabe'))
+    return consentShow(req, id, true);
+  return response;
+}
+
+export async function providerShow(req: Req, id: string): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  if (!stored) return req.error(404, 'NotFound');
+  return req.page(providerPage(req.frame(), { accountId: id, email: stored.value.email }));
+}
+
+export async function providerChoose(req: Req, id: string, form: URLSearchParams): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  if (!stored) return req.error(404, 'NotFound');
+  const provider = form.get('provider');
+  if (provider === 'microsoft365')
+    return startSignIn(req, { kind: 'migrate', accountId: id, provider: 'microsoft365' }, stored.value.email);
+  if (provider === 'onPremises') return req.redirect(`${accountPath(id)}/exchange-server`);
+  return req.error(400, 'InvalidProvider');
+}
+
+export async function onPremShow(req: Req, id: string): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  if (!stored) return req.error(404, 'NotFound');
+  return req.page(onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: false }));
+}
+
+/**
+ * The on-premises form. V3 has no on-premises sync yet: the use case answers "unsupported"
+ * and nothing is stored (the password is never read from the form).
+ */
+export async function onPremSubmit(req: Req, id: string, form: URLSearchParams): Promise<HttpResponseInit> {
+  const stored = await req.account(id);
+  const principal = req.principal;
+  if (!stored || !principal) return req.error(404, 'NotFound');
+  const body = migrateBodySchema.safeParse({
+    provider: 'onPremises',
+    host: form.get('host') ?? '',
+    username: form.get('username') ?? '',
+  });
+  if (!body.success) return req.error(400, 'InvalidOnPremisesForm');
+  const result = await migrateAccount(req.web.deps, req.web.migration, stored, body.data);
+  await req.web.audit?.({ principal, accountId: id, action: 'migrate', outcome: result.kind });
+  return req.page(
+    onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: true }),
+    422,
+  );
+}
