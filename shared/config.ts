@@ -55,6 +55,12 @@ export const SETTINGS = [
   },
   { name: 'GRAPH_WINDOW_MS', description: 'Length of that budget window in milliseconds', default: '600000' },
   {
+    name: 'GRAPH_SUBSCRIPTION_MAX_MINUTES',
+    description:
+      "Graph's cap on a contact subscription's lifetime in minutes (current docs: 10,080; older: 4,230); subscriptions ask for an hour less",
+    default: '10080',
+  },
+  {
     name: 'GRAPH_APP_CONCURRENCY',
     description:
       "Graph requests in flight per instance across all mailboxes. Outlook's 4-concurrent limit is documented per app and mailbox but has been described per app across mailboxes: 4 is inside it under both readings",
@@ -139,6 +145,7 @@ export interface Config {
     /** Requests in flight across all mailboxes of this instance (MailboxScheduler appConcurrency). */
     appConcurrency: number;
     windowMs: number;
+    subscriptionMaxMinutes: number;
   };
   crm: { baseUrl: string; token: string; webhookSecret: string };
   publicBaseUrl: string;
@@ -173,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestsPerWindow: from.get('GRAPH_REQUESTS_PER_WINDOW').required().asIntPositive(),
       appConcurrency: from.get('GRAPH_APP_CONCURRENCY').required().asIntPositive(),
       windowMs: from.get('GRAPH_WINDOW_MS').required().asIntPositive(),
+      subscriptionMaxMinutes: from.get('GRAPH_SUBSCRIPTION_MAX_MINUTES').required().asIntPositive(),
     },
     crm: {
       baseUrl: url('CRM_BASE_URL'),
@@ -197,6 +205,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(
       'env-var: "SERVICEBUS_CONNECTION__fullyQualifiedNamespace" is required when QUEUE_TRANSPORT=servicebus',
     );
+  }
+  if (config.graph.subscriptionMaxMinutes < 45) {
+    // Graph raises any expiry under 45 minutes to 45 (subscription resource type).
+    throw new Error('env-var: "GRAPH_SUBSCRIPTION_MAX_MINUTES" must be at least 45');
   }
   if (new URL(config.publicBaseUrl).protocol !== 'https:') {
     // Graph refuses a subscription whose notificationUrl or lifecycleNotificationUrl is not https.

@@ -122,7 +122,15 @@ export function bothSides(
  */
 export async function disagreements(stack: TestStack, account: TestAccount): Promise<string[]> {
   const problems: string[] = [];
-  const outlook = new Map(outlookContacts(stack, account).map((c) => [c.id, c]));
+  // The product asks Graph for immutable ids (Prefer: IdType="ImmutableId"), so its links hold
+  // those; the emulator's admin view has the regular ids. Ask Graph the way the product does.
+  const outlook = new Map(
+    await Promise.all(
+      outlookContacts(stack, account).map(
+        async (c) => [await immutableIdOf(stack, account, c.id), c] as const,
+      ),
+    ),
+  );
   const crm = new Map(
     stack.crm.admin
       .contacts()
@@ -151,6 +159,17 @@ export async function disagreements(stack: TestStack, account: TestAccount): Pro
   for (const id of outlook.keys()) if (!linkedOutlook.has(id)) problems.push(`outlook ${id} is not linked`);
   for (const id of crm.keys()) if (!linkedCrm.has(id)) problems.push(`crm ${id} is not linked`);
   return problems;
+}
+
+/** The id the product sees for an Outlook contact: Graph's immutable id. */
+export async function immutableIdOf(stack: TestStack, account: TestAccount, id: string): Promise<string> {
+  const contact = await stack.outlook.request<{ id: string }>(
+    'GET',
+    `/users/${encodeURIComponent(account.mailbox)}/contacts/${encodeURIComponent(id)}?$select=id`,
+    undefined,
+    { Prefer: 'IdType="ImmutableId"' },
+  );
+  return contact.id;
 }
 
 /** Runs the reconcile timer as the Functions admin route does, then waits for the stack to settle. */

@@ -3,6 +3,7 @@ import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.
 import { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
 import { DEFAULT_LINK_PROPERTY_ID } from '../../../shared/adapters/graph/link-marker.js';
 import { SyncError } from '../../../shared/errors.js';
+import { startSubscriber } from '../../emulators/graph/support.js';
 import { clientFor, fields, startGraph } from './support.js';
 
 let emulator: RunningGraphEmulator;
@@ -136,17 +137,20 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
   });
 
   it('creates, renews and deletes a subscription', async () => {
-    const hook = await startHook();
+    const hook = await startSubscriber();
     try {
       const expires = new Date(Date.now() + 3 * 24 * 3600_000).toISOString();
       const subscription = await exchange.createSubscription({
         mailbox: MAILBOX,
-        notificationUrl: `${hook.url}/notify`,
-        lifecycleNotificationUrl: `${hook.url}/lifecycle`,
+        notificationUrl: `${hook.base}/notify`,
+        lifecycleNotificationUrl: `${hook.base}/lifecycle`,
         clientState: 'state-123',
         expirationDateTime: expires,
       });
-      expect(subscription).toMatchObject({ clientState: 'state-123', notificationUrl: `${hook.url}/notify` });
+      expect(subscription).toMatchObject({
+        clientState: 'state-123',
+        notificationUrl: `${hook.base}/notify`,
+      });
       expect(subscription.resource.toLowerCase()).toContain('contacts');
       const later = new Date(Date.now() + 6 * 24 * 3600_000).toISOString();
       const renewed = await exchange.renewSubscription(subscription.id, later);
@@ -174,21 +178,4 @@ async function createFolder(displayName: string, parentId?: string): Promise<str
     : `/users/${MAILBOX}/contactFolders`;
   const created = (await client.api(path).post({ displayName })) as { id: string };
   return created.id;
-}
-
-/** A notification endpoint that answers Graph's validation handshake. */
-async function startHook(): Promise<{ url: string; stop(): Promise<void> }> {
-  const { createServer } = await import('node:http');
-  const server = createServer((req, res) => {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
-    res.writeHead(token === null ? 202 : 200, { 'content-type': 'text/plain' });
-    res.end(token ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.js';
 import type { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
+import { startSubscriber } from '../../emulators/graph/support.js';
 import { clientFor, fields, startGraph } from './support.js';
 
 /**
@@ -60,6 +61,36 @@ describe('immutable ids: a contact the user moved keeps its id for every adapter
     for await (const page of exchange.delta(MAILBOX, home, homeLink ?? null))
       leftHome.push(...page.removedIds);
     expect(leftHome.sort()).toEqual([created.id, batched.contact.id].sort());
+  });
+});
+
+describe('immutable ids in change notifications', () => {
+  // "request that Microsoft Graph send immutable IDs in change notifications by including the
+  // Prefer: IdType="ImmutableId" header when creating a subscription" (outlook-immutable-id).
+  it('a subscription the adapter made notifies the ids the adapter knows, before and after a move', async () => {
+    const hook = await startSubscriber();
+    try {
+      await exchange.createSubscription({
+        mailbox: MAILBOX,
+        notificationUrl: `${hook.base}/notify`,
+        lifecycleNotificationUrl: `${hook.base}/lifecycle`,
+        clientState: 'state-im',
+        expirationDateTime: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      });
+      const home = await exchange.defaultFolderId(MAILBOX);
+      const other = await createFolder('Kunden');
+      const created = await exchange.create(MAILBOX, home, fields(), 'link-n');
+      await moveAsOutlookUser(created.id, other);
+      await emulator.admin.idle();
+      const ids = hook
+        .notifications()
+        .map((n) => (n['resourceData'] as { id?: string } | undefined)?.id)
+        .filter((id): id is string => id !== undefined);
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(ids)).toEqual(new Set([created.id]));
+    } finally {
+      await hook.stop();
+    }
   });
 });
 
