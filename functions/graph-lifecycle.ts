@@ -4,7 +4,7 @@ import { json, jsonError, readJson } from './http.js';
 import { runtime } from './runtime.js';
 import { validationHandshake } from './validation-token.js';
 
-/** POST /api/graph/lifecycle — reauthorizationRequired / subscriptionRemoved / missed → account tasks. */
+/** POST /api/graph/lifecycle — reauthorizationRequired / subscriptionRemoved → account tasks; missed → a delta round. */
 export async function graphLifecycle(
   request: HttpRequest,
   context: InvocationContext,
@@ -15,7 +15,7 @@ export async function graphLifecycle(
   if (!body.ok) return body.response;
   const rt = await runtime();
   try {
-    const result = await acceptLifecycleEvents(rt.deps, body.value.value);
+    const result = await acceptLifecycleEvents({ ...rt.deps, hints: rt.hints }, body.value.value);
     if (result.rejected > 0)
       context.warn(
         `graphLifecycle: ${result.rejected} event(s) with an unknown subscription or wrong clientState ignored`,

@@ -84,6 +84,7 @@ export async function buildRuntime(
       migration: config.migration,
       leaseWaitMs: 60_000,
       publicBaseUrl: config.publicBaseUrl,
+      subscriptionMaxMinutes: config.graph.subscriptionMaxMinutes,
     },
     log,
   };

@@ -60,7 +60,14 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
       ...base,
       kind: z.literal('accountTask'),
       accountId,
-      task: z.enum(['connect', 'renewSubscription', 'recreateSubscription', 'resync', 'removeSubscription']),
+      task: z.enum([
+        'connect',
+        'renewSubscription',
+        'reauthorize',
+        'recreateSubscription',
+        'resync',
+        'removeSubscription',
+      ]),
       reason: z.string().max(200),
     })
     .strict(),

@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import {
+  GRAPH_MAX_SUBSCRIPTION_MINUTES,
+  lifetimeUnder,
+  planReauthorization,
+  type SubscriptionPlanOptions,
+  subscriptionExpiry,
+} from '../accounts/subscription-plan.js';
 import { isSyncError } from '../errors.js';
 import type { QueueMessage } from '../queue-message.js';
 import type { AccountSession } from './account-session.js';
@@ -9,13 +16,11 @@ import { addTally, emptyTally, type SyncTally } from './outcome.js';
 
 type Task = Extract<QueueMessage, { kind: 'accountTask' }>['task'];
 
-/** Graph's cap for Outlook contact subscriptions is 10,080 minutes; stay an hour below it. */
-export const SUBSCRIPTION_LIFETIME_MINUTES = 10_080 - 60;
-
 /**
  * Subscription lifecycle and (re)sync work for one account (DESIGN sections 2 and 8). The
  * subscription watches the mailbox's contacts; reconcile's delta rounds cover every folder,
- * so a change a notification did not announce is still picked up.
+ * so a change a notification did not announce is still picked up. Whenever a subscription had
+ * to be made again, notifications were lost in between: a delta round follows.
  */
 export async function runAccountTask(
   deps: SyncDeps,
@@ -26,11 +31,16 @@ export async function runAccountTask(
   const tally = emptyTally();
   switch (task) {
     case 'connect':
-      if (!session.account.subscription) await createSubscription(deps, session);
+      // Also the renewal timer's answer to an expired subscription: Graph deleted it silently.
+      await ensureSubscriptionExists(deps, session);
       return fullSync(deps, session, targetFolderId);
     case 'renewSubscription':
-      await renewSubscription(deps, session);
+      if (await renewSubscription(deps, session)) return runDeltaRound(deps, session, targetFolderId);
       return tally;
+    case 'reauthorize':
+      // Graph paused delivery until now: what it held back may never come, so a delta round.
+      await reauthorizeSubscription(deps, session);
+      return runDeltaRound(deps, session, targetFolderId);
     case 'recreateSubscription':
       await removeSubscription(deps, session);
       await createSubscription(deps, session);
@@ -48,8 +58,14 @@ async function fullSync(deps: SyncDeps, session: AccountSession, targetFolderId:
   return addTally(tally, await sweepCrm(deps, session, targetFolderId, true));
 }
 
-export function expiryFrom(now: Date): string {
-  return new Date(now.getTime() + SUBSCRIPTION_LIFETIME_MINUTES * 60_000).toISOString();
+/** The subscription limits of the settings (GRAPH_SUBSCRIPTION_MAX_MINUTES). */
+export function subscriptionOptions(deps: SyncDeps): SubscriptionPlanOptions {
+  return { maxMinutes: deps.settings.subscriptionMaxMinutes ?? GRAPH_MAX_SUBSCRIPTION_MINUTES };
+}
+
+function expiryFrom(deps: SyncDeps): string {
+  const maxMinutes = subscriptionOptions(deps).maxMinutes ?? GRAPH_MAX_SUBSCRIPTION_MINUTES;
+  return subscriptionExpiry(deps.wallClock.now(), lifetimeUnder(maxMinutes), maxMinutes);
 }
 
 async function createSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
@@ -60,7 +76,7 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
     notificationUrl: `${base}/api/graph/notifications`,
     lifecycleNotificationUrl: `${base}/api/graph/lifecycle`,
     clientState,
-    expirationDateTime: expiryFrom(deps.wallClock.now()),
+    expirationDateTime: expiryFrom(deps),
   });
   await session.update((a) => ({
     ...a,
@@ -78,28 +94,54 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
  * `subscriptionRemoved` lifecycle event can be lost like any notification, Graph deletes an
  * expired subscription without a word, and a `connect` that met an unavailable mailbox never
  * made one. In each case nothing else would notice, so reconcile (re)creates it.
+ * Answers whether it had to make one.
  */
-export async function ensureSubscriptionExists(deps: SyncDeps, session: AccountSession): Promise<void> {
+export async function ensureSubscriptionExists(deps: SyncDeps, session: AccountSession): Promise<boolean> {
   const current = session.account.subscription;
-  if (current && (await deps.exchange.getSubscription(current.id))) return;
+  if (current && (await deps.exchange.getSubscription(current.id))) return false;
   if (current) await session.update((a) => ({ ...a, subscription: null }));
   await createSubscription(deps, session);
+  return true;
 }
 
-async function renewSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
+/** Renews the subscription; answers true when it had to be created again (it was gone). */
+async function renewSubscription(deps: SyncDeps, session: AccountSession): Promise<boolean> {
   const current = session.account.subscription;
-  if (!current) return createSubscription(deps, session);
+  if (!current) {
+    await createSubscription(deps, session);
+    return true;
+  }
   try {
-    const renewed = await deps.exchange.renewSubscription(current.id, expiryFrom(deps.wallClock.now()));
+    const renewed = await deps.exchange.renewSubscription(current.id, expiryFrom(deps));
     await session.update((a) => ({
       ...a,
       subscription: a.subscription
         ? { ...a.subscription, expirationDateTime: renewed.expirationDateTime }
         : a.subscription,
     }));
+    return false;
   } catch (error) {
     if (!isSyncError(error, 'notFound')) throw error;
-    // Graph removed it (expired or deleted): make a new one and catch up by delta.
+    // Graph removed it (expired or deleted): make a new one; the caller catches up by delta.
+    await session.update((a) => ({ ...a, subscription: null }));
+    await createSubscription(deps, session);
+    return true;
+  }
+}
+
+/** `reauthorizationRequired`: reauthorize, or renew one close to its expiry (a PATCH does both). */
+async function reauthorizeSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
+  const plan = planReauthorization(session.account, deps.wallClock.now(), subscriptionOptions(deps));
+  if (plan.kind !== 'reauthorize') {
+    await renewSubscription(deps, session);
+    return;
+  }
+  const current = session.account.subscription;
+  if (!current) return;
+  try {
+    await deps.exchange.reauthorizeSubscription(current.id);
+  } catch (error) {
+    if (!isSyncError(error, 'notFound')) throw error;
     await session.update((a) => ({ ...a, subscription: null }));
     await createSubscription(deps, session);
   }

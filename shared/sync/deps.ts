@@ -27,4 +27,6 @@ export interface SyncSettings {
   leaseWaitMs: number;
   /** The function app's public base URL; Graph posts notifications under it. */
   publicBaseUrl: string;
+  /** Graph's cap on a contact subscription's lifetime (GRAPH_SUBSCRIPTION_MAX_MINUTES; default 10,080). */
+  subscriptionMaxMinutes?: number;
 }

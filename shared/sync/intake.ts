@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Account } from '../accounts/account.js';
+import { type LifecycleAction, lifecycleAction } from '../accounts/subscription-plan.js';
 import type { CrmEvent } from '../contact/crm-contact.js';
 import { isSyncError } from '../errors.js';
 import type { Accounts, Clock, Queue } from '../ports.js';
@@ -87,16 +88,20 @@ export async function acceptGraphNotifications(
 type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
 
 const TASK_FOR: Record<
-  LifecycleEvent['lifecycleEvent'],
+  Exclude<LifecycleAction, 'resync'>,
   Extract<QueueMessage, { kind: 'accountTask' }>['task']
 > = {
-  reauthorizationRequired: 'renewSubscription',
-  subscriptionRemoved: 'recreateSubscription',
-  missed: 'resync',
+  reauthorize: 'reauthorize',
+  recreateAndResync: 'recreateSubscription',
 };
 
+/**
+ * Lifecycle events → account tasks (subscription-plan.ts `lifecycleAction`). `missed` needs
+ * only a delta round, so it becomes a mailbox hint like a change notification, coalesced with
+ * the others. Several events in one POST, for several subscriptions, are each handled.
+ */
 export async function acceptLifecycleEvents(
-  deps: IntakeDeps,
+  deps: IntakeDeps & { hints: MailboxHints },
   items: LifecycleEvent[],
 ): Promise<IntakeResult> {
   let rejected = 0;
@@ -107,11 +112,18 @@ export async function acceptLifecycleEvents(
       rejected++;
       continue;
     }
+    const action = lifecycleAction(item.lifecycleEvent);
+    if (action === 'resync') {
+      const key = `${item.subscriptionId}|missed|${deps.clock.now().toISOString().slice(0, 16)}`;
+      await deps.hints.notify(account.id, [key], 'lifecycle event missed');
+      enqueued++;
+      continue;
+    }
     await deps.queue.send('exchange-to-crm', {
       v: 1,
       kind: 'accountTask',
       accountId: account.id,
-      task: TASK_FOR[item.lifecycleEvent],
+      task: TASK_FOR[action],
       reason: `lifecycle event ${item.lifecycleEvent}`,
       sessionKey: account.id,
       dedupeId: digest(

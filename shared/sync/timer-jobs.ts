@@ -1,6 +1,7 @@
 import { migrationState, planMigrationCutoff, syncAllowed } from '../accounts/migration-policy.js';
 import { planSubscription } from '../accounts/subscription-plan.js';
 import { isSyncError } from '../errors.js';
+import { subscriptionOptions } from './account-tasks.js';
 import type { SyncDeps } from './deps.js';
 
 /**
@@ -29,7 +30,10 @@ export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
   return n;
 }
 
-/** Renew subscriptions well before Graph's cap; create the missing ones. */
+/**
+ * Renew subscriptions well before Graph's cap; create the missing and the expired ones (Graph
+ * deletes an expired subscription without telling anyone): `connect` makes one and catches up.
+ */
 export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number> {
   // Expiries are Graph's real time; the migration state is the product's time.
   const now = deps.wallClock.now();
@@ -37,7 +41,7 @@ export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number
   let n = 0;
   for await (const account of deps.accounts.list()) {
     if (!syncAllowed(migrationState(account.syncVersion, productNow, deps.settings.migration))) continue;
-    const plan = planSubscription(account, now);
+    const plan = planSubscription(account, now, subscriptionOptions(deps));
     if (plan.kind === 'none') continue;
     await deps.queue.send('exchange-to-crm', {
       v: 1,

@@ -6,6 +6,7 @@ import { newAccount } from '../../../shared/accounts/new-account.js';
 import {
   GRAPH_MAX_SUBSCRIPTION_MINUTES,
   lifecycleAction,
+  planReauthorization,
   planSubscription,
   subscriptionExpiry,
 } from '../../../shared/accounts/subscription-plan.js';
@@ -89,9 +90,55 @@ describe('planSubscription', () => {
   });
 });
 
+describe('the subscription cap as a setting (GRAPH_SUBSCRIPTION_MAX_MINUTES)', () => {
+  it('under the older 4,230-minute cap: asks for an hour less and renews a day ahead', () => {
+    expect(planSubscription(account('v3', 23 * HOUR), now, { maxMinutes: 4_230 })).toEqual({
+      kind: 'renew',
+      expirationDateTime: new Date(now.getTime() + (4_230 - 60) * 60_000).toISOString(),
+    });
+    expect(planSubscription(account('v3', 25 * HOUR), now, { maxMinutes: 4_230 }).kind).toBe('none');
+  });
+
+  it('under a short cap renews at half the lifetime, so a 6-hourly timer still makes it', () => {
+    // 120 minutes: the whole cap is asked for, renewed in the last hour.
+    expect(planSubscription(account('v3', 59 * 60_000), now, { maxMinutes: 120 }).kind).toBe('renew');
+    expect(planSubscription(account('v3', 61 * 60_000), now, { maxMinutes: 120 }).kind).toBe('none');
+  });
+
+  it('never asks beyond the cap given', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 45, max: 50_000 }),
+        fc.integer({ min: -10, max: 100_000 }),
+        (cap, life) => {
+          const expiry = Date.parse(subscriptionExpiry(now, life, cap));
+          expect(expiry).toBeLessThanOrEqual(now.getTime() + cap * 60_000);
+          expect(expiry).toBeGreaterThan(now.getTime());
+        },
+      ),
+      { numRuns: FC_RUNS },
+    );
+  });
+});
+
+describe('planReauthorization (reauthorizationRequired pauses delivery)', () => {
+  it('reauthorizes a subscription far from its expiry', () => {
+    expect(planReauthorization(account('v3', 5 * 24 * HOUR), now)).toEqual({ kind: 'reauthorize' });
+  });
+
+  it('renews one close to its expiry (a PATCH reauthorizes too)', () => {
+    expect(planReauthorization(account('v3', HOUR), now).kind).toBe('renew');
+  });
+
+  it('creates one that is gone or expired', () => {
+    expect(planReauthorization(account('v3', null), now)).toEqual({ kind: 'create' });
+    expect(planReauthorization(account('v3', -60_000), now)).toEqual({ kind: 'create' });
+  });
+});
+
 describe('lifecycleAction', () => {
   it.each([
-    ['reauthorizationRequired', 'renew'],
+    ['reauthorizationRequired', 'reauthorize'],
     ['subscriptionRemoved', 'recreateAndResync'],
     ['missed', 'resync'],
   ] as const)('%s → %s', (event, action) => {
