@@ -62,6 +62,22 @@ describe('subscription creation', () => {
     expect(emulator.admin.subscriptions()).toHaveLength(0);
   });
 
+  // Subscription resource, notificationUrl: "This URL must make use of the HTTPS protocol";
+  // the error as reported in microsoft-graph-docs#2751.
+  it.each([
+    ['notificationUrl', 'NotificationUrl'],
+    ['lifecycleNotificationUrl', 'LifecycleNotificationUrl'],
+  ])('refuses an http %s with InvalidRequest, before any validation request', async (field, name) => {
+    const before = subscriber.received.length;
+    const response = await subscribe({ [field]: `${subscriber.base.replace('https:', 'http:')}/notify` });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      error: { code: 'InvalidRequest', message: `${name} scheme='http' is not supported.` },
+    });
+    expect(subscriber.received.length).toBe(before);
+    expect(emulator.admin.subscriptions()).toHaveLength(0);
+  });
+
   it.each([
     ['an expiration beyond 10080 minutes', { expirationDateTime: inMinutes(10_090) }],
     ['a clientState over 128 characters', { clientState: 'x'.repeat(129) }],

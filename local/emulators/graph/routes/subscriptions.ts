@@ -70,6 +70,16 @@ async function create(args: RouteArgs) {
   const mailbox = mailboxFor(env, caller, match[1]);
   const folderId = match[2] ? folderFor(env, mailbox, match[2]).id : null;
   if ((body.clientState ?? '').length > 128) throw invalid('clientState must be at most 128 characters.');
+  // "This URL must make use of the HTTPS protocol" (subscription resource, notificationUrl);
+  // Graph answers "NotificationUrl scheme='http' is not supported." (microsoft-graph-docs#2751),
+  // and the same for the lifecycle URL, before any validation request is sent.
+  for (const [name, url] of [
+    ['NotificationUrl', body.notificationUrl],
+    ['LifecycleNotificationUrl', body.lifecycleNotificationUrl],
+  ] as const) {
+    const scheme = url ? new URL(url).protocol.replace(/:$/, '') : 'https';
+    if (scheme !== 'https') throw invalid(`${name} scheme='${scheme}' is not supported.`);
+  }
   const types = changeTypes(body.changeType);
   const expirationDateTime = expiration(body.expirationDateTime, env.now(), env.subscriptionMaxMinutes);
   for (const url of [body.notificationUrl, body.lifecycleNotificationUrl]) {
