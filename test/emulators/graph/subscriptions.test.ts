@@ -212,3 +212,33 @@ describe('lifecycle events', () => {
     expect(emulator.admin.subscriptions()).toHaveLength(0);
   });
 });
+
+describe('the lifetime cap for contacts', () => {
+  // The current subscription-lifetime include (concepts/includes/change-notifications-subscription-lifetime.md,
+  // as learn.microsoft.com serves it) says "10,080 minutes (under seven days)" for Outlook contacts;
+  // older versions said 4,230. The emulator takes 10,080 by default and the older cap as an option.
+  it('is 10,080 minutes by default and configurable (subscriptionMaxMinutes)', async () => {
+    const older = await startGraphEmulator({ tlsDir: inject('tlsDir'), subscriptionMaxMinutes: 4230 });
+    try {
+      older.admin.createMailbox({ mail });
+      const olderToken = await accessToken(older);
+      const body = (minutes: number) => ({
+        changeType: 'created',
+        notificationUrl: `${subscriber.base}/notify`,
+        resource: `/users/${mail}/contacts`,
+        expirationDateTime: inMinutes(minutes),
+      });
+      expect((await call(older, olderToken, 'POST', '/subscriptions', { body: body(4300) })).status).toBe(
+        400,
+      );
+      expect((await call(older, olderToken, 'POST', '/subscriptions', { body: body(4200) })).status).toBe(
+        201,
+      );
+      expect((await call(emulator, token, 'POST', '/subscriptions', { body: body(10_000) })).status).toBe(
+        201,
+      );
+    } finally {
+      await older.stop();
+    }
+  });
+});
