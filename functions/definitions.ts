@@ -8,6 +8,7 @@ import {
   accountsList,
   accountsMigrate,
   accountsRegister,
+  auditList,
 } from './accounts.js';
 import { crmEvents } from './crm-events.js';
 import { graphLifecycle } from './graph-lifecycle.js';
@@ -92,6 +93,7 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     route: 'accounts/{id}/contacts.csv',
     handler: accountsExport,
   },
+  { name: 'auditList', trigger: 'http', methods: ['GET'], route: 'audit', handler: auditList },
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },
   {
     name: 'exchangeToCrm',

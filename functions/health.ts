@@ -22,6 +22,7 @@ export async function health(_request: HttpRequest): Promise<HttpResponseInit> {
 }
 
 function storageHost(connection: string): string {
+  if (/^https?:\/\//i.test(connection)) return new URL(connection).host;
   const endpoint = /TableEndpoint=([^;]+)/i.exec(connection)?.[1];
   if (endpoint) return new URL(endpoint).host;
   const account = /AccountName=([^;]+)/i.exec(connection)?.[1];

@@ -21,6 +21,12 @@ param graphTenantId string
 @description('Application (client) id of the app registration (GRAPH_CLIENT_ID).')
 param graphClientId string
 
+@description('Application (client) id of the app registration exposing the API, when not the Graph app (API_CLIENT_ID); empty = graphClientId.')
+param apiClientId string = ''
+
+@description('Tenant ids (comma-separated) whose accounts the service caller (Sync.Admin) manages (AUTH_SERVICE_TENANTS).')
+param serviceTenants string = ''
+
 @description('Base URL of the CRM API, routes under /crm/v1 (CRM_BASE_URL).')
 param crmBaseUrl string
 
@@ -108,6 +114,7 @@ var tableNames = [
   'actionlog'
   'leases'
   'websessions'
+  'audit'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -150,7 +157,6 @@ module keyVault 'modules/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    storageAccountName: storage.outputs.name
     graphClientSecret: graphClientSecret
     crmToken: crmToken
     crmWebhookSecret: crmWebhookSecret
@@ -242,7 +248,8 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
   // ---- shared/config.ts SETTINGS, every one of them
-  STORAGE_CONNECTION: '@Microsoft.KeyVault(SecretUri=${secretsUri}storage-connection/)'
+  // The table service URL: Entra ID through the app's managed identity (shared keys are off).
+  STORAGE_CONNECTION: storage.outputs.tableEndpoint
   QUEUE_TRANSPORT: 'servicebus'
   // Also the queue triggers' connection `SERVICEBUS_CONNECTION` (identity-based).
   SERVICEBUS_CONNECTION__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
@@ -257,6 +264,11 @@ var appSettings = {
   CRM_BASE_URL: crmBaseUrl
   CRM_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretsUri}crm-token/)'
   CRM_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${secretsUri}crm-webhook-secret/)'
+  // Empty except during a secret rotation (DEPLOY.md): then the Key Vault reference of the old secret.
+  CRM_WEBHOOK_SECRET_PREVIOUS: ''
+  API_CLIENT_ID: apiClientId
+  API_APP_ID_URI: ''
+  AUTH_SERVICE_TENANTS: serviceTenants
   PUBLIC_BASE_URL: appBaseUrl
   MIGRATION_DEADLINE: '2025-07-18T22:00:00Z'
   MIGRATION_SHUTDOWN: '2025-07-31T22:00:00Z'

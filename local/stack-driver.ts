@@ -2,6 +2,7 @@ import { QUEUE_NAMES } from '../shared/ports.js';
 import { CrmUser } from './clients/crm-user.js';
 import { OutlookUser } from './clients/outlook.js';
 import type { RunningStack } from './stack.js';
+import { addUsers, type IssuedToken, serviceToken, userToken } from './stack-identity.js';
 
 /**
  * What drives a running stack from outside, as people and scripts would: Outlook and CRM
@@ -13,8 +14,23 @@ export interface StackDriver {
   crmUser: CrmUser;
   /** Waits until both emulators delivered everything and both queues are empty, twice in a row. */
   settle(timeoutMs?: number, pollMs?: number): Promise<void>;
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }>;
+  /**
+   * Calls the function app's API with a bearer token: the demo tenant administrator's unless
+   * `as` names another caller (`agent`, `service`), a token of one's own, or `null` for none.
+   */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: { as?: Caller; headers?: Record<string, string> },
+  ): Promise<{ status: number; json: unknown; text: string }>;
+  /** A current access token for the API (cached, renewed before it expires). */
+  token(caller?: Exclude<Caller, null | { token: string }>): Promise<string>;
+  /** POST /admin/functions/{name} with the host's master key: runs a timer function now. */
+  runTimer(name: string): Promise<void>;
 }
+
+export type Caller = 'admin' | 'agent' | 'service' | { token: string } | null;
 
 export function driveStack(stack: RunningStack): StackDriver {
   const outlook = new OutlookUser({
@@ -25,10 +41,31 @@ export function driveStack(stack: RunningStack): StackDriver {
   });
   const crmUser = new CrmUser({ baseUrl: stack.crm.url, token: stack.crm.token });
 
-  const api: StackDriver['api'] = async (method, path, body) => {
+  const cached = new Map<string, IssuedToken>();
+  const token: StackDriver['token'] = async (caller = 'admin') => {
+    const held = cached.get(caller);
+    if (held && held.expiresAt - Date.now() > 5 * 60_000) return held.token;
+    const user = caller === 'agent' ? stack.users.agent : stack.users.admin;
+    // A test may have reset the emulator: the demo users come back as they were.
+    if (caller !== 'service') addUsers(stack.graph, [user]);
+    const issued =
+      caller === 'service'
+        ? await serviceToken(stack.graph)
+        : await userToken(stack.graph, user.mail, user.password);
+    cached.set(caller, issued);
+    return issued.token;
+  };
+
+  const api: StackDriver['api'] = async (method, path, body, options = {}) => {
+    const caller = options.as === undefined ? 'admin' : options.as;
+    const bearer = caller === null ? null : typeof caller === 'object' ? caller.token : await token(caller);
     const response = await fetch(`${stack.host.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...options.headers,
+      },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -53,5 +90,14 @@ export function driveStack(stack: RunningStack): StackDriver {
     }
   };
 
-  return { outlook, crmUser, api, settle };
+  const runTimer: StackDriver['runTimer'] = async (name) => {
+    const response = await fetch(`${stack.host.url}/admin/functions/${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'x-functions-key': stack.host.masterKey },
+    });
+    if (response.status !== 202)
+      throw new Error(`running ${name} failed: ${response.status} ${await response.text()}`);
+  };
+
+  return { outlook, crmUser, api, settle, token, runTimer };
 }

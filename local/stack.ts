@@ -13,6 +13,7 @@ import {
   startGraphEmulator,
 } from './emulators/graph/index.js';
 import { type RunningHost, startHost } from './host/host.js';
+import { addUsers, type DemoUser, demoUsers, userToken } from './stack-identity.js';
 import { ensureLocalCertificate } from './tls.js';
 
 /**
@@ -55,6 +56,8 @@ export interface RunningStack {
   crm: RunningCrmEmulator;
   transport: StorageQueueTransport;
   runtime: Runtime;
+  /** The demo agent and the demo tenant administrator (users of the Graph emulator's default tenant). */
+  users: { agent: DemoUser; admin: DemoUser };
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...options.graph,
     });
     stops.push(() => graph.stop());
+    const users = demoUsers();
+    addUsers(graph, [users.agent, users.admin]);
     const crm = await startCrmEmulator({
       port: options.crmPort ?? 0,
       ...(options.crmRetryDelaysMs ? { retryDelaysMs: options.crmRetryDelaysMs } : {}),
@@ -95,6 +100,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       CRM_BASE_URL: crm.url,
       CRM_TOKEN: crm.token,
       CRM_WEBHOOK_SECRET: webhookSecret,
+      // The service caller (SERVICE_CLIENT_ID) manages the default tenant's accounts.
+      AUTH_SERVICE_TENANTS: graph.tenantId,
       ...(options.clockStart ? { SYNC_CLOCK_START: options.clockStart } : {}),
       ...options.settings,
     };
@@ -110,8 +117,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const schedules = new Map<string, string>(
       SETTINGS.map((s) => [s.name, env[s.name] ?? ('default' in s ? s.default : '')]),
     );
+    const masterKey = randomBytes(24).toString('base64url');
     const host = await startHost({
       definitions: FUNCTION_DEFINITIONS,
+      masterKey,
       transport,
       schedule: (name) => schedules.get(name) ?? '0 0 0 1 1 *',
       port: hostPort,
@@ -128,12 +137,38 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
     env.PUBLIC_BASE_URL = host.httpsUrl;
     env.FUNCTIONS_BASE_URL = host.url;
+    env.FUNCTIONS_MASTER_KEY = masterKey;
+    Object.assign(env, await identityLines(graph, users));
     await crm.admin.addWebhook({ url: `${host.url}/api/crm/events`, secret: webhookSecret });
-    return { env, host, graph, crm, transport, runtime, stop };
+    return { env, host, graph, crm, transport, runtime, users, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** What a person or script needs to call the API: the scope, the demo sign-ins and ready tokens. */
+async function identityLines(
+  graph: RunningGraphEmulator,
+  users: { agent: DemoUser; admin: DemoUser },
+): Promise<Record<string, string>> {
+  const [agent, admin] = await Promise.all([
+    userToken(graph, users.agent.mail, users.agent.password),
+    userToken(graph, users.admin.mail, users.admin.password),
+  ]);
+  return {
+    API_CLIENT_ID: graph.apiClientId,
+    API_SCOPE: graph.apiScope,
+    WEB_CLIENT_ID: graph.webClientId,
+    SERVICE_CLIENT_ID: graph.serviceClientId,
+    SERVICE_CLIENT_SECRET: graph.serviceClientSecret,
+    DEMO_AGENT_LOGIN: users.agent.mail,
+    DEMO_AGENT_PASSWORD: users.agent.password,
+    DEMO_ADMIN_LOGIN: users.admin.mail,
+    DEMO_ADMIN_PASSWORD: users.admin.password,
+    DEMO_AGENT_TOKEN: agent.token,
+    DEMO_ADMIN_TOKEN: admin.token,
+  };
 }
 
 export function defaultDataDir(root: string): { tlsDir: string; azuriteLocation: string } {

@@ -59,8 +59,13 @@ async function main() {
     for (const line of summaryLines(demo.tally)) console.log(line);
     console.log(`DEMO_ACCOUNT_ID=${demo.accountId}`);
     console.log(`\nTry it: edit a contact in either emulator and watch it arrive on the other side:`);
-    console.log(`  curl ${stack.host.url}/api/accounts/${demo.accountId}`);
-    console.log(`  curl ${stack.host.url}/api/accounts/${demo.accountId}/contacts.csv`);
+    console.log(`The API needs a token (DEMO_AGENT_TOKEN above; a new one: see README "Sign-in"):`);
+    console.log(
+      `  curl -H "Authorization: Bearer $DEMO_AGENT_TOKEN" ${stack.host.url}/api/accounts/${demo.accountId}`,
+    );
+    console.log(
+      `  curl -H "Authorization: Bearer $DEMO_AGENT_TOKEN" ${stack.host.url}/api/accounts/${demo.accountId}/contacts.csv`,
+    );
   }
   console.log('\nSyncing live. Ctrl-C stops.');
 }

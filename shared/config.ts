@@ -18,9 +18,9 @@ export interface SettingInfo {
 export const SETTINGS = [
   {
     name: 'STORAGE_CONNECTION',
-    description: 'Table Storage (mirror, accounts) and, locally, the storage queues: a connection string',
+    description:
+      'Table Storage (mirror, accounts, audit): the table service URL `https://<account>.table.core.windows.net` (managed identity, in Azure), or a connection string (Azurite; locally also the storage queues)',
     default: 'UseDevelopmentStorage=true',
-    secret: true,
   },
   {
     name: 'QUEUE_TRANSPORT',
@@ -72,6 +72,30 @@ export const SETTINGS = [
     name: 'CRM_WEBHOOK_SECRET',
     description: 'Shared secret of the CRM webhook signature (HMAC-SHA256)',
     secret: true,
+  },
+  {
+    name: 'CRM_WEBHOOK_SECRET_PREVIOUS',
+    description:
+      'While set, the previous CRM webhook secret is accepted too, so the secret rotates without a gap (DEPLOY.md)',
+    default: '',
+    secret: true,
+  },
+  {
+    name: 'API_CLIENT_ID',
+    description:
+      "Application (client) id of the app registration that exposes the API: the access tokens' audience (empty = GRAPH_CLIENT_ID, one app registration)",
+    default: '',
+  },
+  {
+    name: 'API_APP_ID_URI',
+    description: 'Application ID URI of the API, also accepted as audience (empty = `api://{API_CLIENT_ID}`)',
+    default: '',
+  },
+  {
+    name: 'AUTH_SERVICE_TENANTS',
+    description:
+      'Tenant ids (comma-separated; `*` = all) whose accounts a service caller manages: a client-credentials token of GRAPH_TENANT_ID with the app role `Sync.Admin`',
+    default: '',
   },
   {
     name: 'PUBLIC_BASE_URL',
@@ -147,7 +171,9 @@ export interface Config {
     windowMs: number;
     subscriptionMaxMinutes: number;
   };
-  crm: { baseUrl: string; token: string; webhookSecret: string };
+  crm: { baseUrl: string; token: string; webhookSecret: string; previousWebhookSecret: string | null };
+  /** Who may call the API (shared/auth): the accepted audiences and the service caller's tenants. */
+  api: { clientId: string; audiences: string[]; serviceTenants: string[] };
   publicBaseUrl: string;
   migration: { deadline: Date; shutdown: Date };
   clockStart: Date | null;
@@ -186,7 +212,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: url('CRM_BASE_URL'),
       token: text('CRM_TOKEN'),
       webhookSecret: text('CRM_WEBHOOK_SECRET'),
+      previousWebhookSecret: from.get('CRM_WEBHOOK_SECRET_PREVIOUS').asString() || null,
     },
+    api: apiSettings((name) => from.get(name).asString() ?? ''),
     publicBaseUrl: url('PUBLIC_BASE_URL'),
     migration: { deadline: instant('MIGRATION_DEADLINE')!, shutdown: instant('MIGRATION_SHUTDOWN')! },
     clockStart: instant('SYNC_CLOCK_START'),
@@ -222,6 +250,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return deepFreeze(config);
 }
 
+function apiSettings(get: (name: SettingName) => string): Config['api'] {
+  const clientId = get('API_CLIENT_ID') || get('GRAPH_CLIENT_ID');
+  const uri = get('API_APP_ID_URI') || `api://${clientId}`;
+  const serviceTenants = get('AUTH_SERVICE_TENANTS')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const tenant of serviceTenants) {
+    if (tenant !== '*' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenant))
+      throw new Error(`env-var: "AUTH_SERVICE_TENANTS" should list tenant GUIDs or *, got "${tenant}"`);
+  }
+  return { clientId, audiences: [clientId, uri], serviceTenants };
+}
+
 function fillDefaults(env: Record<string, string | undefined>): Record<string, string> {
   const filled: Record<string, string> = {};
   for (const setting of SETTINGS as readonly SettingInfo[]) {
@@ -246,6 +288,7 @@ export function secretValues(config: Config): string[] {
     config.graph.clientSecret,
     config.crm.token,
     config.crm.webhookSecret,
+    config.crm.previousWebhookSecret ?? '',
     config.storageConnection,
   ].filter((v) => v.length >= 8);
 }

@@ -58,7 +58,7 @@ export async function startBenchStack(
     },
   });
   const driver = driveStack(stack);
-  const { outlook, crmUser, api } = driver;
+  const { api } = driver;
   const settle: BenchStack['settle'] = (timeoutMs = 120_000) => driver.settle(timeoutMs, 200);
 
   const register: BenchStack['register'] = async (mailbox) => {
@@ -80,5 +80,5 @@ export async function startBenchStack(
     await Promise.race([stack.stop(), new Promise((resolve) => setTimeout(resolve, graceMs))]);
   };
 
-  return { ...stack, stop, abort, logs, outlook, crmUser, settle, register, api };
+  return { ...stack, ...driver, stop, abort, logs, settle, register };
 }

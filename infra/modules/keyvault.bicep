@@ -5,8 +5,6 @@
 param name string
 param location string
 param tags object
-@description('Storage account whose connection string becomes the storage-connection secret.')
-param storageAccountName string
 @secure()
 param graphClientSecret string = ''
 @secure()
@@ -28,19 +26,6 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     publicNetworkAccess: 'Enabled'
-  }
-}
-
-resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
-}
-
-// Known gap (DEPLOY.md): the table adapter takes a connection string, so it lives here, not in settings.
-resource storageConnection 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
-  parent: vault
-  name: 'storage-connection'
-  properties: {
-    value: 'DefaultEndpointsProtocol=https;AccountName=${storageAccount.name};AccountKey=${storageAccount.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
   }
 }
 

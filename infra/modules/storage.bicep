@@ -21,9 +21,9 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // Known gap (DEPLOY.md): STORAGE_CONNECTION is still a connection string with the account key,
-    // kept in Key Vault. Set this to false once the table adapter accepts an identity.
-    allowSharedKeyAccess: true
+    // No account keys, no SAS: the host (AzureWebJobsStorage__accountName), the deployment
+    // container and the tables are reached with the app's managed identity only.
+    allowSharedKeyAccess: false
     defaultToOAuthAuthentication: true
   }
 }
@@ -56,3 +56,4 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 output name string = account.name
 output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output tableEndpoint string = account.properties.primaryEndpoints.table

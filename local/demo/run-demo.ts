@@ -2,14 +2,17 @@ import { QUEUE_NAMES } from '../../shared/ports.js';
 import { addTally, emptyTally, type SyncTally } from '../../shared/sync/outcome.js';
 import type { RunningStack } from '../stack.js';
 import { driveStack } from '../stack-driver.js';
+import { DEMO_AGENT_MAIL } from '../stack-identity.js';
 import { crmContacts, outlookContacts } from './data.js';
 
-export const DEMO_MAILBOX = 'anna.makler@immobilien-demo.example';
+/** The demo agent's mailbox: the stack creates her as a user of the default tenant. */
+export const DEMO_MAILBOX = DEMO_AGENT_MAIL;
 
 /**
  * The demo: an estate agent's mailbox with 300 contacts in two folders and a CRM with 90
  * contacts, 45 of them tagged for the mailbox (every third one carries more than Exchange can
- * hold). Registers the account through the public API and shows the first sync until it is done.
+ * hold). The agent registers her own mailbox through the public API, signed in with her token,
+ * and the first sync is shown until it is done.
  */
 export async function runDemo(
   stack: RunningStack,
@@ -18,25 +21,25 @@ export async function runDemo(
   const tally = emptyTally();
   stack.runtime.observe = (_message, result) => addTally(tally, result.tally);
 
-  const { outlook, crmUser: crm } = driveStack(stack);
+  const { outlook, crmUser: crm, api } = driveStack(stack);
 
   print(
     'demo: seeding the mailbox (300 contacts in "Kontakte" and "Kunden 2025") and the CRM (90 contacts)...',
   );
-  stack.graph.admin.createMailbox({ mail: DEMO_MAILBOX, displayName: 'Anna Makler' });
   await outlook.createContacts(DEMO_MAILBOX, outlookContacts(240, 7, 'kunden.example'));
   const folder = await outlook.createFolder(DEMO_MAILBOX, 'Kunden 2025');
   await outlook.createContacts(DEMO_MAILBOX, outlookContacts(60, 11, 'kunden2025.example'), folder.id);
   const seeded = await stack.crm.admin.seed(crmContacts(90, 3));
 
-  const response = await fetch(`${stack.host.url}/api/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_MAILBOX, provider: 'microsoft365', syncVersion: 'v3' }),
-  });
+  const response = await api(
+    'POST',
+    '/api/accounts',
+    { email: DEMO_MAILBOX, provider: 'microsoft365', syncVersion: 'v3' },
+    { as: 'agent' },
+  );
   if (response.status !== 201)
-    throw new Error(`demo: registering the account failed with ${response.status}: ${await response.text()}`);
-  const account = (await response.json()) as { id: string };
+    throw new Error(`demo: registering the account failed with ${response.status}: ${response.text}`);
+  const account = response.json as { id: string };
   print(`demo: account ${account.id} registered; tagging 45 CRM contacts for it...`);
   for (const [i, contact] of seeded.entries()) {
     if (i % 2 === 0) await crm.update(contact.id, { syncAccounts: [account.id] });

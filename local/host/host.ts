@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import azf, { type InvocationContext, type Timer } from '@azure/functions';
@@ -27,6 +27,12 @@ export interface HostOptions {
   host?: string;
   port?: number;
   /**
+   * The master key `POST /admin/functions/{name}` requires in `x-functions-key`, as the
+   * Functions host does (learn.microsoft.com/azure/azure-functions/functions-manually-run-non-http);
+   * a random one when absent (see RunningHost.masterKey).
+   */
+  masterKey?: string;
+  /**
    * A second listener on https with this certificate (the local CA), serving the same routes:
    * Graph refuses http notification URLs, so PUBLIC_BASE_URL points here. Port 0 = a free port.
    */
@@ -45,12 +51,14 @@ export interface RunningHost {
   url: string;
   /** The https listener, when `https` was given: what PUBLIC_BASE_URL names. */
   httpsUrl: string | null;
+  masterKey: string;
   runTimer(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { definitions, log } = options;
+  const masterKey = options.masterKey ?? randomBytes(32).toString('base64url');
   const context = (functionName: string): InvocationContext =>
     new Context({
       invocationId: randomUUID(),
@@ -88,6 +96,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     const admin = /^\/admin\/functions\/([^/]+)$/.exec(url.pathname);
     if (admin && req.method === 'POST') {
+      if (!hasKey(req.headers['x-functions-key'], masterKey)) {
+        return writeFunctionResponse(res, {
+          status: 401,
+          jsonBody: {
+            error: {
+              code: 'Unauthorized',
+              message: 'the admin routes need the master key in x-functions-key',
+            },
+          },
+        });
+      }
       const name = decodeURIComponent(admin[1]!);
       if (!timers.some((t) => t.name === name))
         return writeFunctionResponse(res, notFound(`no timer function named ${name}`));
@@ -182,6 +201,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   return {
     url: baseUrl,
     httpsUrl,
+    masterKey,
     runTimer: (name) => runTimer(name),
     async stop() {
       for (const cron of crons) cron.stop();
@@ -219,4 +239,11 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 
 function notFound(message: string) {
   return { status: 404, jsonBody: { error: { code: 'NotFound', message } } };
+}
+
+/** Constant-time comparison of the key given with the master key (hashes make the lengths equal). */
+function hasKey(given: string | string[] | undefined, masterKey: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(masterKey));
 }

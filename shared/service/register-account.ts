@@ -11,17 +11,26 @@ export type RegisterResult =
 /**
  * Registers a mailbox. An account that may sync is connected at once by the worker
  * (subscription with the validation handshake, then the initial sync); the HTTP answer does
- * not wait for Graph.
+ * not wait for Graph. A mailbox has one account: a second registration is a 409, which names
+ * the existing account only to a caller who may see it (`visible`), so nobody learns another
+ * tenant's account ids.
  */
-export async function registerAccount(deps: SyncDeps, input: RegisterAccountInput): Promise<RegisterResult> {
+export async function registerAccount(
+  deps: SyncDeps,
+  input: RegisterAccountInput,
+  options: { visible?: (account: Account) => boolean } = {},
+): Promise<RegisterResult> {
   const email = input.email.toLowerCase();
   for await (const existing of deps.accounts.list()) {
     if (existing.email.toLowerCase() === email) {
+      const shown = options.visible?.(existing) ?? true;
       return {
         ok: false,
         status: 409,
         code: 'AccountExists',
-        message: `an account for ${input.email} exists already (${existing.id})`,
+        message: shown
+          ? `an account for ${input.email} exists already (${existing.id})`
+          : `an account for ${input.email} exists already`,
       };
     }
   }

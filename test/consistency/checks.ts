@@ -75,7 +75,9 @@ export function settingProblems(input: SettingsInput): string[] {
       problems.push(`${name}: missing from the app settings in infra/main.bicep`);
       continue;
     }
-    if (setting.secret && !isKeyVaultReference(expression))
+    // A secret that is off by default (rotation's previous secret) is deployed empty until used.
+    const offByDefault = setting.default === '' && expression.trim() === "''";
+    if (setting.secret && !isKeyVaultReference(expression) && !offByDefault)
       problems.push(
         `${name}: secret, but its app setting is not a @Microsoft.KeyVault(SecretUri=...) reference`,
       );

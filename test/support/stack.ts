@@ -45,7 +45,8 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
       ...options.settings,
     },
   });
-  const { outlook, crmUser, api, settle } = driveStack(stack);
+  const driver = driveStack(stack);
+  const { api, settle } = driver;
 
   const registerAccount: TestStack['registerAccount'] = async (body) => {
     const response = await api('POST', '/api/accounts', body);
@@ -54,5 +55,5 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
     return response.json as { id: string };
   };
 
-  return { ...stack, outlook, crmUser, logs, settle, registerAccount, api };
+  return { ...stack, ...driver, logs, registerAccount };
 }

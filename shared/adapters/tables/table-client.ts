@@ -1,9 +1,17 @@
 import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { isStatus, toTableSyncError } from './table-errors.js';
 
-/** How every table adapter is configured: a connection string, or clients built elsewhere. */
+/**
+ * How every table adapter is configured. `connectionString` is either the table service URL
+ * (`https://<account>.table.core.windows.net`: Microsoft Entra ID through
+ * DefaultAzureCredential — the managed identity in Azure, where shared keys are switched off)
+ * or a connection string (Azurite locally).
+ */
 export interface TableConnection {
   connectionString: string;
+  /** For the URL form; default: one DefaultAzureCredential per process. */
+  credential?: TokenCredential;
   /** Needed for http endpoints (Azurite); defaults to true when the connection string is http. */
   allowInsecureConnection?: boolean;
 }
@@ -14,7 +22,21 @@ export function isHttpConnectionString(connectionString: string): boolean {
   );
 }
 
+/** True for the identity-based form: a table service URL instead of a connection string. */
+export function isTableServiceUrl(connection: string): boolean {
+  return /^https?:\/\/[^;\s]+$/i.test(connection.trim());
+}
+
+let defaultCredential: TokenCredential | undefined;
+
 export function tableClientFor(connection: TableConnection, tableName: string): TableClient {
+  if (isTableServiceUrl(connection.connectionString)) {
+    defaultCredential ??= new DefaultAzureCredential();
+    const url = connection.connectionString.trim().replace(/\/+$/, '');
+    return new TableClient(url, tableName, connection.credential ?? defaultCredential, {
+      allowInsecureConnection: connection.allowInsecureConnection ?? false,
+    });
+  }
   return TableClient.fromConnectionString(connection.connectionString, tableName, {
     allowInsecureConnection:
       connection.allowInsecureConnection ?? isHttpConnectionString(connection.connectionString),

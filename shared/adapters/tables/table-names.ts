@@ -6,6 +6,7 @@ export const TABLE_NAMES = {
   actionLog: 'actionlog',
   leases: 'leases',
   webSessions: 'websessions',
+  audit: 'audit',
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;

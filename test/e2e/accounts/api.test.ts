@@ -96,7 +96,9 @@ describe('accounts API: subscriptions, export and validation', () => {
     });
     await stack.settle();
 
-    const response = await fetch(`${stack.host.url}/api/accounts/${account.id}/contacts.csv`);
+    const response = await fetch(`${stack.host.url}/api/accounts/${account.id}/contacts.csv`, {
+      headers: { authorization: `Bearer ${await stack.token()}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/csv');
     const bytes = Buffer.from(await response.arrayBuffer());

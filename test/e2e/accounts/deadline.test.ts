@@ -51,7 +51,10 @@ describe('accounts around the migration deadline', () => {
     expect(v2).toBeDefined();
     // Twice: the timer is idempotent, a second run must not add a history entry.
     for (let run = 0; run < 2; run++) {
-      const response = await fetch(`${stack.host.url}/admin/functions/migrationCutoff`, { method: 'POST' });
+      const response = await fetch(`${stack.host.url}/admin/functions/migrationCutoff`, {
+        method: 'POST',
+        headers: { 'x-functions-key': stack.host.masterKey },
+      });
       expect(response.ok).toBe(true);
     }
     const stored = await stack.runtime.deps.accounts.get(v2?.id ?? '');

@@ -95,7 +95,10 @@ describe('accounts around the V2 shutdown', () => {
     await waitForProductTime(stack, '2025-07-31T22:00:00Z');
     expect(stack.graph.admin.subscriptions().map((s) => s.id)).toContain(crossing.subscriptionId);
 
-    const run = await fetch(`${stack.host.url}/admin/functions/migrationCutoff`, { method: 'POST' });
+    const run = await fetch(`${stack.host.url}/admin/functions/migrationCutoff`, {
+      method: 'POST',
+      headers: { 'x-functions-key': stack.host.masterKey },
+    });
     expect(run.status).toBe(202);
     await stack.settle();
 

@@ -176,7 +176,7 @@ export async function immutableIdOf(stack: TestStack, account: TestAccount, id: 
 export async function reconcile(stack: TestStack): Promise<void> {
   const response = await fetch(`${stack.host.url}/admin/functions/reconcile`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-functions-key': stack.host.masterKey },
     body: '{}',
   });
   if (response.status >= 300) throw new Error(`reconcile answered ${response.status}`);

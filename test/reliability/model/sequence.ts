@@ -116,7 +116,10 @@ async function settleAndReconcile(run: Run): Promise<Violation | null> {
   try {
     await run.stack.settle(60_000);
     run.stack.crm.admin.clearFaults();
-    const response = await fetch(`${run.stack.host.url}/admin/functions/reconcile`, { method: 'POST' });
+    const response = await fetch(`${run.stack.host.url}/admin/functions/reconcile`, {
+      method: 'POST',
+      headers: { 'x-functions-key': run.stack.host.masterKey },
+    });
     if (!response.ok)
       return { invariant: 'reconcile runs', detail: `admin route answered ${response.status}` };
     await run.stack.settle(60_000);

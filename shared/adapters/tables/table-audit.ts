@@ -1,0 +1,62 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { AuditEntry, AuditLog, AuditQuery } from '../../service/audit.js';
+import { encodeKey } from './key-encoding.js';
+import { ensureTable, type TableConnection, tableClientFor } from './table-client.js';
+import { tableCall } from './table-errors.js';
+import { TABLE_NAMES } from './table-names.js';
+
+/**
+ * The audit log on Table Storage: one partition per tenant (`t|<enc tenant>`, `t|` for none),
+ * RowKey = inverted milliseconds + a random suffix, so a partition reads newest first and two
+ * entries of the same millisecond never collide. Rows are only ever inserted.
+ */
+const MAX_MS = 9_999_999_999_999;
+const partitionOf = (tenantId: string | null) => `t|${tenantId ? encodeKey(tenantId.toLowerCase()) : ''}`;
+
+export interface TableAuditOptions extends TableConnection {
+  tableName?: string;
+}
+
+export class TableAudit implements AuditLog {
+  constructor(private readonly table: TableClient) {}
+
+  static async create(options: TableAuditOptions): Promise<TableAudit> {
+    const audit = new TableAudit(tableClientFor(options, options.tableName ?? TABLE_NAMES.audit));
+    await ensureTable(audit.table);
+    return audit;
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    const inverted = String(MAX_MS - new Date(entry.at).getTime()).padStart(13, '0');
+    const rowKey = `${inverted}|${crypto.randomUUID()}`;
+    await tableCall(`write audit entry`, () =>
+      this.table.createEntity({
+        partitionKey: partitionOf(entry.tenantId),
+        rowKey,
+        entry: JSON.stringify(entry),
+      }),
+    );
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    const filters =
+      query.tenants === '*'
+        ? [undefined]
+        : query.tenants.map((t) => odata`PartitionKey eq ${partitionOf(t)}`);
+    const found: AuditEntry[] = [];
+    for (const filter of filters) {
+      const pages = this.table
+        .listEntities<{ entry: string }>({
+          queryOptions: { ...(filter ? { filter } : {}), select: ['entry'] },
+        })
+        .byPage({ maxPageSize: Math.min(query.limit, 1000) });
+      let taken = 0;
+      for await (const page of pages) {
+        for (const row of page) found.push(JSON.parse(row.entry) as AuditEntry);
+        taken += page.length;
+        if (taken >= query.limit) break;
+      }
+    }
+    return found.sort((a, b) => b.at.localeCompare(a.at)).slice(0, query.limit);
+  }
+}
