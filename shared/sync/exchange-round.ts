@@ -47,7 +47,7 @@ export async function runDeltaRound(
     round.read.add(folderId);
     addTally(tally, await readFolder(deps, session, folderId, targetFolderId, round));
   }
-  const removals = await linkedRemovals(deps, session.account.id, round);
+  const removals = await linkedRemovals(deps, session, round);
   const moved = await findMoves(deps, session, removals, round);
   const gone = removals.filter((link) => !moved.has(link.value.linkId));
 
@@ -157,19 +157,38 @@ async function readFolder(
   return tally;
 }
 
-/** The links whose contact left every folder of the round (seen nowhere). */
+/**
+ * The links whose contact left every folder of the round (seen nowhere). A folder that is gone
+ * (deleted in Outlook) reports nothing: its links are looked up one by one, and only those
+ * whose contact cannot be read any more count as removed (a contact that moved out of it
+ * before keeps its link, now with its folder).
+ */
 async function linkedRemovals(
   deps: SyncDeps,
-  accountId: string,
+  session: AccountSession,
   round: Round,
 ): Promise<Stored<ContactLink>[]> {
+  const accountId = session.account.id;
   const ids = new Set([...round.removed].filter((id) => !round.seen.has(id)));
-  if (round.restarted.size > 0) {
-    // A restarted (full) round does not report what was deleted while the token was expired:
-    // every linked contact of such a folder that no folder listed is gone.
+  const vanished = new Set([
+    ...round.goneFolders,
+    ...Object.keys(session.account.deltaLinks).filter((id) => !round.read.has(id)),
+  ]);
+  if (round.restarted.size > 0 || vanished.size > 0) {
     for await (const link of deps.mirror.list(accountId)) {
-      if (round.restarted.has(link.exchangeFolderId) && !round.seen.has(link.exchangeId))
-        ids.add(link.exchangeId);
+      if (round.seen.has(link.exchangeId)) continue;
+      // A restarted (full) round does not report what was deleted while the token was expired:
+      // every linked contact of such a folder that no folder listed is gone.
+      if (round.restarted.has(link.exchangeFolderId)) ids.add(link.exchangeId);
+      else if (vanished.has(link.exchangeFolderId)) {
+        const found = await deps.exchange.get(session.mailbox, link.exchangeId);
+        if (!found) ids.add(link.exchangeId);
+        else if (found.parentFolderId && found.parentFolderId !== link.exchangeFolderId) {
+          const stored = await deps.mirror.getByExchangeId(accountId, link.exchangeId);
+          if (stored)
+            await deps.mirror.put({ ...stored.value, exchangeFolderId: found.parentFolderId }, stored.etag);
+        }
+      }
     }
   }
   const links = await Promise.all([...ids].map((id) => deps.mirror.getByExchangeId(accountId, id)));

@@ -11,7 +11,8 @@ import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import type { SyncDeps } from './deps.js';
 import type { ContactLink, LogEntry } from './link.js';
-import { crmIdempotencyKey, linkIdFromCrm } from './link-id.js';
+import { createOnce } from './crm-create.js';
+import { linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
 import { crmPatchOf } from './patches.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
@@ -81,7 +82,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       const source = plan.exchange;
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
-        const created = await deps.crm.create(plan.input, crmIdempotencyKey(accountId, plan.linkId));
+        const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId);
         // A retried create returns what the first attempt made, from the Outlook contact as it
         // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
         // no changeKey, so the re-plan below merges the Outlook contact as it is now.

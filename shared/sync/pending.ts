@@ -2,9 +2,9 @@ import type { PendingCreate } from '../accounts/account.js';
 import { crmContent, crmFromExchange, EMPTY_FIELDS, exchangeFieldsOf } from '../contact/index.js';
 import { isSyncError, SyncError, toError } from '../errors.js';
 import type { AccountSession } from './account-session.js';
+import { createOnce } from './crm-create.js';
 import type { SyncDeps } from './deps.js';
 import { executePlan, newLink } from './execute.js';
-import { crmIdempotencyKey } from './link-id.js';
 import { crmPatchOf } from './patches.js';
 import { planExchangeUpsert } from './plan.js';
 
@@ -95,20 +95,16 @@ async function resolve(
  * The Outlook contact of an interrupted CRM create was deleted since. If the create happened,
  * its CRM contact is an orphan of a deleted Outlook contact: it gets what an Outlook delete
  * gets (unlinked or deleted, the account's choice) instead of being copied back to Outlook.
- * Whether it happened only the CRM knows: the create is repeated with the same idempotency key
+ * Whether it happened only the CRM knows: the create is repeated with the same idempotency keys
  * and an empty, untagged body. A replay returns the first attempt's contact; an empty one back
- * means there was none, and that empty contact (which no account sees) is deleted again.
+ * means there was none (or the user deleted it), and that empty contact (which no account
+ * sees) is deleted again.
  */
 async function settleOrphan(deps: SyncDeps, session: AccountSession, pending: PendingCreate): Promise<void> {
   const account = session.account;
   const probe = { ...crmFromExchange(EMPTY_FIELDS, account.id), syncAccounts: [] };
-  let created: Awaited<ReturnType<SyncDeps['crm']['create']>>;
-  try {
-    created = await deps.crm.create(probe, crmIdempotencyKey(account.id, pending.linkId));
-  } catch (error) {
-    if (isSyncError(error, 'conflict')) return; // the first attempt's contact was deleted since
-    throw error;
-  }
+  // The same chain of keys as the interrupted create (crm-create.ts).
+  const created = await createOnce(deps.crm, probe, account.id, pending.linkId);
   if (crmPatchOf(crmContent(created), probe) === null) {
     await deps.crm.delete(created.id, created.version);
     return;

@@ -220,6 +220,11 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return id;
   }
 
+  /** Every contact folder of the mailbox, the default one first. */
+  folderIds(mailbox: string): string[] {
+    return [...this.mailbox(mailbox).folders.keys()];
+  }
+
   defaultFolderOf(mailbox: string): string {
     return this.mailbox(mailbox).defaultFolderId;
   }

@@ -13,6 +13,8 @@ import {
 import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
 
 /**
+ * `npm run soak -- --model memory --actions 100000`: the in-memory engine model instead
+ * (test/unit/sync/support/memory-soak.ts).
  * `npm run soak -- --minutes 10`: the reliability model (model.test.ts) for as long as asked
  * (default 2 minutes), on the local stack started directly (tlsDir `.local/tls`). Prints
  * progress, then the figures, and exits 1 when any sequence broke an invariant. Each failure
@@ -31,6 +33,11 @@ const SHRINK_MS = 90_000;
 const tlsDir = join(process.cwd(), '.local', 'tls');
 
 async function main() {
+  // `--model memory`: the in-memory engine model instead of the whole stack (no servers).
+  if (argv[argv.indexOf('--model') + 1] === 'memory' && argv.includes('--model')) {
+    const { runMemorySoak } = await import('../unit/sync/support/memory-soak.js');
+    process.exit(await runMemorySoak(argv));
+  }
   if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('usage: npm run soak -- [--minutes N]');
   const cert = await ensureLocalCertificate(tlsDir);
   if (process.env.NODE_EXTRA_CA_CERTS !== cert.caPath) return relaunch(cert.caPath);

@@ -119,6 +119,43 @@ describe('a contact moved to another folder stays one linked contact', () => {
     expect(await links(world)).toMatchObject([{ exchangeId: made.id }]);
     expect(Object.keys((await world.account()).deltaLinks)).not.toContain(privat);
   });
+
+  it("a contact still in a folder when it was deleted is deleted with it (the account's choice)", async () => {
+    const { world, privat } = await setUp({ immutableIds: true });
+    world.exchange.userCreate(MAILBOX, { givenName: 'Gerd', surname: 'Gelöscht' }, privat);
+    const stays = world.exchange.userCreate(MAILBOX, { givenName: 'Berta', surname: 'Bleibt' });
+    await world.drain();
+    world.exchange.userDeleteFolder(MAILBOX, privat);
+    await world.drain();
+    expect(world.crm.all().map((c) => [c.lastName, c.syncAccounts])).toEqual(
+      expect.arrayContaining([
+        ['Gelöscht', []],
+        ['Bleibt', ['acc-1']],
+      ]),
+    );
+    expect(world.crm.all()).toHaveLength(2);
+    expect(await links(world)).toMatchObject([{ exchangeId: stays.id }]);
+  });
+});
+
+describe('soft deletes and restores', () => {
+  for (const immutableIds of [true, false]) {
+    it(`a contact restored from Deleted Items comes back to the CRM (exchangeDeleteAction=delete, ${immutableIds ? 'its old id' : 'a new id'})`, async () => {
+      const { world } = await setUp({ immutableIds, account: { exchangeDeleteAction: 'delete' } });
+      const made = world.exchange.userCreate(MAILBOX, { givenName: 'Lena', surname: 'Papierkorb' });
+      await world.drain();
+      const deleted = world.exchange.userSoftDelete(MAILBOX, made.id);
+      await world.drain();
+      expect(world.crm.all()).toEqual([]); // the account's choice: an Outlook delete deletes
+
+      const restoredId = world.exchange.userRestore(MAILBOX, deleted);
+      const { failures } = await world.drain();
+
+      expect(failures).toEqual([]);
+      expect(world.crm.all()).toMatchObject([{ lastName: 'Papierkorb', syncAccounts: ['acc-1'] }]);
+      expect(await links(world)).toMatchObject([{ exchangeId: restoredId }]);
+    });
+  }
 });
 
 describe('mass-delete guard over a whole round and over its window', () => {
