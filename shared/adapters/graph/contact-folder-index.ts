@@ -8,19 +8,40 @@ import type { GraphCaller } from './graph-call.js';
  * Deleted Items; learn.microsoft.com/graph/outlook-immutable-id: the id survives moves inside
  * the mailbox). For the sync such a contact is gone: Deleted Items is never synced.
  *
- * The cache is refreshed once when a contact names a folder it does not know (a folder the
- * user made since), so the common case costs no request.
+ * The folders are listed again only when a contact names a folder not seen yet (one the user
+ * made since); a folder found not to be a contact folder stays so (ids are never reused), and
+ * concurrent reads share one listing, so a bulk push costs one listing per mailbox.
  */
+interface MailboxFolders {
+  contact: Set<string>;
+  other: Set<string>;
+  listing: Promise<Set<string>> | undefined;
+}
+
 export class ContactFolderIndex {
-  private readonly known = new Map<string, Set<string>>();
+  private readonly mailboxes = new Map<string, MailboxFolders>();
 
   constructor(private readonly graph: GraphCaller) {}
 
   async isContactFolder(mailbox: string, folderId: string): Promise<boolean> {
     const key = mailbox.toLowerCase();
-    if (this.known.get(key)?.has(folderId)) return true;
-    const fresh = new Set((await listFolders(this.graph, mailbox)).map((f) => f.id));
-    this.known.set(key, fresh);
-    return fresh.has(folderId);
+    let known = this.mailboxes.get(key);
+    if (!known) {
+      known = { contact: new Set(), other: new Set(), listing: undefined };
+      this.mailboxes.set(key, known);
+    }
+    if (known.contact.has(folderId)) return true;
+    if (known.other.has(folderId)) return false;
+    const entry = known;
+    entry.listing ??= listFolders(this.graph, mailbox)
+      .then((folders) => new Set(folders.map((f) => f.id)))
+      .finally(() => {
+        entry.listing = undefined;
+      });
+    const fresh = await entry.listing;
+    for (const id of fresh) entry.contact.add(id);
+    if (fresh.has(folderId)) return true;
+    entry.other.add(folderId);
+    return false;
   }
 }

@@ -3,7 +3,7 @@ import type { Fault } from '../../../local/emulators/graph/faults.js';
 import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.js';
 import type { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
 import { SyncError } from '../../../shared/errors.js';
-import { fields, startGraph } from './support.js';
+import { adapterFor, fields, startGraph } from './support.js';
 
 /**
  * A mailbox Graph cannot read right now answers every contact route with the same error:
@@ -76,6 +76,21 @@ describe('a contact that is really gone', () => {
     await exchange.delete(MAILBOX, contact.id);
     expect(await exchange.get(MAILBOX, contact.id)).toBeNull();
     await exchange.delete(MAILBOX, contact.id);
+  });
+
+  it('a soft-deleted contact (in Deleted Items) reads as gone; telling costs one folder listing per mailbox', async () => {
+    const fresh = adapterFor(emulator);
+    const folderId = await fresh.defaultFolderId(MAILBOX);
+    const contacts = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((n) =>
+        fresh.create(MAILBOX, folderId, fields({ givenName: `P${n}` }), `l-${n}`),
+      ),
+    );
+    await Promise.all(contacts.slice(0, 3).map((c) => fresh.delete(MAILBOX, c.id)));
+    emulator.admin.clearRequests();
+    const read = await Promise.all(contacts.map((c) => fresh.get(MAILBOX, c.id)));
+    expect(read.map((c) => c?.givenName ?? null)).toEqual([null, null, null, 'P4', 'P5', 'P6']);
+    expect(emulator.admin.requests().byRoute['GET /users/{m}/contactFolders']).toBe(1);
   });
 
   it('a mailbox the tenant does not have is unavailable, not empty', async () => {
