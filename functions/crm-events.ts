@@ -11,7 +11,11 @@ export async function crmEvents(request: HttpRequest, context: InvocationContext
   if (!body.ok) return body.response;
   const rt = await runtime();
   const check = verifyCrmSignature({
-    secret: rt.config.crm.webhookSecret,
+    // While CRM_WEBHOOK_SECRET_PREVIOUS is set (a rotation, DEPLOY.md), both secrets are valid.
+    secret: [
+      rt.config.crm.webhookSecret,
+      ...(rt.config.crm.previousWebhookSecret ? [rt.config.crm.previousWebhookSecret] : []),
+    ],
     timestamp: request.headers.get('x-crm-timestamp'),
     signature: request.headers.get('x-crm-signature'),
     rawBody: body.bytes,

@@ -5,6 +5,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * `x-crm-signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, with
  * `x-crm-timestamp: <unix seconds>`. The timestamp is signed too, so an old, captured
  * delivery cannot be replayed with a fresh timestamp; the tolerance bounds the replay window.
+ * During a secret rotation two secrets are valid (current, previous): every one is compared, in
+ * constant time each, so the answer does not tell which matched.
  */
 
 export type SignatureCheck =
@@ -30,7 +32,8 @@ export function signCrmEvent(
 
 /** Checks one delivery's headers against its raw body; pure (the clock is passed in). */
 export function verifyCrmSignature(input: {
-  secret: string;
+  /** The current secret, or the current and the previous one while a rotation is under way. */
+  secret: string | readonly string[];
   timestamp: string | null | undefined;
   signature: string | null | undefined;
   rawBody: string | Uint8Array;
@@ -45,9 +48,12 @@ export function verifyCrmSignature(input: {
   const ageSeconds = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (!(ageSeconds <= toleranceSeconds)) return { ok: false, reason: 'stale' };
 
-  const expected = Buffer.from(hmacHex(secret, timestamp, rawBody), 'hex');
   const actual = Buffer.from(given[1], 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected)
-    ? { ok: true }
-    : { ok: false, reason: 'mismatch' };
+  let matched = false;
+  for (const candidate of typeof secret === 'string' ? [secret] : secret) {
+    if (candidate === '') continue;
+    const expected = Buffer.from(hmacHex(candidate, timestamp, rawBody), 'hex');
+    if (actual.length === expected.length && timingSafeEqual(actual, expected)) matched = true;
+  }
+  return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
