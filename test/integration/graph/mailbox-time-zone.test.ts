@@ -10,7 +10,13 @@ import { DEFAULT_TIME_ZONE, MailboxTimeZones } from '../../../shared/adapters/gr
  */
 function clientAnswering(answer: () => Promise<unknown>): { client: Client; calls: () => number } {
   let calls = 0;
-  const request = { header: () => request, get: () => (calls++, answer()) };
+  const request = {
+    header: () => request,
+    get: () => {
+      calls++;
+      return answer();
+    },
+  };
   return { client: { api: () => request } as unknown as Client, calls: () => calls };
 }
 
