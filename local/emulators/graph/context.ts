@@ -3,7 +3,9 @@ import type { GraphStore } from './store.js';
 /** What a route handler gets and returns; the server and `$batch` both build these. */
 export interface EmuRequest {
   method: string;
-  /** Path below `/v1.0`, e.g. `/users/x/contacts`. */
+  /** `beta` for the few beta-only routes (e.g. contact permanentDelete); v1.0 otherwise. */
+  version?: 'v1.0' | 'beta';
+  /** Path below `/v1.0` (or `/beta`), e.g. `/users/x/contacts`. */
   path: string;
   query: URLSearchParams;
   /** Lower-cased header names. */

@@ -50,7 +50,7 @@ export async function dispatch(
         'Access is denied. Check credentials and try again.',
       );
     }
-    const match = matchRoute(deps.routes, req.method, req.path);
+    const match = matchRoute(deps.routes, req.method, req.path, req.version);
     if (match === 'method')
       throw new GraphHttpError(
         405,

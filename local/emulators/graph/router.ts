@@ -8,8 +8,9 @@ import type { RouteHandler } from './context.js';
 export interface Route {
   method: string;
   template: string;
-  /** Mailbox parameter name for per-mailbox throttling, if the route addresses one. */
   handler: RouteHandler;
+  /** Only under `/beta` (Graph v1.0 answers such a path as an unknown segment). */
+  betaOnly?: boolean;
 }
 
 export interface RouteMatch {
@@ -17,10 +18,16 @@ export interface RouteMatch {
   params: Record<string, string>;
 }
 
-export function matchRoute(routes: Route[], method: string, path: string): RouteMatch | 'method' | null {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+  version: 'v1.0' | 'beta' = 'v1.0',
+): RouteMatch | 'method' | null {
   const segments = path.split('/').filter(Boolean);
   let methodMismatch = false;
   for (const route of routes) {
+    if (route.betaOnly && version !== 'beta') continue;
     const params = matchTemplate(route.template, segments);
     if (!params) continue;
     if (route.method !== method) {

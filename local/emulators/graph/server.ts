@@ -70,7 +70,8 @@ async function handle(app: GraphApp, admin: GraphEmulatorAdmin, req: IncomingMes
 
   const graph: EmuRequest = {
     method,
-    path: path.replace(/^\/v1\.0(?=\/|$)/i, ''),
+    path: path.replace(/^\/(?:v1\.0|beta)(?=\/|$)/i, ''),
+    version: /^\/beta(?=\/|$)/i.test(path) ? 'beta' : 'v1.0',
     query: url.searchParams,
     headers: Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
@@ -79,7 +80,7 @@ async function handle(app: GraphApp, admin: GraphEmulatorAdmin, req: IncomingMes
     requestId: crypto.randomUUID(),
     clientRequestId: String(req.headers['client-request-id'] ?? crypto.randomUUID()),
   };
-  if (!/^\/v1\.0(\/|$)/i.test(path)) {
+  if (!/^\/(?:v1\.0|beta)(\/|$)/i.test(path)) {
     return write(
       res,
       graphError(app, graph, 400, 'BadRequest', `Invalid version: ${path.split('/')[1] ?? ''}`),

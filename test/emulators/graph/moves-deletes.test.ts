@@ -137,6 +137,31 @@ describe('immutable ids (outlook-immutable-id)', () => {
   });
 });
 
+describe('immutable ids in $batch steps', () => {
+  it('lets each step ask for immutable ids with its own Prefer header', async () => {
+    const id = (await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'S' } })).body[
+      'id'
+    ] as string;
+    const response = await graph('POST', '/$batch', {
+      body: {
+        requests: [
+          { id: 'plain', method: 'GET', url: `/users/${mail}/contacts/${id}` },
+          { id: 'immutable', method: 'GET', url: `/users/${mail}/contacts/${id}`, headers: IMMUTABLE },
+        ],
+      },
+    });
+    const steps = Object.fromEntries(
+      (
+        response.body['responses'] as { id: string; headers: Record<string, string>; body: { id: string } }[]
+      ).map((r) => [r.id, r]),
+    );
+    expect(steps['plain']?.body.id).toBe(id);
+    expect(steps['plain']?.headers['Preference-Applied']).toBeUndefined();
+    expect(steps['immutable']?.body.id).not.toBe(id);
+    expect(steps['immutable']?.headers['Preference-Applied']).toBe('IdType="ImmutableId"');
+  });
+});
+
 describe('deletes as Exchange does them', () => {
   it('moves a Graph DELETE to Deleted Items, out of the folder’s delta, and the move route restores it', async () => {
     const info = emulator.admin.mailboxes()[0];
@@ -182,6 +207,20 @@ describe('deletes as Exchange does them', () => {
     expect((await graph('DELETE', `/users/${mail}/contacts/${inBin?.id}`)).status).toBe(204);
     expect((await admin('GET', `/users/${mail}/deletedItems`)).body['value']).toEqual([]);
     expect((await graph('GET', `/users/${mail}/contacts/${inBin?.id}`)).status).toBe(404);
+  });
+
+  it('purges with beta’s permanentDelete ("contact: permanentDelete", 204), past Deleted Items', async () => {
+    const id = (await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'B' } })).body[
+      'id'
+    ] as string;
+    const start = await deltaRound(deltaOf('contacts'));
+    const response = await graph('POST', `${emulator.url}/beta/users/${mail}/contacts/${id}/permanentDelete`);
+    expect(response.status).toBe(204);
+    expect((await admin('GET', `/users/${mail}/deletedItems`)).body['value']).toEqual([]);
+    expect((await graph('GET', `/users/${mail}/contacts/${id}`)).status).toBe(404);
+    expect((await deltaRound(start.deltaLink)).items.map((i) => i['@removed'])).toEqual([
+      { reason: 'deleted' },
+    ]);
   });
 
   it('has no permanentDelete for contacts in v1.0 (it is beta only)', async () => {

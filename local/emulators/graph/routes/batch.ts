@@ -115,7 +115,10 @@ function innerRequest(
   outer: EmuRequest,
   step: { method: string; url: string; headers?: Record<string, string> | undefined; body?: unknown },
 ): EmuRequest {
-  const url = new URL(step.url.replace(/^\/?/, '/').replace(/^\/v1\.0\//i, '/'), 'https://batch.invalid');
+  const url = new URL(
+    step.url.replace(/^\/?/, '/').replace(/^\/(?:v1\.0|beta)\//i, '/'),
+    'https://batch.invalid',
+  );
   const headers = Object.fromEntries(
     Object.entries(step.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
   );
@@ -126,6 +129,7 @@ function innerRequest(
     headers,
     body: step.body,
     requestId: crypto.randomUUID(),
+    version: outer.version ?? 'v1.0',
     clientRequestId: outer.clientRequestId,
   };
 }

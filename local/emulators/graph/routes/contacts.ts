@@ -95,6 +95,21 @@ function remove(args: RouteArgs) {
 
 const NAME_PARTS = ['givenName', 'middleName', 'surname'];
 
+/**
+ * beta only ("contact: permanentDelete"): purged at once, not moved to Deleted Items; 204.
+ * v1.0 has no such action and answers the path as an unknown segment.
+ */
+function permanentDelete(args: RouteArgs) {
+  const { mailbox, folder } = target(args);
+  const contact = contactFor(
+    mailbox,
+    args.params['id'] ?? '',
+    args.params['f'] !== undefined ? folder : undefined,
+  );
+  args.env.store.purgeContact(mailbox, contact);
+  return { status: 204 };
+}
+
 /** Exchange fills displayName from the name parts when a create leaves it out. */
 function defaultDisplayName(props: Record<string, unknown>): string {
   return NAME_PARTS.map((key) => props[key])
@@ -113,4 +128,16 @@ export const contactRoutes: Route[] = [
   { method: 'GET', template: '/users/{m}/contactFolders/{f}/contacts/{id}', handler: get },
   { method: 'PATCH', template: '/users/{m}/contactFolders/{f}/contacts/{id}', handler: update },
   { method: 'DELETE', template: '/users/{m}/contactFolders/{f}/contacts/{id}', handler: remove },
+  {
+    method: 'POST',
+    template: '/users/{m}/contacts/{id}/permanentDelete',
+    handler: permanentDelete,
+    betaOnly: true,
+  },
+  {
+    method: 'POST',
+    template: '/users/{m}/contactFolders/{f}/contacts/{id}/permanentDelete',
+    handler: permanentDelete,
+    betaOnly: true,
+  },
 ];
