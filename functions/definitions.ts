@@ -22,6 +22,7 @@ import {
   exchangeToCrmBatch,
 } from './queue-workers.js';
 import { migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
+import { webApp } from './web.js';
 
 /**
  * Every function of the app, once. functions/index.ts registers these with the Azure
@@ -31,7 +32,15 @@ import { migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type FunctionDefinition =
-  | { name: string; trigger: 'http'; methods: HttpMethod[]; route: string; handler: HttpHandler }
+  | {
+      name: string;
+      trigger: 'http';
+      methods: HttpMethod[];
+      /** Relative to /api; with `mount: 'root'`, relative to the site root (the web app). */
+      route: string;
+      mount?: 'root';
+      handler: HttpHandler;
+    }
   | {
       name: string;
       trigger: 'queue';
@@ -46,6 +55,14 @@ export type FunctionDefinition =
       scheduleSetting: SettingName;
       handler: (timer: Timer, context: InvocationContext) => Promise<void>;
     };
+
+/**
+ * The route a definition is registered with. host.json sets `routePrefix: ""` so that the web
+ * app can serve the site root; the API keeps its `/api/...` routes by carrying the prefix here.
+ */
+export function hostRoute(definition: Extract<FunctionDefinition, { trigger: 'http' }>): string {
+  return definition.mount === 'root' ? definition.route : `api/${definition.route}`;
+}
 
 export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
   {
@@ -95,6 +112,9 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
   },
   { name: 'auditList', trigger: 'http', methods: ['GET'], route: 'audit', handler: auditList },
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },
+  // The agents' and administrators' pages (web/): everything outside /api. The host matches
+  // the more specific /api routes first; a catch-all also matches the site root.
+  { name: 'webApp', trigger: 'http', methods: ['GET', 'POST'], route: '{*path}', mount: 'root', handler: webApp },
   {
     name: 'exchangeToCrm',
     trigger: 'queue',

@@ -1,5 +1,5 @@
 import azf from '@azure/functions';
-import { FUNCTION_DEFINITIONS } from './definitions.js';
+import { FUNCTION_DEFINITIONS, hostRoute } from './definitions.js';
 import { batchThenOneByOne } from './queue-workers.js';
 
 /**
@@ -16,7 +16,7 @@ for (const definition of FUNCTION_DEFINITIONS) {
     case 'http':
       app.http(definition.name, {
         methods: definition.methods,
-        route: definition.route,
+        route: hostRoute(definition),
         authLevel: 'anonymous',
         handler: definition.handler,
       });

@@ -270,6 +270,10 @@ var appSettings = {
   API_APP_ID_URI: ''
   AUTH_SERVICE_TENANTS: serviceTenants
   PUBLIC_BASE_URL: appBaseUrl
+  WEB_CLIENT_ID: ''
+  WEB_SIGN_IN_TENANT: 'organizations'
+  APP_DISPLAY_NAME: 'FLOWFACT'
+  LEGACY_APP_DISPLAY_NAME: 'FLOWFACT (Nylas)'
   MIGRATION_DEADLINE: '2025-07-18T22:00:00Z'
   MIGRATION_SHUTDOWN: '2025-07-31T22:00:00Z'
   // Empty in production: the clock is the real clock.

@@ -96,6 +96,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       GRAPH_TENANT_ID: graph.tenantId,
       GRAPH_CLIENT_ID: graph.clientId,
       GRAPH_CLIENT_SECRET: graph.clientSecret,
+      WEB_CLIENT_ID: graph.webClientId,
       GRAPH_CA_CERT: graph.caPath,
       CRM_BASE_URL: crm.url,
       CRM_TOKEN: crm.token,

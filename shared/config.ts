@@ -98,6 +98,27 @@ export const SETTINGS = [
     default: '',
   },
   {
+    name: 'WEB_CLIENT_ID',
+    description:
+      "Application (client) id of the web app's sign-in (a public client: authorization code with PKCE); empty = the API's client id",
+    default: '',
+  },
+  {
+    name: 'WEB_SIGN_IN_TENANT',
+    description: 'Tenant segment of the web sign-in (`organizations`: any work account; or one tenant id)',
+    default: 'organizations',
+  },
+  {
+    name: 'APP_DISPLAY_NAME',
+    description: "This app's name in Entra (Enterprise applications), named on the admin-approval page",
+    default: 'FLOWFACT',
+  },
+  {
+    name: 'LEGACY_APP_DISPLAY_NAME',
+    description: "The old V2 interface's app name, which the admin-approval page warns not to approve",
+    default: 'FLOWFACT (Nylas)',
+  },
+  {
     name: 'PUBLIC_BASE_URL',
     description:
       "The function app's public https base URL; Graph posts notifications to {PUBLIC_BASE_URL}/api/graph/... (Graph refuses http)",
@@ -174,6 +195,8 @@ export interface Config {
   crm: { baseUrl: string; token: string; webhookSecret: string; previousWebhookSecret: string | null };
   /** Who may call the API (shared/auth): the accepted audiences and the service caller's tenants. */
   api: { clientId: string; audiences: string[]; serviceTenants: string[] };
+  /** The web app's sign-in and the app names its admin-approval page shows. */
+  web: { clientId: string; signInTenant: string; appDisplayName: string; legacyAppDisplayName: string };
   publicBaseUrl: string;
   migration: { deadline: Date; shutdown: Date };
   clockStart: Date | null;
@@ -215,6 +238,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       previousWebhookSecret: from.get('CRM_WEBHOOK_SECRET_PREVIOUS').asString() || null,
     },
     api: apiSettings((name) => from.get(name).asString() ?? ''),
+    web: {
+      clientId:
+        from.get('WEB_CLIENT_ID').asString() ||
+        from.get('API_CLIENT_ID').asString() ||
+        text('GRAPH_CLIENT_ID'),
+      signInTenant: text('WEB_SIGN_IN_TENANT'),
+      appDisplayName: text('APP_DISPLAY_NAME'),
+      legacyAppDisplayName: text('LEGACY_APP_DISPLAY_NAME'),
+    },
     publicBaseUrl: url('PUBLIC_BASE_URL'),
     migration: { deadline: instant('MIGRATION_DEADLINE')!, shutdown: instant('MIGRATION_SHUTDOWN')! },
     clockStart: instant('SYNC_CLOCK_START'),

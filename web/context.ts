@@ -31,12 +31,17 @@ export interface WebDeps {
   wallNow(): number;
   /** Dead-lettered messages, where this deployment can read them (the local poison queues). */
   deadLetters?(): Promise<{ reason: string; queue: string; movedAt: string; body: string }[]>;
-  /** The audit log entries of the administrator's tenant. */
+  /** The audit log entries the administrator may read (newest first). */
   readAudit?(
     principal: Principal,
   ): Promise<{ at: string; who: string; action: string; account: string | null; outcome: string }[]>;
-  /** Audit entries for migrations, held-delete decisions and exports (shared/auth's audit, when wired). */
-  audit?(entry: { principal: Principal; accountId: string; action: string; outcome: string }): Promise<void>;
+  /** Records migrations, held-delete decisions and exports in the audit log, as the API does. */
+  audit?(entry: {
+    principal: Principal;
+    account: Pick<Account, 'id' | 'tenantId'>;
+    action: 'export' | 'migrate' | 'confirmDeletes' | 'rejectDeletes';
+    outcome: string;
+  }): Promise<void>;
 }
 
 /** One request: locale, session, and helpers to answer it. */

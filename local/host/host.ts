@@ -113,9 +113,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       await runTimer(name);
       return writeFunctionResponse(res, { status: 202 });
     }
-    if (!url.pathname.startsWith('/api/'))
-      return writeFunctionResponse(res, notFound('routes are under /api'));
-    const match = matchRoute(definitions, req.method ?? 'GET', url.pathname.slice('/api/'.length));
+    const match = matchRoute(definitions, req.method ?? 'GET', url.pathname);
     if (match === null) return writeFunctionResponse(res, notFound(`no route ${url.pathname}`));
     if (match === 'methodNotAllowed') {
       return writeFunctionResponse(res, {

@@ -35,7 +35,12 @@ export async function admin(req: Req): Promise<HttpResponseInit> {
   const rows = await visibleRows(req, matches);
   const emails = new Map(tenantRows.map((r) => [r.id, r.email]));
   const deadLetters = req.web.deadLetters ? await tenantDeadLetters(req, emails) : null;
-  const audit = req.web.readAudit ? await req.web.readAudit(principal) : null;
+  const audit = req.web.readAudit
+    ? (await req.web.readAudit(principal)).map((a) => ({
+        ...a,
+        account: a.account ? (emails.get(a.account) ?? a.account) : null,
+      }))
+    : null;
   return req.page(adminPage(req.frame(), req.locale, { filter, rows, deadLetters, audit }));
 }
 

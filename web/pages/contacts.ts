@@ -39,7 +39,7 @@ export async function heldConfirm(req: Req, id: string): Promise<HttpResponseIni
   if (!stored || !principal) return req.error(404, 'NotFound');
   if (stored.value.status.heldDeletes > 0) {
     await confirmHeldDeletes(req.web.deps, stored);
-    await req.web.audit?.({ principal, accountId: id, action: 'confirmDeletes', outcome: 'confirmed' });
+    await req.web.audit?.({ principal, account: stored.value, action: 'confirmDeletes', outcome: 'ok' });
     req.notice('ok', req.m.confirmed);
   }
   return req.redirect('/');
@@ -52,7 +52,7 @@ export async function heldReject(req: Req, id: string): Promise<HttpResponseInit
   if (!stored || !principal) return req.error(404, 'NotFound');
   const result = await rejectHeldDeletes(req.web.deps, stored);
   if (result.ok) {
-    await req.web.audit?.({ principal, accountId: id, action: 'rejectDeletes', outcome: 'rejected' });
+    await req.web.audit?.({ principal, account: stored.value, action: 'rejectDeletes', outcome: 'ok' });
     req.notice('ok', req.m.rejected(result.restored + result.unlinked));
   }
   return req.redirect('/');
@@ -62,7 +62,7 @@ export async function csvDownload(req: Req, id: string): Promise<HttpResponseIni
   const stored = await req.account(id);
   const principal = req.principal;
   if (!stored || !principal) return req.error(404, 'NotFound');
-  await req.web.audit?.({ principal, accountId: id, action: 'export', outcome: 'exported' });
+  await req.web.audit?.({ principal, account: stored.value, action: 'export', outcome: 'ok' });
   const headers = await req.headers();
   return {
     status: 200,

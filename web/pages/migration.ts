@@ -48,7 +48,7 @@ export async function finishMigrationSignIn(
     stored,
     chosen ? { provider: chosen } : {},
   );
-  await req.web.audit?.({ principal, accountId: id, action: 'migrate', outcome: result.kind });
+  await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome: result.kind });
   switch (result.kind) {
     case 'migrated':
       req.notice('ok', req.m.migrated(stored.value.email));
@@ -155,7 +155,7 @@ export async function onPremSubmit(req: Req, id: string, form: URLSearchParams):
   });
   if (!body.success) return req.error(400, 'InvalidOnPremisesForm');
   const result = await migrateAccount(req.web.deps, req.web.migration, stored, body.data);
-  await req.web.audit?.({ principal, accountId: id, action: 'migrate', outcome: result.kind });
+  await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome: result.kind });
   return req.page(
     onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: true }),
     422,
