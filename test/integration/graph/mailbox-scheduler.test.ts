@@ -26,7 +26,7 @@ afterEach(() => {
 
 describe('MailboxScheduler', () => {
   it('keeps at most `concurrency` calls in flight per mailbox, independently per mailbox', async () => {
-    const scheduler = new MailboxScheduler({ concurrency: 4 });
+    const scheduler = new MailboxScheduler({ concurrency: 4, appConcurrency: 8 });
     let inFlight = 0;
     let peak = 0;
     const call = async () => {
@@ -46,6 +46,29 @@ describe('MailboxScheduler', () => {
     expect(await Promise.all(runs)).toHaveLength(16);
     expect(peak).toBe(8);
     expect(scheduler.usage('a@x').slots).toBe(0);
+  });
+
+  it('keeps at most `appConcurrency` calls in flight across mailboxes (default 4)', async () => {
+    const scheduler = new MailboxScheduler({ concurrency: 4 });
+    let inFlight = 0;
+    let peak = 0;
+    const call = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      return 'ok';
+    };
+    const runs = ['a@x', 'b@x', 'c@x'].flatMap((m) =>
+      Array.from({ length: 4 }, () => scheduler.run(m, call)),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(inFlight).toBe(4);
+    expect(scheduler.appUsage()).toEqual({ inUse: 4, waiting: 8 });
+    await vi.runAllTimersAsync();
+    expect(await Promise.all(runs)).toHaveLength(12);
+    expect(peak).toBe(4);
+    expect(scheduler.appUsage()).toEqual({ inUse: 0, waiting: 0 });
   });
 
   it('paces a burst to the request budget instead of sending it all', async () => {
