@@ -260,6 +260,7 @@ var appSettings = {
   GRAPH_CLIENT_SECRET: '@Microsoft.KeyVault(SecretUri=${secretsUri}graph-client-secret/)'
   GRAPH_REQUESTS_PER_WINDOW: '10000'
   GRAPH_WINDOW_MS: '600000'
+  GRAPH_APP_CONCURRENCY: '4'
   GRAPH_SUBSCRIPTION_MAX_MINUTES: '10080'
   CRM_BASE_URL: crmBaseUrl
   CRM_TOKEN: '@Microsoft.KeyVault(SecretUri=${secretsUri}crm-token/)'
