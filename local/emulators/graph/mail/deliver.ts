@@ -21,6 +21,12 @@ export interface Recipient {
   emailAddress: { address: string; name?: string | null | undefined };
 }
 
+export interface StoredAttachment {
+  name: string;
+  contentType: string;
+  size: number;
+}
+
 export interface OutgoingMessage {
   subject: string;
   body: { contentType: string; content: string };
@@ -36,6 +42,8 @@ export interface OutgoingMessage {
   categories: string[];
   importance: string;
   hasAttachments: boolean;
+  /** Attachment metadata (name, type, size); the content is not kept. */
+  attachments?: StoredAttachment[] | undefined;
   sentDateTime: string;
   receivedDateTime: string;
   odataType?: string | undefined;
@@ -112,7 +120,9 @@ function props(
     conversationIndex: randomBytes(22).toString('base64'),
     sentDateTime: stamp(message.sentDateTime),
     receivedDateTime: stamp(message.receivedDateTime),
-    hasAttachments: message.hasAttachments,
+    hasAttachments: message.hasAttachments || (message.attachments?.length ?? 0) > 0,
+    // Not a message property: read by `GET …/messages/{id}/attachments` (attachment-routes.ts).
+    attachments: message.attachments ?? [],
     categories: message.categories,
     importance: message.importance,
     isRead: copy === 'sent' ? true : (message.isRead ?? false),

@@ -1,4 +1,5 @@
 import type { Route } from '../router.js';
+import { attachmentRoutes } from './attachment-routes.js';
 import { mailFolderRoutes } from './folder-routes.js';
 import { messageDeltaRoutes } from './message-delta.js';
 import { messageRoutes } from './message-routes.js';
@@ -11,6 +12,11 @@ import { messageRoutes } from './message-routes.js';
  */
 
 // Literal segments (`delta`, `messages/delta`) before `{id}` parameters.
-export const mailRoutes: Route[] = [...messageDeltaRoutes, ...mailFolderRoutes, ...messageRoutes];
+export const mailRoutes: Route[] = [
+  ...messageDeltaRoutes,
+  ...mailFolderRoutes,
+  ...attachmentRoutes,
+  ...messageRoutes,
+];
 
 export { mailAdminRoute } from './mail-admin.js';

@@ -34,6 +34,18 @@ const incomingSchema = z
     categories: z.array(z.string()).default([]),
     importance: z.enum(['low', 'normal', 'high']).default('normal'),
     hasAttachments: z.boolean().default(false),
+    /** Attachment metadata only (GET …/messages/{id}/attachments lists it). */
+    attachments: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            contentType: z.string().min(1),
+            size: z.number().int().nonnegative(),
+          })
+          .strict(),
+      )
+      .default([]),
     isRead: z.boolean().default(false),
     sentDateTime: z.iso.datetime({ offset: true }).optional(),
     receivedDateTime: z.iso.datetime({ offset: true }).optional(),

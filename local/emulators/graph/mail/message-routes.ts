@@ -172,6 +172,18 @@ const sendSchema = z.object({
 const attachmentCount = (message: Record<string, unknown>) =>
   Array.isArray(message['attachments']) ? message['attachments'].length : 0;
 
+/** fileAttachment's name, contentType and the decoded size of contentBytes ("Add attachment"). */
+function attachmentMetadata(message: Record<string, unknown>) {
+  const list = Array.isArray(message['attachments'])
+    ? (message['attachments'] as Record<string, unknown>[])
+    : [];
+  return list.map((a) => ({
+    name: typeof a['name'] === 'string' ? a['name'] : 'attachment',
+    contentType: typeof a['contentType'] === 'string' ? a['contentType'] : 'application/octet-stream',
+    size: typeof a['contentBytes'] === 'string' ? Buffer.from(a['contentBytes'], 'base64').length : 0,
+  }));
+}
+
 function sendMail(args: RouteArgs) {
   const { mailbox } = resolve(args);
   const parsed = sendSchema.safeParse(args.req.body);
@@ -196,6 +208,7 @@ function sendMail(args: RouteArgs) {
       ...message,
       from: { emailAddress: { address: mailbox.mail, name: mailbox.displayName } },
       hasAttachments: attachmentCount(message) > 0,
+      attachments: attachmentMetadata(message),
       sentDateTime: now,
       receivedDateTime: now,
     },

@@ -1,0 +1,54 @@
+import type { MailAttachment } from '../mail/classify.js';
+import type { MailFolderInfo } from '../mail/folders.js';
+import type { DeltaEntry } from '../mail/message.js';
+import type { MailSettings } from '../mail/settings.js';
+import type { GraphSubscription } from '../ports.js';
+
+/**
+ * What the mail sync needs from a mailbox (issue 17, item 1), beside `ExchangeContacts`. Every
+ * method succeeds or throws a SyncError; a mailbox Graph cannot read throws `mailboxUnavailable`.
+ * Message ids are immutable ids (`Prefer: IdType="ImmutableId"` on every request), so a move
+ * keeps the id and a notification names the same id as delta.
+ */
+
+export interface MailDeltaPage {
+  /** In change order, validated item by item (invalid items are `invalid` entries, never synced). */
+  entries: DeltaEntry[];
+  /** Set on the last page only: store it after the page has been processed. */
+  deltaLink?: string;
+  /** As for contacts (shared/ports.ts DeltaPage): the sync state had expired and the folder is listed anew. */
+  restarted: boolean;
+}
+
+export interface MessageContent {
+  bodyText: string | null;
+  attachments: MailAttachment[];
+}
+
+export interface ExchangeMail {
+  /** The owner's SMTP addresses (`proxyAddresses` and `mail`), lower-cased. */
+  ownAddresses(mailbox: string): Promise<string[]>;
+  /** The folders to sync under the setting, with their display names (folders.ts rules applied). */
+  syncedFolders(mailbox: string, mode: MailSettings['folders']): Promise<MailFolderInfo[]>;
+  /** One delta round of a folder, from `deltaLink` (null: the whole folder). */
+  messageDelta(mailbox: string, folderId: string, deltaLink: string | null): AsyncIterable<MailDeltaPage>;
+  /**
+   * Text bodies (and attachment metadata for `withAttachments` ids) of the given messages;
+   * a message gone meanwhile is absent from the answer.
+   */
+  contents(
+    mailbox: string,
+    ids: readonly string[],
+    withAttachments: ReadonlySet<string>,
+  ): Promise<Map<string, MessageContent>>;
+  createMessageSubscription(input: {
+    mailbox: string;
+    notificationUrl: string;
+    lifecycleNotificationUrl: string;
+    clientState: string;
+    expirationDateTime: string;
+  }): Promise<GraphSubscription>;
+  renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription>;
+  getSubscription(id: string): Promise<GraphSubscription | null>;
+  deleteSubscription(id: string): Promise<void>;
+}
