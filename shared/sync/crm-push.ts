@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { AccountSession } from './account-session.js';
 import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
+import { crmEditedAt } from './edit-times.js';
 import { executePlan } from './execute.js';
 import type { ContactLink } from './link.js';
 import { addTally, emptyTally, type SyncTally, tallyOf } from './outcome.js';
@@ -87,7 +88,14 @@ async function planPush(
     // every folder, can tell; it decides (and merges this change) when it sees the removal.
     return { kind: 'noop', reason: 'the Outlook copy is not where the link says; the delta round decides' };
   }
-  const plan = planCrmChange({ account, link, crm, exchange, now: deps.clock.now() });
+  const plan = planCrmChange({
+    account,
+    link,
+    crm,
+    exchange,
+    now: deps.clock.now(),
+    crmEditedAt: await crmEditedAt(deps, account.id, crm),
+  });
   if (plan.kind === 'deleteExchange' && exchange) {
     // The delete is conditional on the copy this plan was made from, not on the link's last
     // sync: a change Outlook made since then (but before our read) was taken into account.

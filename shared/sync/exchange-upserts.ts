@@ -5,6 +5,7 @@ import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
 import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js';
 import type { SyncDeps } from './deps.js';
+import { crmEditedAt } from './edit-times.js';
 import type { ContactLink } from './link.js';
 import { findCrmMatch, oneMatchPerCrmContact } from './match.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
@@ -83,7 +84,14 @@ async function planUpsert(
   const crm = link
     ? await deps.crm.get(link.value.crmId)
     : await findCrmMatch(deps, account.id, exchangeFieldsOf(contact, account.defaultCountry));
-  const plan = planExchangeUpsert({ account, link, crm, exchange: contact, now: deps.clock.now() });
+  const plan = planExchangeUpsert({
+    account,
+    link,
+    crm,
+    exchange: contact,
+    now: deps.clock.now(),
+    crmEditedAt: await crmEditedAt(deps, account.id, crm),
+  });
   return link ? withFolder(plan, link, contact) : plan;
 }
 

@@ -87,21 +87,20 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
         // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
         // no changeKey, so the re-plan below merges the Outlook contact as it is now.
         const replayed = crmPatchOf(crmContent(created), plan.input) !== null;
-        await deps.mirror.put(
-          newLink(
-            accountId,
-            plan.linkId,
-            created.id,
-            created.version,
-            source.id,
-            source.parentFolderId ?? ctx.targetFolderId,
-            replayed ? null : (source.changeKey ?? null),
-            replayed ? replayedBase(created, source, session.account.defaultCountry) : plan.snapshot,
-            'exchange',
-            now(),
-          ),
-          null,
+        const fresh = newLink(
+          accountId,
+          plan.linkId,
+          created.id,
+          created.version,
+          source.id,
+          source.parentFolderId ?? ctx.targetFolderId,
+          replayed ? null : (source.changeKey ?? null),
+          replayed ? replayedBase(created, source, session.account.defaultCountry) : plan.snapshot,
+          'exchange',
+          now(),
         );
+        // Our create is not a user's CRM edit: the contact carries the Outlook edit's time.
+        await deps.mirror.put(replayed ? fresh : { ...fresh, crmEditedAt: plan.crmEditedAt }, null);
         if (replayed) {
           const link = await deps.mirror.getByLinkId(accountId, plan.linkId);
           const again = planExchangeUpsert({
@@ -150,6 +149,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           exchangeId: exchange.id,
           exchangeFolderId: exchange.parentFolderId ?? base.exchangeFolderId,
           crmVersion: crm.version,
+          crmEditedAt: plan.crmEditedAt,
           changeKey: exchange.changeKey ?? null,
           snapshot: plan.snapshot,
           snapshotHash: contentHash(plan.snapshot),

@@ -16,6 +16,15 @@ export interface ContactLink {
   /** CRM version after our last read or write. */
   crmVersion: number;
   /**
+   * When a user made the newest edit the CRM contact at `crmVersion` holds, where that is not
+   * its `updatedAt`: when the sync wrote that version (an Outlook edit merged into the CRM,
+   * a contact created from Outlook), `updatedAt` is the time of our write, and this is the
+   * Outlook edit's time (or the CRM's own earlier edit, if newer). "Newer wins" compares
+   * users' edits, so every account's planner reads it for that version (edit-times.ts).
+   * Absent on links written before it existed: then `updatedAt` stands.
+   */
+  crmEditedAt?: string;
+  /**
    * THE SNAPSHOT: the window this pair agreed on at the last sync, in Exchange's terms. It is
    * what the Exchange copy held, read through `exchangeFieldsOf`, right after the sync's last
    * read or write of the pair, at a moment when the CRM contact (at `crmVersion`) agreed with

@@ -38,6 +38,8 @@ export type PairPlan =
       linkId: string;
       snapshot: ExchangeFields;
       replaces: Stored<ContactLink> | null;
+      /** the Outlook edit's time: what the new CRM contact carries (ContactLink.crmEditedAt) */
+      crmEditedAt: string;
     }
   | {
       kind: 'createInExchange';
@@ -58,6 +60,8 @@ export type PairPlan =
       snapshot: ExchangeFields;
       conflicts: Conflict[];
       keptBack: KeptBack[];
+      /** ContactLink.crmEditedAt after this update */
+      crmEditedAt: string;
     }
   | {
       kind: 'deleteExchange';
@@ -80,6 +84,12 @@ export interface PairState {
   /** The Exchange contact, or null when it does not exist (deleted, or not created yet). */
   exchange: ExchangeContact | null;
   now: Date;
+  /**
+   * When a user made the edit the CRM contact's current version carries, if another
+   * account's link knows it (edit-times.ts); otherwise the CRM's `updatedAt` (or this link's
+   * `crmEditedAt`) is that time.
+   */
+  crmEditedAt?: Date | null;
 }
 
 export function isTaggedFor(contact: CrmContact, accountId: string): boolean {
@@ -103,10 +113,10 @@ export function planExchangeUpsert(state: PairState & { exchange: ExchangeContac
   }
   if (link && !crm) {
     // The CRM contact is gone but Outlook edited the copy: edit beats delete.
-    return createInCrm(account, exchange, fields, link);
+    return createInCrm(state, exchange, fields, link);
   }
   if (link && crm && !isTaggedFor(crm, account.id)) return planTagRemoved(state, link, crm, exchange);
-  if (!crm) return createInCrm(account, exchange, fields, null);
+  if (!crm) return createInCrm(state, exchange, fields, null);
   return planUpdate(state, crm, exchange, fields);
 }
 
@@ -117,7 +127,7 @@ export function planCrmChange(state: PairState): PairPlan {
     if (!link) return { kind: 'noop', reason: 'deleted CRM contact was never linked' };
     if (exchange && exchangeEditedSince(link.value, exchange, account)) {
       // Outlook edited the copy after the last sync: edit beats delete, it comes back to the CRM.
-      return createInCrm(account, exchange, exchangeFieldsOf(exchange, account.defaultCountry), link);
+      return createInCrm(state, exchange, exchangeFieldsOf(exchange, account.defaultCountry), link);
     }
     if (!exchange) return { kind: 'dropLink', link, reason: 'deleted on both sides' };
     return { kind: 'deleteExchange', link, reason: 'crmDeleted' };
@@ -178,7 +188,7 @@ function planTagRemoved(
   const { account } = state;
   if (!exchangeEditedSince(link.value, exchange, account))
     return { kind: 'deleteExchange', link, reason: 'tagRemoved' };
-  const result = mergePair(state, crm, exchange, exchangeFieldsOf(exchange, account.defaultCountry));
+  const { result } = mergePair(state, crm, exchange, exchangeFieldsOf(exchange, account.defaultCountry));
   const patch = crmPatchOf(crmContent(crm), result.crm);
   const read = { ...link, value: { ...link.value, changeKey: exchange.changeKey ?? null } };
   return {
@@ -189,16 +199,46 @@ function planTagRemoved(
   };
 }
 
+/**
+ * "Newer wins" compares the users' edits (DESIGN 9.5): Outlook's `lastModifiedDateTime` is a
+ * user's edit whenever the copy changed since our last write (we keep the changeKey we
+ * wrote); the CRM's `updatedAt` is not when the sync wrote that version (an Outlook edit of
+ * this or another account merged into the CRM), and the link that wrote it remembers the
+ * user's time instead (ContactLink.crmEditedAt).
+ */
+function editTimes(state: PairState, crm: CrmContact, exchange: ExchangeContact) {
+  const { link, now } = state;
+  const ours = link && link.value.crmVersion === crm.version ? link.value.crmEditedAt : undefined;
+  const crmChangedAt = state.crmEditedAt ?? new Date(ours ?? crm.updatedAt);
+  const exchangeChangedAt = exchange.lastModifiedDateTime ? new Date(exchange.lastModifiedDateTime) : now;
+  return { crmChangedAt, exchangeChangedAt };
+}
+
 function mergePair(state: PairState, crm: CrmContact, exchange: ExchangeContact, fields: ExchangeFields) {
-  const { account, link, now } = state;
-  return merge({
+  const { account, link } = state;
+  const times = editTimes(state, crm, exchange);
+  const result = merge({
     base: link ? link.value.snapshot : null,
     crm: crmContent(crm),
     exchange: fields,
-    crmChangedAt: new Date(crm.updatedAt),
-    exchangeChangedAt: exchange.lastModifiedDateTime ? new Date(exchange.lastModifiedDateTime) : now,
+    ...times,
     defaultCountry: account.defaultCountry,
   });
+  return { result, times };
+}
+
+/**
+ * The user edit time the CRM contact carries after the plan: its own, or the Outlook edit's
+ * when one was merged into it and is newer.
+ */
+function crmEditedAfter(
+  times: ReturnType<typeof editTimes>,
+  crmPatch: Partial<CrmContactInput> | null,
+): string {
+  const merged = crmPatch !== null && Object.keys(crmPatch).some((key) => key !== 'syncAccounts');
+  const { crmChangedAt, exchangeChangedAt } = times;
+  const newest = merged && exchangeChangedAt > crmChangedAt ? exchangeChangedAt : crmChangedAt;
+  return newest.toISOString();
 }
 
 function planUpdate(
@@ -208,7 +248,7 @@ function planUpdate(
   fields: ExchangeFields,
 ): PairPlan {
   const { account, link } = state;
-  const result = mergePair(state, crm, exchange, fields);
+  const { result, times } = mergePair(state, crm, exchange, fields);
   // A linked pair syncs both ways, so a matched CRM contact gets the account's sync tag.
   const target = isTaggedFor(crm, account.id)
     ? result.crm
@@ -224,6 +264,7 @@ function planUpdate(
         crmVersion: crm.version,
         snapshot: result.exchange,
         snapshotHash: contentHash(result.exchange),
+        crmEditedAt: crmEditedAfter(times, null),
       },
       reason: 'both sides already hold the same content',
     };
@@ -238,15 +279,17 @@ function planUpdate(
     snapshot: result.exchange,
     conflicts: result.conflicts,
     keptBack: result.keptBack,
+    crmEditedAt: crmEditedAfter(times, crmPatch),
   };
 }
 
 function createInCrm(
-  account: Account,
+  { account, now }: PairState,
   exchange: ExchangeContact,
   fields: ExchangeFields,
   replaces: Stored<ContactLink> | null,
 ): PairPlan {
+  const editedAt = exchange.lastModifiedDateTime ? new Date(exchange.lastModifiedDateTime) : now;
   return {
     kind: 'createInCrm',
     exchange,
@@ -257,6 +300,7 @@ function createInCrm(
       : linkIdFromExchange(account.id, exchange.id),
     snapshot: fields,
     replaces,
+    crmEditedAt: editedAt.toISOString(),
   };
 }
 

@@ -132,3 +132,61 @@ describe('two Outlook contacts with the e-mail of one CRM contact (item 7)', () 
     });
   }
 });
+
+describe('"newer wins" compares the times of the users\' edits (item 9)', () => {
+  const SECOND = 'zweite@example.de';
+
+  async function twoAccounts(world: World) {
+    await world.addAccount();
+    await world.addAccount({ id: 'acc-2', email: SECOND, userId: SECOND });
+    const crm = world.crm.userCreate({
+      firstName: 'Clara',
+      lastName: 'Geteilt',
+      position: 'Maklerin',
+      syncAccounts: ['acc-1', 'acc-2'],
+    });
+    for (const id of ['acc-1', 'acc-2'])
+      expect((await world.run(world.task('connect', id))).outcome).toBe('done');
+    await settle(world);
+    const [one] = world.exchange.all(MAILBOX);
+    const [two] = world.exchange.all(SECOND);
+    if (!one || !two) throw new Error('not synced');
+    return { crm, one, two };
+  }
+
+  const orders = [
+    ['the older edit processed first', () => 0],
+    ['the newer edit processed first', (size: number) => size - 1],
+  ] as const;
+  for (const [name, pick] of orders) {
+    it(`with two accounts the newest Outlook edit wins in both mailboxes and the CRM: ${name}`, async () => {
+      const world = new World();
+      const { crm, one, two } = await twoAccounts(world);
+
+      world.exchange.userUpdate(MAILBOX, one.id, { jobTitle: 'Älter' });
+      world.exchange.userUpdate(SECOND, two.id, { jobTitle: 'Neuer' });
+      await settle(world, pick);
+      for (const id of ['acc-1', 'acc-2']) await world.run(world.reconcile(id));
+      await settle(world);
+
+      expect(world.crm.peek(crm.id)?.position).toBe('Neuer');
+      expect((await world.exchange.get(MAILBOX, one.id))?.jobTitle).toBe('Neuer');
+      expect((await world.exchange.get(SECOND, two.id))?.jobTitle).toBe('Neuer');
+    });
+  }
+
+  it('a CRM edit newer than an Outlook edit wins, though the sync wrote the other mailbox after it', async () => {
+    const world = new World();
+    const { crm, one, two } = await twoAccounts(world);
+
+    world.exchange.userUpdate(MAILBOX, one.id, { jobTitle: 'Outlook' });
+    world.crm.userUpdate(crm.id, { position: 'CRM' });
+    await settle(world, (size) => size - 1);
+    for (const id of ['acc-1', 'acc-2']) await world.run(world.reconcile(id));
+    await settle(world);
+
+    expect(world.crm.peek(crm.id)?.position).toBe('CRM');
+    expect((await world.exchange.get(MAILBOX, one.id))?.jobTitle).toBe('CRM');
+    expect((await world.exchange.get(SECOND, two.id))?.jobTitle).toBe('CRM');
+  });
+});

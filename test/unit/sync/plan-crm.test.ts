@@ -27,6 +27,68 @@ interface Row {
 
 const rows: Row[] = [
   {
+    name: 'both sides edited one field; the CRM version was written by the sync (another account) later but carries an older edit → the newer Outlook edit wins',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ position: 'Älter', version: 2, updatedAt: '2025-03-01T11:00:00.000Z' }),
+        exchange: exchangeContact(
+          { ...synced, jobTitle: 'Neuer' },
+          { changeKey: 'ck2', lastModifiedDateTime: '2025-03-01T10:00:00Z' },
+        ),
+        now,
+        crmEditedAt: new Date('2025-03-01T09:00:00Z'),
+      }),
+    kind: 'update',
+    check: (p) =>
+      expect(p).toMatchObject({
+        crmPatch: { position: 'Neuer' },
+        exchangePatch: null,
+        conflicts: [{ field: 'jobTitle', winner: 'exchange' }],
+        crmEditedAt: '2025-03-01T10:00:00.000Z',
+      }),
+  },
+  {
+    name: "the same without the other account's edit time: the CRM's updatedAt is the newer edit and wins",
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced),
+        crm: tagged({ position: 'Älter', version: 2, updatedAt: '2025-03-01T11:00:00.000Z' }),
+        exchange: exchangeContact(
+          { ...synced, jobTitle: 'Neuer' },
+          { changeKey: 'ck2', lastModifiedDateTime: '2025-03-01T10:00:00Z' },
+        ),
+        now,
+      }),
+    kind: 'update',
+    check: (p) =>
+      expect(p).toMatchObject({
+        crmPatch: null,
+        exchangePatch: { jobTitle: 'Älter' },
+        conflicts: [{ field: 'jobTitle', winner: 'crm' }],
+        crmEditedAt: '2025-03-01T11:00:00.000Z',
+      }),
+  },
+  {
+    name: 'the link that wrote this CRM version remembers the edit time it carries',
+    plan: () =>
+      planCrmChange({
+        account: account(),
+        link: link(synced, { crmVersion: 2, crmEditedAt: '2025-03-01T09:00:00.000Z', changeKey: 'ck1' }),
+        crm: tagged({ version: 2, updatedAt: '2025-03-01T11:00:00.000Z' }),
+        exchange: exchangeContact(
+          { ...synced, jobTitle: 'Neuer' },
+          { changeKey: 'ck2', lastModifiedDateTime: '2025-03-01T10:00:00Z' },
+        ),
+        now,
+      }),
+    kind: 'update',
+    check: (p) =>
+      expect(p).toMatchObject({ crmPatch: { position: 'Neuer' }, crmEditedAt: '2025-03-01T10:00:00.000Z' }),
+  },
+  {
     name: 'a deleted CRM contact that was never linked: nothing to do',
     plan: () => planCrmChange({ account: account(), link: null, crm: null, exchange: null, now }),
     kind: 'noop',
