@@ -23,6 +23,7 @@ import { pathShapeFuzz } from './support/path-fuzz.js';
 import { sendRaw } from './support/raw-http.js';
 import { type SideEffects, watchSideEffects } from './support/side-effects.js';
 import { registerTwoTenants, signedValidEvent, stackSecrets } from './support/two-tenants.js';
+import { webAppFuzz } from './support/web-fuzz.js';
 import { crmEventsFuzz, graphLifecycleFuzz, graphNotificationsFuzz } from './support/webhook-fuzz.js';
 
 /** Every HTTP function of FUNCTION_DEFINITIONS, by name, with its generator of hostile requests. */
@@ -37,6 +38,7 @@ const ROUTE_FUZZ: Record<string, RouteFuzz> = {
   accountsConfirmDeletes: accountsConfirmDeletesFuzz,
   accountsExport: accountsExportFuzz,
   health: healthFuzz,
+  webApp: webAppFuzz,
 };
 
 const DEEP_FUZZ: Record<string, RouteFuzz> = {
