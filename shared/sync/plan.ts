@@ -26,6 +26,12 @@ import { crmPatchOf, exchangePatchOf } from './patches.js';
  * Rules (DESIGN section 9): a notification is only a hint, so everything is decided from the
  * current state; unchanged changeKey / version or an unchanged content hash is an echo and
  * writes nothing; a field-level three-way merge decides what flows where; edit beats delete.
+ *
+ * Every decision reads the link's snapshot in its one meaning (link.ts: the window Exchange
+ * held after the last sync, which the CRM then agreed with): `exchangeChangedSince` and
+ * `crmChangedSince` at the bottom are its two "changed since the last sync" tests, and the
+ * merge base is the snapshot itself. "Newer wins" compares the users' edit times
+ * (`editTimes`), never the time of the sync's own write.
  */
 export type PairPlan =
   | { kind: 'noop'; reason: string }
