@@ -8,6 +8,7 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, TimeoutHandler } from './timeout-handler.js';
 
 /**
  * The Graph client for app-only access: the real SDK and the real credential flow, for Graph
@@ -24,7 +25,9 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
  * 429/503/504 inside the middleware, invisible to our per-mailbox scheduler. Its retries would
  * bypass the request budget, would not hold back the mailbox's other requests while Graph asks
  * us to wait, and would stack a second retry loop on top of ours. MailboxScheduler is the one
- * place that retries, honouring Retry-After (mailbox-scheduler.ts).
+ * place that retries, honouring Retry-After (mailbox-scheduler.ts). It also resends a JSON
+ * POST after a 503/504 (`isBuffered` is true for every non-stream body), which could make a
+ * contact twice (create-retry.ts). A TimeoutHandler gives every request a deadline instead.
  */
 export interface GraphClientConfig {
   /** `https://graph.microsoft.com` in Azure; the emulator's URL locally. No version segment. */
@@ -34,6 +37,8 @@ export interface GraphClientConfig {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** Deadline of one request (timeout-handler.ts); default 60 s. */
+  requestTimeoutMs?: number;
 }
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -52,6 +57,7 @@ export function createGraphClient(config: GraphClientConfig): Client {
       new AuthenticationHandler(authProvider),
       new RedirectHandler(new RedirectHandlerOptions()),
       new TelemetryHandler(),
+      new TimeoutHandler(config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
       new HTTPMessageHandler(),
     ],
     baseUrl: `${baseUrl.origin}/`,

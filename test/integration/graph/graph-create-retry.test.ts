@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGraphEmulator } from '../../../local/emulators/graph/index.js';
-import type { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
+import { GraphExchangeContacts } from '../../../shared/adapters/graph/exchange-contacts.js';
+import { createGraphClient } from '../../../shared/adapters/graph/graph-client.js';
 import { DEFAULT_LINK_PROPERTY_ID } from '../../../shared/adapters/graph/link-marker.js';
 import { clientFor, fields, startGraph } from './support.js';
 
@@ -88,6 +89,32 @@ describe('a create after a failure that may have committed', () => {
     await exchange.create(MAILBOX, folderId, fields(), 'link-3');
     expect(withMarker('link-3')).toBe(1);
     expect(posts()).toBe(2);
+  });
+
+  it('a create that timed out but was stored meanwhile is found, not made twice', async () => {
+    const client = createGraphClient({
+      baseUrl: emulator.url,
+      authorityHost: emulator.authorityHost,
+      tenantId: emulator.tenantId,
+      clientId: emulator.clientId,
+      clientSecret: emulator.clientSecret,
+      requestTimeoutMs: 150,
+    });
+    const impatient = new GraphExchangeContacts({ client });
+    const folderId = await impatient.defaultFolderId(MAILBOX);
+    emulator.admin.clearRequests();
+    // The emulator holds the POST 400 ms, then stores it: after the client gave up at 150 ms.
+    await emulator.admin.fault({ kind: 'latency', ms: 400 });
+    const creating = impatient.create(MAILBOX, folderId, fields(), 'link-t');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await emulator.admin.fault({ kind: 'latency', ms: 0 });
+    const created = await creating;
+    // It gave up waiting and looked the contact up by its marker, instead of sending it again.
+    expect(emulator.admin.requests().byRoute['GET /users/{m}/contacts']).toBeGreaterThanOrEqual(1);
+    expect(withMarker('link-t')).toBe(1);
+    expect(emulator.admin.contacts(MAILBOX).filter((c) => c['givenName'] === 'Anna')).toHaveLength(1);
+    expect((await impatient.findByLinkId(MAILBOX, 'link-t'))?.id).toBe(created.id);
+    expect(posts()).toBe(1);
   });
 
   it('$batch: steps that may have committed are looked up, the rest resent, none sent twice', async () => {
