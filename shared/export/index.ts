@@ -8,6 +8,7 @@ export {
   NO_EXTRAS,
 } from './columns.js';
 export { contactToRow, rowBuilder } from './contact-row.js';
+export { neutraliseCell } from './neutralise.js';
 export { OUTLOOK_COLUMNS } from './outlook-columns.js';
 export {
   type ContactsCsvOptions,

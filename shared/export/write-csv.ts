@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import type { CrmContact } from '../contact/crm-contact.js';
 import { columnsFor, type ExtraCounts, extraCountsOf, maxCounts, NO_EXTRAS } from './columns.js';
 import { rowBuilder } from './contact-row.js';
+import { neutraliseCell } from './neutralise.js';
 
 /**
  * The streaming CSV export. Rows are pulled from the contacts one at a time with back-pressure,
@@ -18,6 +19,8 @@ import { rowBuilder } from './contact-row.js';
  *
  * Format: RFC 4180 (fields with a comma, quote or line break are quoted, quotes doubled), CRLF
  * line ends, UTF-8 with a byte-order mark so Excel detects the encoding of umlauts.
+ * Every data cell goes through `neutraliseCell` (neutralise.ts): a cell a spreadsheet would run
+ * as a formula gets a leading single quote; phone numbers and plain numbers stay as they are.
  */
 
 /** csv-stringify settings; cells with edge whitespace are quoted too, so no reader trims them. */
@@ -33,7 +36,7 @@ async function* csvRecords(
 ): AsyncGenerator<string[]> {
   yield columnsFor(counts);
   const rowOf = rowBuilder(counts);
-  for await (const contact of contacts) yield rowOf(contact);
+  for await (const contact of contacts) yield rowOf(contact).map(neutraliseCell);
 }
 
 /** The CSV as a readable byte stream (e.g. an HTTP response body). Errors of the source end it. */

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { CrmAddress, CrmContact, CrmPhone } from '../../../shared/contact/crm-contact.js';
 import type { ExtraCounts } from '../../../shared/export/columns.js';
+import { neutraliseCell } from '../../../shared/export/neutralise.js';
 import { writeContactsCsv } from '../../../shared/export/write-csv.js';
 
 /** Test helpers: write contacts to a buffer, parse it back, and read a row back into contact parts. */
@@ -115,4 +116,16 @@ export function decodeRow(row: Record<string, string>) {
     if (type) addresses.push(address(`Additional Address ${k}`, type as CrmAddress['type']));
   }
   return { emails, phones, websites, addresses };
+}
+
+/** The contact with every string as the export writes it (formula-like values behind a quote). */
+export function neutralisedContact(original: CrmContact): CrmContact {
+  const map = (value: unknown): unknown => {
+    if (typeof value === 'string') return neutraliseCell(value);
+    if (Array.isArray(value)) return value.map(map);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, map(v)]));
+    return value;
+  };
+  return map(original) as CrmContact;
 }
