@@ -316,11 +316,29 @@ const rows: Row[] = [
   },
 ];
 
+/** What the rows above say, in order: the log's words for "nothing to do". */
+const REASONS = [
+  'deleted CRM contact was never linked',
+  'deleted on both sides',
+  'not tagged for this account',
+  'sync tag removed; Exchange copy already gone',
+  'deleted on both sides',
+  'version and changeKey unchanged since the last sync',
+];
+
 describe('planCrmChange / planExchangeRemoval', () => {
   it.each(rows)('$name', ({ plan, kind, check }) => {
     const result = plan();
     expect(result.kind).toBe(kind);
     check?.(result);
+  });
+
+  it('says why when it writes nothing or only drops the link (the reason reaches the log)', () => {
+    const reasons = rows.flatMap(({ plan }) => {
+      const p = plan();
+      return 'reason' in p && (p.kind === 'noop' || p.kind === 'dropLink') ? [p.reason] : [];
+    });
+    expect(reasons).toEqual(REASONS);
   });
 
   it('projects what it creates exactly as projectToExchange does', () => {

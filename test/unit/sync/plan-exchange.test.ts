@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../../../shared/contact/index.js';
-import { linkIdFromExchange } from '../../../shared/sync/link-id.js';
+import { linkIdFromExchange, relinkId } from '../../../shared/sync/link-id.js';
 import { type PairPlan, planExchangeUpsert } from '../../../shared/sync/plan.js';
 import { account, crmContact, exchangeContact, fields, link } from './support/builders.js';
 
@@ -172,8 +172,98 @@ const rows: Row[] = [
         now,
       }),
     kind: 'refreshLink',
-    check: (p) => expect(p).toMatchObject({ update: { crmVersion: 3, changeKey: 'ck2' } }),
+    check: (p) =>
+      expect(p).toMatchObject({
+        update: {
+          crmVersion: 3,
+          changeKey: 'ck2',
+          snapshot: { ...synced, surname: 'Stein' },
+          snapshotHash: contentHash({ ...synced, surname: 'Stein' }),
+          crmEditedAt: '2025-01-01T00:00:00.000Z',
+        },
+      }),
   },
+  {
+    name: 'a link and an Outlook contact without changeKey are not an echo of each other',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: link(synced, { changeKey: null }),
+        crm: crm(),
+        exchange: { ...outlook({ ...synced, surname: 'Neu' }), changeKey: null },
+        now,
+      }),
+    kind: 'update',
+  },
+  {
+    name: 'an echo without changeKey remembers none',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: link(synced),
+        crm: crm(),
+        exchange: { ...outlook(synced), changeKey: undefined },
+        now,
+      }),
+    kind: 'refreshLink',
+    check: (p) => expect(p).toMatchObject({ update: { changeKey: null } }),
+  },
+  {
+    name: 'a contact created from Outlook carries the Outlook edit time (or now, without one)',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: null,
+        crm: null,
+        exchange: { ...outlook(synced), lastModifiedDateTime: null },
+        now,
+      }),
+    kind: 'createInCrm',
+    check: (p) => expect(p).toMatchObject({ crmEditedAt: now.toISOString(), snapshot: synced }),
+  },
+  {
+    name: 'a conflict with an Outlook contact without lastModifiedDateTime counts it as edited now',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: link(synced),
+        crm: crm({ lastName: 'CRM', version: 2, updatedAt: '2025-03-01T11:00:00.000Z' }),
+        exchange: { ...outlook({ ...synced, surname: 'Outlook' }), lastModifiedDateTime: null },
+        now,
+      }),
+    kind: 'update',
+    check: (p) =>
+      expect(p).toMatchObject({
+        crmPatch: { lastName: 'Outlook' },
+        conflicts: [{ field: 'surname', winner: 'exchange' }],
+        crmEditedAt: now.toISOString(),
+      }),
+  },
+  {
+    name: 'the CRM contact was re-created by an Outlook edit: a fresh idempotency key per generation',
+    plan: () =>
+      planExchangeUpsert({
+        account: account(),
+        link: link(synced, { crmId: 'c-old' }),
+        crm: null,
+        exchange: outlook({ ...synced, surname: 'Berg-Meier' }),
+        now,
+      }),
+    kind: 'createInCrm',
+    check: (p) =>
+      expect(p).toMatchObject({
+        linkId: relinkId(linkIdFromExchange('acc-1', 'x1'), 'c-old'),
+        crmEditedAt: '2025-02-01T00:00:00.000Z',
+      }),
+  },
+];
+
+/** What the rows above say, in order: the log's words for "nothing to do". */
+const REASONS = [
+  'changeKey unchanged since the last sync',
+  'content unchanged (echo)',
+  'both sides already hold the same content',
+  'content unchanged (echo)',
 ];
 
 describe('planExchangeUpsert', () => {
@@ -181,5 +271,13 @@ describe('planExchangeUpsert', () => {
     const result = plan();
     expect(result.kind).toBe(kind);
     check?.(result);
+  });
+
+  it('says why when it writes nothing (the reason reaches the log)', () => {
+    const reasons = rows.flatMap(({ plan }) => {
+      const p = plan();
+      return p.kind === 'noop' || p.kind === 'refreshLink' ? [p.reason] : [];
+    });
+    expect(reasons).toEqual(REASONS);
   });
 });
