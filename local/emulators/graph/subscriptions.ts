@@ -198,6 +198,8 @@ export function subscriptionInfo(subscription: Subscription): SubscriptionInfo {
     lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
     expirationDateTime: iso(subscription.expirationDateTime),
     clientState: subscription.clientState,
+    immutableIds: subscription.immutableIds,
+    pauseAt: subscription.pauseAt === null ? null : new Date(subscription.pauseAt).toISOString(),
   };
 }
 

@@ -82,6 +82,10 @@ export interface SubscriptionInfo {
   lifecycleNotificationUrl: string | null;
   expirationDateTime: string;
   clientState: string | null;
+  /** Created with `Prefer: IdType="ImmutableId"`: notifications carry immutable ids. */
+  immutableIds: boolean;
+  /** When delivery pauses (or paused) after reauthorizationRequired; null if not challenged. */
+  pauseAt: string | null;
 }
 
 /** What an Outlook user does (admin routes `/_emulator/users/{user}/…`; see outlook-user.ts). */

@@ -171,6 +171,7 @@ describe('moves and soft deletes', () => {
       },
     });
     expect(created.headers.get('preference-applied')).toBe('IdType="ImmutableId"');
+    expect(emulator.admin.subscriptions()[0]?.immutableIds).toBe(true);
     const id = await create('I');
     const immutable = (
       await call(emulator, token, 'GET', `/users/${mail}/contacts/${id}`, {
@@ -211,6 +212,7 @@ describe('lifecycle', () => {
     await create('Paused');
     await emulator.admin.idle();
     expect(subscriber.notifications()).toHaveLength(0);
+    expect(emulator.admin.subscriptions()[0]?.pauseAt).not.toBeNull();
     const renewed = await call(emulator, token, 'PATCH', `/subscriptions/${id}`, {
       body: { expirationDateTime: inMinutes(5000) },
     });
