@@ -79,10 +79,16 @@ async function planPush(
   change: CrmChange,
 ): Promise<PairPlan | null> {
   const account = session.account;
-  const link = await deps.mirror.getByCrmId(account.id, change.contactId);
-  if (link && change.version !== null && change.version <= link.value.crmVersion) return null;
+  let link = await deps.mirror.getByCrmId(account.id, change.contactId);
+  if (link && change.version !== null && change.version <= link.value.crmVersion && !link.value.deleting)
+    return null;
   const crm = await deps.crm.get(change.contactId);
   const exchange = link ? await linkedCopy(deps, session, link.value) : null;
+  if (link?.value.deleting && !exchange) {
+    // The sync deleted this copy itself and crashed before it removed the link: finish that.
+    await deps.mirror.delete(link.value, link.etag);
+    link = null;
+  }
   if (link && !exchange && crm) {
     // Not where the link says: moved (a new id) or deleted. Only a delta round, which sees
     // every folder, can tell; it decides (and merges this change) when it sees the removal.

@@ -49,7 +49,10 @@ export async function runDeltaRound(
   }
   const removals = await linkedRemovals(deps, session, round);
   const moved = await findMoves(deps, session, removals, round);
-  const gone = removals.filter((link) => !moved.has(link.value.linkId));
+  // Copies the sync deleted itself (a crash came between that delete and the link's removal).
+  const own = removals.filter((link) => link.value.deleting === true);
+  for (const link of own) await deps.mirror.delete(link.value, link.etag);
+  const gone = removals.filter((link) => !moved.has(link.value.linkId) && link.value.deleting !== true);
 
   const hold = gone.length > 0 && (await holdDeletes(deps, session, gone.length, confirmed, startedAt));
   if (hold) {

@@ -7,11 +7,12 @@ import {
   exchangeFieldsOf,
   projectToExchange,
 } from '../contact/index.js';
+import { isSyncError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import type { AccountSession } from './account-session.js';
+import { createOnce } from './crm-create.js';
 import type { SyncDeps } from './deps.js';
 import type { ContactLink, LogEntry } from './link.js';
-import { createOnce } from './crm-create.js';
 import { linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
 import { crmPatchOf } from './patches.js';
@@ -43,7 +44,10 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
     case 'noop':
       return;
     case 'refreshLink':
-      await deps.mirror.put({ ...plan.link.value, ...plan.update, syncedAt: now() }, plan.link.etag);
+      await deps.mirror.put(
+        { ...plan.link.value, ...plan.update, deleting: undefined, syncedAt: now() },
+        plan.link.etag,
+      );
       return;
     case 'createInExchange': {
       await bracket(
@@ -91,7 +95,9 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           accountId,
           plan.linkId,
           created.id,
-          created.version,
+          // Version 0 after a replay: what the CRM changed since the first attempt (an edit, a
+          // removed tag) was never pushed; the next CRM event or sweep merges it.
+          replayed ? 0 : created.version,
           source.id,
           source.parentFolderId ?? ctx.targetFolderId,
           replayed ? null : (source.changeKey ?? null),
@@ -153,6 +159,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           changeKey: exchange.changeKey ?? null,
           snapshot: plan.snapshot,
           snapshotHash: contentHash(plan.snapshot),
+          deleting: undefined,
           syncedAt: now(),
         },
         plan.link?.etag ?? null,
@@ -165,13 +172,24 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
         await deps.crm.update(plan.deliver.crm.id, plan.deliver.patch, plan.deliver.crm.version);
       // Conditional on the copy the plan was made from (If-Match): an Outlook edit made since
       // throws a conflict, and the retry re-plans with it (edit beats delete).
-      await deps.exchange.delete(
-        session.mailbox,
-        plan.link.value.exchangeId,
-        plan.link.value.changeKey ?? undefined,
-      );
-      await deps.mirror.delete(plan.link.value, plan.link.etag);
-      break;
+      {
+        // Marked first: a crash after the remote delete must not read as an Outlook delete.
+        const marked = await deps.mirror.put({ ...plan.link.value, deleting: true }, plan.link.etag);
+        try {
+          await deps.exchange.delete(
+            session.mailbox,
+            plan.link.value.exchangeId,
+            plan.link.value.changeKey ?? undefined,
+          );
+        } catch (error) {
+          // Edit beats delete: the copy stays, and so does the pair (unmarked) for the re-plan.
+          if (isSyncError(error, 'conflict'))
+            await deps.mirror.put({ ...plan.link.value, deleting: undefined }, marked).catch(() => undefined);
+          throw error;
+        }
+        await deps.mirror.delete(plan.link.value, marked);
+        break;
+      }
     case 'removeFromCrm':
       if (plan.mode === 'delete') await deps.crm.delete(plan.crm.id, plan.crm.version);
       else

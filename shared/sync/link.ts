@@ -51,6 +51,12 @@ export interface ContactLink {
   /** Where the pair came from, for the log and for the sync-tag rules. */
   origin: 'exchange' | 'crm' | 'matched';
   syncedAt: string;
+  /**
+   * Set just before the sync deletes the Exchange copy itself (CRM delete, tag removed), so a
+   * crash after that delete is not read as an Outlook delete (which would unlink or delete the
+   * CRM contact): a removal of a link so marked only drops the link. Cleared by any other write.
+   */
+  deleting?: boolean;
 }
 
 export type LogLevel = 'info' | 'warning' | 'conflict' | 'error';

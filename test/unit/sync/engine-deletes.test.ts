@@ -62,6 +62,31 @@ describe('deletes check what they delete', () => {
   });
 });
 
+describe('a crash right after the sync deleted an Outlook copy itself', () => {
+  it('is not read as an Outlook delete: a tag given back meanwhile stays, with a new copy', async () => {
+    const world = new World();
+    await world.addAccount();
+    await world.run(world.task('connect'));
+    const contact = world.crm.userCreate({ lastName: 'Zurück', syncAccounts: ['acc-1'] });
+    await world.drain();
+    world.crm.untag(contact.id, 'acc-1');
+    world.exchange.hooks.crashAfterWrite('delete');
+    const pushes = world.inbox.splice(0);
+    for (const message of pushes) await world.run(message).catch(() => undefined);
+    for (const message of world.inbox.splice(0)) await world.run(message).catch(() => undefined);
+    expect(world.exchange.all(MAILBOX)).toEqual([]); // deleted, but the crash kept the link
+    world.crm.tag(contact.id, 'acc-1'); // the person gives the tag back
+    const { failures } = await world.drain();
+    await world.run(world.reconcile());
+    await world.drain();
+
+    expect(failures).toEqual([]);
+    expect(world.crm.peek(contact.id)?.syncAccounts).toEqual(['acc-1']);
+    expect(world.exchange.all(MAILBOX).map((c) => c.surname)).toEqual(['Zurück']);
+    expect(await links(world)).toHaveLength(1);
+  });
+});
+
 describe('a pending create that now fails for good', () => {
   it('is logged for the contact, leaves the ledger and does not block the account', async () => {
     const world = new World();
@@ -88,5 +113,26 @@ describe('a pending create that now fails for good', () => {
     expect((await links(world)).map((l) => l.crmId)).toEqual([other.id]);
     const log = await world.mirror.readLog('acc-1', `exchange:${outlook.id}`);
     expect(log.some((entry) => entry.level === 'error')).toBe(true);
+  });
+
+  it('a tag removed while the create was interrupted is not absorbed by the resumed create', async () => {
+    const world = new World();
+    await world.addAccount();
+    await world.run(world.task('connect'));
+    world.exchange.userCreate(MAILBOX, { givenName: 'Ute', surname: 'Untag' });
+    world.inbox.length = 0;
+    world.crm.hooks.crashAfterWrite('create');
+    await expect(world.run(world.exchangeChanged())).rejects.toThrow(/connection lost/);
+    const [created] = world.crm.all();
+    world.crm.untag(created?.id ?? '', 'acc-1'); // the person removes the tag before the retry
+    const { failures } = await world.drain();
+    await world.run(world.reconcile());
+    await world.drain();
+
+    expect(failures).toEqual([]);
+    expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([[]]);
+    // A removed tag takes the Outlook copy away (DESIGN section 9), and no link is left.
+    expect(world.exchange.all(MAILBOX)).toEqual([]);
+    expect(await links(world)).toEqual([]);
   });
 });

@@ -165,6 +165,8 @@ export interface ModelState {
   /** `crmId|accountId` the user tagged (and did not untag since). */
   tagged: Set<string>;
   trash: Map<string, StoredContact[]>;
+  /** Outlook id → the id the contact had before a move or a restore gave it a new one. */
+  lineage: Map<string, string>;
   faults: Record<FaultKind, number>;
 }
 
@@ -178,6 +180,7 @@ export function emptyModel(accounts: number): ModelState {
     mayUntag: new Set(),
     tagged: new Set(),
     trash: new Map(),
+    lineage: new Map(),
     faults: { crashAfterWrite: 0, transient: 0, pausedWorker: 0, duplicateDelivery: 0 },
   };
 }
@@ -263,14 +266,18 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       const trash = model.trash.get(account.mailbox) ?? [];
       const index = trash.length === 0 ? -1 : action.target % trash.length;
       const [restored] = index < 0 ? [] : trash.splice(index, 1);
-      if (restored) world.exchange.userRestore(account.mailbox, restored);
+      if (!restored) return;
+      const id = world.exchange.userRestore(account.mailbox, restored);
+      if (id !== restored.id) model.lineage.set(id, restored.id);
       return;
     }
     case 'exMove': {
       const target = pick(outlook(), action.target);
       if (!target) return;
       const other = world.exchange.folderIds(account.mailbox).find((id) => id !== target.parentFolderId);
-      if (other) world.exchange.userMove(account.mailbox, target.id, other);
+      if (!other) return;
+      const id = world.exchange.userMove(account.mailbox, target.id, other);
+      if (id !== target.id) model.lineage.set(id, target.id);
       return;
     }
     case 'fault': {
@@ -310,11 +317,14 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
  * account's choice. Nothing else may lose a tag or a contact (a move is no delete).
  */
 async function outlookDeleteAllowed(world: World, model: ModelState, accountId: string, exchangeId: string) {
-  const link = await world.mirror.getByExchangeId(accountId, exchangeId);
-  if (!link) return;
-  model.mayUntag.add(`${link.value.crmId}|${accountId}`);
-  if ((await world.account(accountId)).exchangeDeleteAction === 'delete')
-    model.mayVanish.add(link.value.crmId);
+  // The link may still name the id the contact had before a move or a restore not synced yet.
+  const mode = (await world.account(accountId)).exchangeDeleteAction;
+  for (let id: string | undefined = exchangeId; id !== undefined; id = model.lineage.get(id)) {
+    const link = await world.mirror.getByExchangeId(accountId, id);
+    if (!link) continue;
+    model.mayUntag.add(`${link.value.crmId}|${accountId}`);
+    if (mode === 'delete') model.mayVanish.add(link.value.crmId);
+  }
 }
 
 function take(world: World, target: number) {
