@@ -11,7 +11,6 @@ import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
 import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
 import { ContactFolderIndex } from './contact-folder-index.js';
 import { listFolders } from './contact-folders.js';
-import { graphWriteBody, readContact, readNeedsZone, writeNeedsZone } from './contact-writes.js';
 import { createWithoutDuplicates } from './create-retry.js';
 import { contactQuery, findByLinkId } from './find-by-link.js';
 import { api, callGraph, callGraphNoContent, type GraphCaller } from './graph-call.js';
@@ -21,12 +20,19 @@ import { DEFAULT_LINK_PROPERTY_ID, linkProperty } from './link-marker.js';
 import { MailboxScheduler } from './mailbox-scheduler.js';
 import { MailboxTimeZones } from './mailbox-time-zone.js';
 import type { BudgetLimits } from './request-budget.js';
+import { ZonedContacts } from './zoned-contacts.js';
 
 /**
  * The ExchangeContacts port over Microsoft Graph v1.0 (app-only, `/users/{m}/…`). Every call
  * goes through the per-mailbox scheduler; every failure is a SyncError; every answer is
  * validated at the edge. Writes send exactly the given fields (toGraphBody), so Exchange
  * fields outside the sync's window are never touched.
+ *
+ * Exchange as it behaves: ids are immutable (graph-call.ts `api`), a soft-deleted contact
+ * reads as gone (contact-folder-index.ts), an unreadable mailbox is never "gone"
+ * (classify-graph-error.ts), birthdays are dates of the mailbox's zone and what the user chose
+ * in Outlook survives our writes (zoned-contacts.ts, contact-writes.ts), and a create is never
+ * resent blindly (create-retry.ts).
  */
 export interface GraphExchangeContactsOptions {
   client: Client;
@@ -66,7 +72,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
   private readonly linkPropertyId: string;
   private readonly pageSize: number;
   private readonly folders: ContactFolderIndex;
-  private readonly zones: MailboxTimeZones;
+  private readonly view: ZonedContacts;
 
   constructor(options: GraphExchangeContactsOptions) {
     this.scheduler =
@@ -79,7 +85,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
     this.linkPropertyId = options.linkPropertyId ?? DEFAULT_LINK_PROPERTY_ID;
     this.pageSize = options.pageSize ?? 500;
     this.folders = new ContactFolderIndex(this.graph);
-    this.zones = new MailboxTimeZones(this.graph);
+    this.view = new ZonedContacts(new MailboxTimeZones(this.graph));
   }
 
   listFolders(mailbox: string): Promise<ContactFolder[]> {
@@ -99,7 +105,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
 
   async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<GraphDeltaPage> {
     for await (const page of contactDelta(this.graph, mailbox, folderId, deltaLink, this.pageSize)) {
-      yield { ...page, upserts: await this.read(mailbox, page.upserts) };
+      yield { ...page, upserts: await this.view.read(mailbox, page.upserts) };
     }
   }
 
@@ -121,7 +127,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
     // Soft-deleted: it sits in Deleted Items now (contact-folder-index.ts).
     const folder = contact.parentFolderId;
     if (folder && !(await this.folders.isContactFolder(mailbox, folder))) return null;
-    return this.readOne(mailbox, contact);
+    return this.view.readOne(mailbox, contact);
   }
 
   async create(
@@ -145,7 +151,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
         ),
       find: () => findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId),
     });
-    return this.readOne(mailbox, created);
+    return this.view.readOne(mailbox, created);
   }
 
   /**
@@ -160,7 +166,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
     changeKey?: string,
     current?: ExchangeContact,
   ): Promise<ExchangeContact> {
-    const body = await this.writeBody(mailbox, fields, current);
+    const body = await this.view.body(mailbox, fields, current);
     const updated = await callGraph(
       this.graph,
       mailbox,
@@ -172,7 +178,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       },
       graphContactSchema,
     );
-    return this.readOne(mailbox, updated);
+    return this.view.readOne(mailbox, updated);
   }
 
   /**
@@ -199,7 +205,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
 
   async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {
     const found = await findByLinkId(this.graph, mailbox, this.linkPropertyId, linkId);
-    return found === null ? null : this.readOne(mailbox, found);
+    return found === null ? null : this.view.readOne(mailbox, found);
   }
 
   /** Bulk CRM → Exchange creates through `$batch`; one result per item, in input order. */
@@ -220,7 +226,7 @@ export class GraphExchangeContacts implements ExchangeContacts {
       steps,
       (index) => findByLinkId(this.graph, mailbox, this.linkPropertyId, items[index]?.linkId ?? ''),
     );
-    return this.readResults(mailbox, results);
+    return this.view.readResults(mailbox, results);
   }
 
   /** Bulk CRM → Exchange updates through `$batch`; a stale changeKey fails that item with `conflict`. */
@@ -230,13 +236,13 @@ export class GraphExchangeContacts implements ExchangeContacts {
         batchStep(
           'PATCH',
           paths.contact(mailbox, item.id),
-          await this.writeBody(mailbox, item.fields, item.current),
+          await this.view.body(mailbox, item.fields, item.current),
           item.changeKey,
         ),
       ),
     );
     const results = await runBatch(this.graph, mailbox, 'PATCH /users/{m}/contacts/{id}', steps);
-    return this.readResults(mailbox, results);
+    return this.view.readResults(mailbox, results);
   }
 
   createSubscription(input: subscriptions.SubscriptionInput): Promise<GraphSubscription> {
@@ -265,39 +271,9 @@ export class GraphExchangeContacts implements ExchangeContacts {
     linkId: string,
   ): Promise<Record<string, unknown>> {
     return {
-      ...(await this.writeBody(mailbox, fields, undefined)),
+      ...(await this.view.body(mailbox, fields, undefined)),
       singleValueExtendedProperties: [linkProperty(this.linkPropertyId, linkId)],
     };
-  }
-
-  private async writeBody(
-    mailbox: string,
-    fields: Partial<ExchangeFields>,
-    current: ExchangeContact | undefined,
-  ): Promise<Record<string, unknown>> {
-    const zone = writeNeedsZone(fields) ? await this.zones.zoneOf(mailbox) : null;
-    return graphWriteBody(fields, { zone, current });
-  }
-
-  /** Birthdays as dates of the mailbox's zone; the zone is read only when a contact has one. */
-  private async read(mailbox: string, contacts: ExchangeContact[]): Promise<ExchangeContact[]> {
-    if (!contacts.some(readNeedsZone)) return contacts;
-    const zone = await this.zones.zoneOf(mailbox);
-    return contacts.map((contact) => readContact(contact, zone));
-  }
-
-  private async readOne(mailbox: string, contact: ExchangeContact): Promise<ExchangeContact> {
-    const [read] = await this.read(mailbox, [contact]);
-    return read ?? contact;
-  }
-
-  private async readResults(mailbox: string, results: BatchItemResult[]): Promise<BatchItemResult[]> {
-    const contacts = await this.read(
-      mailbox,
-      results.flatMap((r) => (r.ok ? [r.contact] : [])),
-    );
-    let next = 0;
-    return results.map((r) => (r.ok ? { ok: true, contact: contacts[next++] ?? r.contact } : r));
   }
 }
 
