@@ -123,6 +123,9 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     expect(folders[0]?.id).toBe(await exchange.defaultFolderId(MAILBOX));
   });
 
+  // A contact's @odata.etag is W/"<changeKey>"; a stale one answers 412 ErrorIrresolvableConflict
+  // "the change key passed in the request does not match the current change key for the item"
+  // (msgraph-sdk-dotnet#1201: Status Code: PreconditionFailed).
   it('deletes conditionally: a stale changeKey is a conflict and keeps the contact, the current one deletes', async () => {
     const folderId = await exchange.defaultFolderId(MAILBOX);
     const created = await exchange.create(MAILBOX, folderId, fields(), 'link-d');
