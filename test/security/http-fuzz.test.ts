@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_DEFINITIONS } from '../../functions/definitions.js';
-import { MAX_BODY_BYTES } from '../../functions/http.js';
+import { FUNCTION_DEFINITIONS, hostRoute } from '../../functions/definitions.js';
+import { MAX_API_BODY_BYTES, MAX_BODY_BYTES } from '../../functions/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import {
   accountsConfirmDeletesFuzz,
@@ -10,6 +10,7 @@ import {
   accountsListFuzz,
   accountsMigrateFuzz,
   accountsRegisterFuzz,
+  auditListFuzz,
   healthFuzz,
 } from './support/account-fuzz.js';
 import { checkAnswer } from './support/answer-checks.js';
@@ -37,6 +38,7 @@ const ROUTE_FUZZ: Record<string, RouteFuzz> = {
   accountsMigrate: accountsMigrateFuzz,
   accountsConfirmDeletes: accountsConfirmDeletesFuzz,
   accountsExport: accountsExportFuzz,
+  auditList: auditListFuzz,
   health: healthFuzz,
   webApp: webAppFuzz,
 };
@@ -124,12 +126,33 @@ describe('hostile requests to every HTTP route', () => {
     effects.reset();
     const big = Buffer.alloc(MAX_BODY_BYTES + 1, '[');
     for (const definition of httpRoutes.filter((d) => d.methods.includes('POST'))) {
-      const path = `/api/${definition.route.replace('{id}', ctx.accounts[0]?.id ?? '')}`;
+      const path = `/${hostRoute(definition)
+        .replace('{id}', ctx.accounts[0]?.id ?? '')
+        .replace('{*path}', '')}`;
       for (const chunked of [false, true]) {
         const request = { method: 'POST', path, body: big, chunked };
         await expectRefused(
           { request, expect: { statuses: [413] } },
           `${definition.name} chunked=${chunked}`,
+        );
+      }
+    }
+  });
+
+  it('answers a JSON 413 to an accounts body over 16 KiB (signed in), before parsing it', async () => {
+    await stack.settle(10_000);
+    effects.reset();
+    const body = JSON.stringify({
+      email: 'big@contoso.example',
+      syncVersion: 'v3',
+      pad: 'x'.repeat(MAX_API_BODY_BYTES),
+    });
+    const headers = { authorization: `Bearer ${ctx.token}`, 'content-type': 'application/json' };
+    for (const path of ['/api/accounts', `/api/accounts/${ctx.accounts[0]?.id ?? ''}/migrate`]) {
+      for (const chunked of [false, true]) {
+        await expectRefused(
+          { request: { method: 'POST', path, headers, body, chunked }, expect: { statuses: [413] } },
+          `${path} chunked=${chunked}`,
         );
       }
     }
@@ -146,6 +169,7 @@ describe('hostile requests to every HTTP route', () => {
     const request = {
       method: 'POST',
       path: '/api/accounts/no-such-account/migrate',
+      headers: { authorization: `Bearer ${ctx.token}` },
       body: '{"provider":"gmail"}',
     };
     await expectRefused({ request, expect: { statuses: [400] } }, 'migrate with a content-length');

@@ -50,8 +50,8 @@ export function verifyCrmSignature(input: {
 
   const actual = Buffer.from(given[1], 'hex');
   let matched = false;
-  for (const candidate of typeof secret === 'string' ? [secret] : secret) {
-    if (candidate === '') continue;
+  for (const candidate of ([] as string[]).concat(secret)) {
+    if (!candidate) continue; // an unset secret never matches
     const expected = Buffer.from(hmacHex(candidate, timestamp, rawBody), 'hex');
     if (actual.length === expected.length && timingSafeEqual(actual, expected)) matched = true;
   }

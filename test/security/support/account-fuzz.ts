@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { MAX_API_BODY_BYTES } from '../../../functions/http.js';
 import { migrateBodySchema, registerAccountSchema } from '../../../shared/accounts/new-account.js';
 import {
   anyJson,
@@ -10,7 +11,7 @@ import {
   junkHeaders,
   printable,
 } from './arbitraries.js';
-import { type FuzzCase, type FuzzContext, isJsonMatching, type RouteFuzz } from './fuzz-case.js';
+import { type FuzzCase, type FuzzContext, isJsonMatching, type RouteFuzz, withToken } from './fuzz-case.js';
 
 /** Fuzz generators of the accounts API and health. */
 
@@ -21,22 +22,41 @@ const query = fc.oneof(
     .map((d) => `?${new URLSearchParams(d).toString()}`),
 );
 const maybeBody = fc.option(junkBody, { nil: undefined });
+/** Accounts bodies over MAX_API_BODY_BYTES are refused with 413 before anything reads them. */
+const tooLarge = (body: string | Buffer) => Buffer.byteLength(body) > MAX_API_BODY_BYTES;
 
-/** GET routes take no input but the path: whatever else comes along changes nothing. */
-function plainGet(path: string, check?: FuzzCase['expect']['check']): RouteFuzz {
-  return () =>
+/**
+ * GET routes take no input but the path and the query: whatever else comes along changes
+ * nothing. Signed-in routes check the query before any storage call (400 for control
+ * characters or overlong values); health reads no query at all.
+ */
+function plainGet(
+  path: string,
+  options: { signedIn: boolean; check?: FuzzCase['expect']['check'] },
+): RouteFuzz {
+  return (ctx) =>
     fc.record({ q: query, headers: junkHeaders, body: maybeBody }).map(
       ({ q, headers, body }): FuzzCase => ({
-        request: { method: 'GET', path: `${path}${q}`, headers, ...(body === undefined ? {} : { body }) },
-        expect: { statuses: [200], ...(check ? { check } : {}) },
+        request: {
+          method: 'GET',
+          path: `${path}${q}`,
+          headers: options.signedIn ? withToken(headers, ctx.token) : headers,
+          ...(body === undefined ? {} : { body }),
+        },
+        expect: {
+          statuses: options.signedIn ? [200, 400] : [200],
+          ...(options.check ? { check: options.check } : {}),
+        },
       }),
     );
 }
 
-export const accountsListFuzz = plainGet('/api/accounts', (_, json) =>
-  expect(Array.isArray((json as { items?: unknown }).items)).toBe(true),
-);
-export const healthFuzz = plainGet('/api/health');
+const items: FuzzCase['expect']['check'] = (answer, json) => {
+  if (answer.status === 200) expect(Array.isArray((json as { items?: unknown }).items)).toBe(true);
+};
+export const accountsListFuzz = plainGet('/api/accounts', { signedIn: true, check: items });
+export const auditListFuzz = plainGet('/api/audit', { signedIn: true, check: items });
+export const healthFuzz = plainGet('/api/health', { signedIn: false });
 
 const registerLike = fc
   .record(
@@ -63,7 +83,7 @@ export const accountsRegisterFuzz: RouteFuzz = (ctx) => {
   const refused = fc
     .oneof(junkBody, registerLike)
     .filter((body) => !isJsonMatching(body, (v) => registerAccountSchema.safeParse(v).success))
-    .map((body) => ({ body, statuses: [400] }));
+    .map((body) => ({ body, statuses: [tooLarge(body) ? 413 : 400] }));
   const duplicate = fc
     .record({
       email: fc
@@ -74,7 +94,12 @@ export const accountsRegisterFuzz: RouteFuzz = (ctx) => {
     .map((b) => ({ body: JSON.stringify(b), statuses: [409] }));
   return fc.record({ c: fc.oneof(refused, duplicate), headers: junkHeaders }).map(
     ({ c, headers }): FuzzCase => ({
-      request: { method: 'POST', path: '/api/accounts', headers, body: c.body },
+      request: {
+        method: 'POST',
+        path: '/api/accounts',
+        headers: withToken(headers, ctx.token),
+        body: c.body,
+      },
       expect: { statuses: c.statuses },
     }),
   );
@@ -103,7 +128,7 @@ function byId(
         request: {
           method,
           path: `/api/accounts/${id.segment}${suffix}`,
-          headers,
+          headers: withToken(headers, ctx.token),
           ...(body === undefined ? {} : { body }),
         },
         expect: { statuses: id.real ? real : unknown, ...(check ? { check } : {}) },
@@ -155,9 +180,18 @@ export const accountsMigrateFuzz: RouteFuzz = (ctx) =>
         request: {
           method: 'POST',
           path: `/api/accounts/${id.segment}/migrate`,
-          headers,
+          headers: withToken(headers, ctx.token),
           ...(body === undefined ? {} : { body }),
         },
-        expect: { statuses: valid || !decodable(id.segment) ? [404] : [400] },
+        expect: {
+          // A path the host cannot route is its 404; then the size limit; then the schema.
+          statuses: !decodable(id.segment)
+            ? [404]
+            : body !== undefined && tooLarge(body)
+              ? [413]
+              : valid
+                ? [404]
+                : [400],
+        },
       }),
     );

@@ -15,6 +15,17 @@ export interface FuzzContext {
   /** Two registered accounts (two tenants' subscriptions), so ids and clientStates can be crossed. */
   accounts: readonly RealAccount[];
   crmSecret: string;
+  /** A valid API token of the tenant administrator who sees both accounts (the fuzz is of the input, not of sign-in). */
+  token: string;
+}
+
+/** The junk headers with the caller's bearer token instead of any authorization header they held. */
+export function withToken(
+  headers: Record<string, string | string[]>,
+  token: string,
+): Record<string, string | string[]> {
+  const kept = Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization');
+  return { ...Object.fromEntries(kept), authorization: `Bearer ${token}` };
 }
 
 /** One request the product must refuse (or answer without doing anything), and what it may answer. */

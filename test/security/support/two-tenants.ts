@@ -23,7 +23,7 @@ export async function registerTwoTenants(stack: TestStack): Promise<FuzzContext>
       clientState: subscription.clientState,
     });
   }
-  return { accounts, crmSecret: stack.env.CRM_WEBHOOK_SECRET ?? '' };
+  return { accounts, crmSecret: stack.env.CRM_WEBHOOK_SECRET ?? '', token: await stack.token('admin') };
 }
 
 /** The storage account key inside a connection string (the part of it that is secret). */
@@ -37,6 +37,12 @@ export function stackSecrets(stack: TestStack): string[] {
     stack.env.GRAPH_CLIENT_SECRET,
     stack.env.CRM_TOKEN,
     stack.env.CRM_WEBHOOK_SECRET,
+    stack.env.SERVICE_CLIENT_SECRET,
+    stack.env.DEMO_AGENT_PASSWORD,
+    stack.env.DEMO_ADMIN_PASSWORD,
+    stack.env.DEMO_AGENT_TOKEN,
+    stack.env.DEMO_ADMIN_TOKEN,
+    stack.host.masterKey,
     accountKeyOf(stack.env.STORAGE_CONNECTION ?? ''),
     ...stack.graph.admin.subscriptions().map((s) => s.clientState),
   ];
