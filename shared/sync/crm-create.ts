@@ -12,18 +12,22 @@ const MAX_KEYS = 20;
  * created was deleted since (a contact restored in Outlook under its old immutable id, or the
  * CRM copy of an interrupted create deleted before the sync recorded it). Then the next key of
  * a fixed chain is tried: the chain is the same on every attempt, so a crash after any of its
- * creates is resumed by the contact that create made, never by a second one.
+ * creates is resumed by the contact that create made, never by a second one. `usable` turns
+ * down a replayed contact that belongs to another pair by now (an Outlook contact restored
+ * under its old id while its first CRM contact was linked elsewhere): then the next key too.
  */
 export async function createOnce(
   crm: CrmContacts,
   input: CrmContactInput,
   accountId: string,
   linkId: string,
+  usable: (contact: CrmContact) => Promise<boolean> = async () => true,
 ): Promise<CrmContact> {
   for (let n = 0; n < MAX_KEYS; n++) {
     const base = crmIdempotencyKey(accountId, linkId);
     try {
-      return await crm.create(input, n === 0 ? base : `${base}~${n}`);
+      const created = await crm.create(input, n === 0 ? base : `${base}~${n}`);
+      if (await usable(created)) return created;
     } catch (error) {
       if (!(isSyncError(error, 'conflict') && error.code === 'idempotency_key_reused')) throw error;
     }

@@ -217,6 +217,10 @@ async function findMoves(
     const hash = contentHash(exchangeFieldsOf(contact, session.account.defaultCountry));
     byHash.set(hash, [...(byHash.get(hash) ?? []), contact]);
   }
+  // Content tells a move only when it is unambiguous: one removed link and one new contact.
+  const hashes = new Map<string, number>();
+  for (const link of removals)
+    hashes.set(link.value.snapshotHash, (hashes.get(link.value.snapshotHash) ?? 0) + 1);
   const taken = new Set<string>();
   for (const link of removals) {
     const marked =
@@ -226,7 +230,7 @@ async function findMoves(
     const copy =
       marked && marked.id !== link.value.exchangeId && !round.removed.has(marked.id)
         ? marked
-        : (byHash.get(link.value.snapshotHash) ?? []).find((c) => !taken.has(c.id));
+        : unambiguous(byHash.get(link.value.snapshotHash), hashes.get(link.value.snapshotHash));
     if (!copy || taken.has(copy.id)) continue;
     if (await deps.mirror.getByExchangeId(session.account.id, copy.id)) continue; // linked already
     taken.add(copy.id);
@@ -246,6 +250,10 @@ async function findMoves(
   }
   round.unlinked = round.unlinked.filter((c) => !taken.has(c.id));
   return moved;
+}
+
+function unambiguous(contacts: ExchangeContact[] | undefined, links: number | undefined) {
+  return contacts?.length === 1 && links === 1 ? contacts[0] : undefined;
 }
 
 /** The guard over this round's deletes and those carried out within the window before it. */

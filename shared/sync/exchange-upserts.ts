@@ -7,6 +7,7 @@ import { CONTACT_CONCURRENCY, inLedgerBracket, tallyInChunks } from './chunks.js
 import type { SyncDeps } from './deps.js';
 import { crmEditedAt } from './edit-times.js';
 import type { ContactLink } from './link.js';
+import { relinkId } from './link-id.js';
 import { findCrmMatch, oneMatchPerCrmContact } from './match.js';
 import { addTally, emptyTally, type SyncTally } from './outcome.js';
 import { type PairPlan, planExchangeUpsert } from './plan.js';
@@ -92,7 +93,14 @@ async function planUpsert(
     now: deps.clock.now(),
     crmEditedAt: await crmEditedAt(deps, account.id, crm),
   });
-  return link ? withFolder(plan, link, contact) : plan;
+  if (link) return withFolder(plan, link, contact);
+  if (plan.kind === 'createInCrm' && !plan.replaces) {
+    // The pair's id is taken by a link that followed a moved copy under a new id (its id came
+    // from this contact's id, which Outlook handed out again on a restore): a fresh one.
+    const holder = await deps.mirror.getByLinkId(account.id, plan.linkId);
+    if (holder) return { ...plan, linkId: relinkId(plan.linkId, holder.value.crmId) };
+  }
+  return plan;
 }
 
 /**

@@ -86,7 +86,13 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       const source = plan.exchange;
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
-        const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId);
+        const created = await createOnce(
+          deps.crm,
+          plan.input,
+          accountId,
+          plan.linkId,
+          async (contact) => (await deps.mirror.getByCrmId(accountId, contact.id)) === null,
+        );
         // A retried create returns what the first attempt made, from the Outlook contact as it
         // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
         // no changeKey, so the re-plan below merges the Outlook contact as it is now.

@@ -104,12 +104,17 @@ async function settleOrphan(deps: SyncDeps, session: AccountSession, pending: Pe
   const account = session.account;
   const probe = { ...crmFromExchange(EMPTY_FIELDS, account.id), syncAccounts: [] };
   // The same chain of keys as the interrupted create (crm-create.ts).
-  const created = await createOnce(deps.crm, probe, account.id, pending.linkId);
+  const created = await createOnce(
+    deps.crm,
+    probe,
+    account.id,
+    pending.linkId,
+    async (contact) => (await deps.mirror.getByCrmId(account.id, contact.id)) === null,
+  );
   if (crmPatchOf(crmContent(created), probe) === null) {
     await deps.crm.delete(created.id, created.version);
     return;
   }
-  if (await deps.mirror.getByCrmId(account.id, created.id)) return; // linked meanwhile
   const mode = account.exchangeDeleteAction;
   if (mode === 'delete') await deps.crm.delete(created.id, created.version);
   else if (created.syncAccounts.includes(account.id))

@@ -220,6 +220,11 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return id;
   }
 
+  /** The ownership marker a contact carries (null for contacts made in Outlook). */
+  markerOf(mailbox: string, id: string): string | null {
+    return this.mailbox(mailbox).contact(id).linkId;
+  }
+
   /** Every contact folder of the mailbox, the default one first. */
   folderIds(mailbox: string): string[] {
     return [...this.mailbox(mailbox).folders.keys()];

@@ -158,6 +158,25 @@ describe('soft deletes and restores', () => {
   }
 });
 
+describe('an Outlook id that comes back', () => {
+  it('a contact restored under its old id while its CRM contact follows an identical copy gets its own', async () => {
+    const { world } = await setUp({ immutableIds: true });
+    const made = world.exchange.userCreate(MAILBOX, { givenName: 'Zora', surname: 'Zwilling' });
+    await world.drain();
+    const deleted = world.exchange.userSoftDelete(MAILBOX, made.id);
+    // An identical contact appears in the same round: by content, the removed one moved there.
+    const twin = world.exchange.userCreate(MAILBOX, { givenName: 'Zora', surname: 'Zwilling' });
+    await world.drain();
+    world.exchange.userRestore(MAILBOX, deleted);
+    const { failures } = await world.drain();
+
+    expect(failures).toEqual([]);
+    const pairs = await links(world);
+    expect(pairs.map((l) => l.exchangeId).sort()).toEqual([made.id, twin.id].sort());
+    expect(new Set(pairs.map((l) => l.crmId)).size).toBe(2);
+  });
+});
+
 describe('mass-delete guard over a whole round and over its window', () => {
   const tagged = (world: World) => world.crm.all().filter((c) => c.syncAccounts.includes('acc-1')).length;
 

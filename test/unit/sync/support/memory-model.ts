@@ -83,8 +83,10 @@ export async function runSequence(
   actions: Action[],
   seed: number,
   stats: MemoryModelStats,
+  onWorld?: (world: World) => void,
 ): Promise<void> {
   const world = await worldOf(shape);
+  onWorld?.(world);
   const model = emptyModel(shape.accounts);
   try {
     for (const action of actions) await apply(world, action, model);
@@ -142,11 +144,11 @@ function randomFrom(seed: number): (size: number) => number {
 
 async function settle(world: World, shape: WorldShape, seed: number) {
   const failures = [...(await world.drain(randomFrom(seed))).failures];
+  // Every account's delta round and reconcile, through the queue (a failure is redelivered).
   for (const account of accountsOf(shape)) {
-    await world.run(world.exchangeChanged(account.id)).catch((e: unknown) => failures.push(e));
-    await world.run(world.reconcile(account.id)).catch((e: unknown) => failures.push(e));
+    world.inbox.push(world.exchangeChanged(account.id), world.reconcile(account.id));
+    failures.push(...(await world.drain()).failures);
   }
-  failures.push(...(await world.drain()).failures);
   if (failures.length > 0) throw new ModelViolation('dead letter', failures.map(String).join('; '));
 }
 

@@ -277,7 +277,13 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       const other = world.exchange.folderIds(account.mailbox).find((id) => id !== target.parentFolderId);
       if (!other) return;
       const id = world.exchange.userMove(account.mailbox, target.id, other);
-      if (id !== target.id) model.lineage.set(id, target.id);
+      if (id === target.id) return;
+      model.lineage.set(id, target.id);
+      // Without immutable ids, a contact made in Outlook (no ownership marker) that is also
+      // edited before the sync sees the move cannot be told from a delete and a create: the
+      // model allows what a delete may do (a known limit; the Graph adapter asks for immutable ids).
+      if (world.exchange.markerOf(account.mailbox, id) === null)
+        await outlookDeleteAllowed(world, model, account.id, target.id);
       return;
     }
     case 'fault': {
