@@ -58,6 +58,13 @@ async function main() {
     const demo = await runDemo(stack, (line) => console.log(line));
     for (const line of summaryLines(demo.tally)) console.log(line);
     console.log(`DEMO_ACCOUNT_ID=${demo.accountId}`);
+    console.log(
+      `\nThe web app: open ${stack.host.url}/ and sign in as DEMO_AGENT_LOGIN with DEMO_AGENT_PASSWORD`,
+    );
+    console.log(
+      '  (the administrator: DEMO_ADMIN_LOGIN / DEMO_ADMIN_PASSWORD); the sign-in page is the Graph',
+    );
+    console.log("  emulator's, on https with the local CA: accept the browser's certificate warning once.");
     console.log(`\nTry it: edit a contact in either emulator and watch it arrive on the other side:`);
     console.log(`The API needs a token (DEMO_AGENT_TOKEN above; a new one: see README "Sign-in"):`);
     console.log(

@@ -7,6 +7,8 @@ import { crmContacts, outlookContacts } from './data.js';
 
 /** The demo agent's mailbox: the stack creates her as a user of the default tenant. */
 export const DEMO_MAILBOX = DEMO_AGENT_MAIL;
+/** The demo agent's second address on the old V2 sync (an alias of her mailbox). */
+export const DEMO_LEGACY_ADDRESS = 'anna@immobilien-demo.example';
 
 /**
  * The demo: an estate agent's mailbox with 300 contacts in two folders and a CRM with 90
@@ -44,6 +46,20 @@ export async function runDemo(
   for (const [i, contact] of seeded.entries()) {
     if (i % 2 === 0) await crm.update(contact.id, { syncAccounts: [account.id] });
   }
+
+  // Her older address still runs on the V2 sync: the web app shows its banner and migrates it
+  // with "Zu V3 migrieren" (an alias of the same mailbox, registered by the administrator).
+  const legacy = await api(
+    'POST',
+    '/api/accounts',
+    { email: DEMO_LEGACY_ADDRESS, userId: stack.users.agent.id, syncVersion: 'v2' },
+    { as: 'admin' },
+  );
+  if (legacy.status !== 201)
+    throw new Error(`demo: registering the V2 account failed with ${legacy.status}: ${legacy.text}`);
+  print(
+    `demo: V2 account ${DEMO_LEGACY_ADDRESS} registered (shown with its migration banner in the web app)`,
+  );
 
   await waitForQuiet(stack, account.id, tally, print);
   return { accountId: account.id, tally };

@@ -51,7 +51,7 @@ describe('web app: after the deadline', () => {
     const alert = page.getByRole('alert').filter({ hasText: ANNA });
     expect(await alert.getAttribute('class')).toContain('banner-red');
     expect(await alert.textContent()).toContain('ist am 18.07.2025 abgelaufen');
-    expect(await page.locator('tr[data-state]').count()).toBe(2);
+    expect(await page.locator('[data-state]').count()).toBe(2);
     expect(await page.content()).not.toContain(BEN);
     expect(await page.content()).not.toContain(CARL);
     await expectAccessible(page, 'Persönliche E-Mail-Synchronisierung (overdue)');
@@ -100,7 +100,7 @@ describe('web app: after the deadline', () => {
 
   it("shows another tenant's agent only their own account", async () => {
     const page = await signedIn(CARL);
-    expect(await page.locator('tr[data-state]').count()).toBe(1);
+    expect(await page.locator('[data-state]').count()).toBe(1);
     expect(await page.locator('main').textContent()).toContain(CARL);
     expect(await page.content()).not.toContain(ANNA);
     expect((await page.goto(`${base}/konten/${anna.id}/kontakte`))?.status()).toBe(404);

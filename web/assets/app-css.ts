@@ -45,6 +45,12 @@ tr.differs td{background:#fffbe6}
 .state-migrationRequired{background:#fff1e0;color:#7a3e00}
 .state-migrationOverdue,.state-syncStopped{background:#fdecea;color:#8c1515}
 .actions{list-style:none;margin:0;padding:0;display:grid;gap:.35rem}
+.account{background:#fff;border:1px solid #d0d5dd;border-radius:4px;padding:1rem 1.25rem;margin:0 0 1rem}
+.account h2{margin:0 0 .75rem;font-size:1.15rem;word-break:break-word}
+.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem 1.5rem;margin:0 0 1rem}
+.facts dt{font-size:.85rem;color:#4a5565}
+.facts dd{margin:0}
+.account .actions{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;border-top:1px solid #e4e7ec;padding-top:.75rem}
 .inline{display:inline;margin:0}
 .error-text{color:#8c1515}
 .hint,.muted{color:#4a5565}

@@ -46,8 +46,7 @@ export function accountsTable(frame: Frame, rows: AccountRow[], caption: string)
     <caption>${caption}</caption>
     <thead><tr>
       <th scope="col">${m.colAccount}</th>
-      <th scope="col">${m.colProvider}</th>
-      <th scope="col">${m.colVersion}</th>
+      <th scope="col">${m.colProvider} · ${m.colVersion}</th>
       <th scope="col">${m.colState}</th>
       <th scope="col">${m.colLastSync}</th>
       <th scope="col">${m.colLinked}</th>
@@ -59,8 +58,7 @@ export function accountsTable(frame: Frame, rows: AccountRow[], caption: string)
     ${rows.map(
       (row) => html`<tr id="konto-${row.id}" data-state="${row.state}">
         <th scope="row">${row.email}</th>
-        <td>${row.provider}</td>
-        <td>${row.version}</td>
+        <td>${row.provider} · ${row.version}</td>
         <td><span class="state state-${row.state}">${row.stateLabel}</span></td>
         <td>${row.lastSync}</td>
         <td>${row.linked}</td>
@@ -73,12 +71,32 @@ export function accountsTable(frame: Frame, rows: AccountRow[], caption: string)
   </table></div>`;
 }
 
+/** One account of the agent, as a card: every fact with its label, then what can be done. */
+function accountCard(frame: Frame, row: AccountRow): Html {
+  const { m } = frame;
+  const fact = (label: string, value: Html | string | number) =>
+    html`<div><dt>${label}</dt><dd>${value}</dd></div>`;
+  return html`<section class="account" id="konto-${row.id}" data-state="${row.state}" aria-labelledby="konto-${row.id}-h">
+    <h2 id="konto-${row.id}-h">${row.email}</h2>
+    <dl class="facts">
+      ${fact(m.colProvider, row.provider)}
+      ${fact(m.colVersion, row.version)}
+      ${fact(m.colState, html`<span class="state state-${row.state}">${row.stateLabel}</span>`)}
+      ${fact(m.colLastSync, row.lastSync)}
+      ${fact(m.colLinked, row.linked)}
+      ${fact(m.colKeptBack, row.keptBack)}
+      ${fact(m.colErrors, errorCell(row, frame))}
+    </dl>
+    ${actions(frame, row)}
+  </section>`;
+}
+
 export function personalPage(frame: Frame, rows: AccountRow[]): Html {
   const { m } = frame;
   const banners = rows.flatMap((row) => (row.banner ? [banner(row.banner)] : []));
   const body = html`
     ${banners}
-    ${rows.length === 0 ? html`<p>${m.noAccounts}</p>` : accountsTable(frame, rows, m.accountsCaption)}
+    ${rows.length === 0 ? html`<p>${m.noAccounts}</p>` : rows.map((row) => accountCard(frame, row))}
     <p class="hint">${m.csvHint}</p>`;
   return page(frame, m.personalTitle, body);
 }
