@@ -35,6 +35,8 @@ async function main() {
       level === 'error' ? console.error(runtime.redact(line)) : console.log(runtime.redact(line)),
   });
   console.log(`FUNCTIONS_BASE_URL=${host.url}`);
+  // POST /admin/functions/{name} needs it in x-functions-key, as the Functions host does.
+  console.log(`FUNCTIONS_MASTER_KEY=${host.masterKey}`);
   const stop = async () => {
     await host.stop();
     process.exit(0);

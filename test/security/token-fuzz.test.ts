@@ -200,6 +200,28 @@ describe('tokens on every signed-in route', () => {
     expect(await effects.accountCount()).toBe(accountsBefore);
   });
 
+  it('runs a timer through POST /admin/functions/{name} only with the master key in x-functions-key', async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-functions-key': 'wrong' },
+      { 'x-functions-key': `${stack.host.masterKey}x` },
+    ];
+    for (const headers of attempts) {
+      const answer = await sendRaw(stack.host.url, {
+        method: 'POST',
+        path: '/admin/functions/reconcile',
+        headers,
+      });
+      checkAnswer(answer, { statuses: [401] }, secrets, JSON.stringify(headers));
+    }
+    const run = await sendRaw(stack.host.url, {
+      method: 'POST',
+      path: '/admin/functions/reconcile',
+      headers: { 'x-functions-key': stack.host.masterKey },
+    });
+    expect(run.status).toBe(202);
+  });
+
   it('lets nothing a caller sent reach the host log: no token, secret or password', () => {
     // The signature part identifies a token; short junk ("not.a.token") could match by chance.
     const signatures = sentTokens.map((t) => t.split('.')[2] ?? '').filter((s) => s.length >= 20);
