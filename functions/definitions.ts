@@ -14,6 +14,7 @@ import { crmEvents } from './crm-events.js';
 import { graphLifecycle } from './graph-lifecycle.js';
 import { graphNotifications } from './graph-notifications.js';
 import { health } from './health.js';
+import { mailSync } from './mail-workers.js';
 import {
   crmFanOut,
   crmToExchange,
@@ -130,6 +131,9 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     handler: crmToExchange,
     handleBatch: crmToExchangeBatch,
   },
+  // Mail work of one account (shared/mail-sync/): its own queue, so a first import never stands
+  // in front of the contacts' sync.
+  { name: 'mailSync', trigger: 'queue', queue: 'mail', handler: mailSync },
   { name: 'reconcile', trigger: 'timer', scheduleSetting: 'RECONCILE_SCHEDULE', handler: reconcile },
   {
     name: 'subscriptionRenewal',

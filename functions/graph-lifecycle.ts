@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { acceptMailLifecycleEvents } from '../shared/mail-sync/mail-intake.js';
 import { acceptLifecycleEvents, lifecycleBatchSchema } from '../shared/sync/intake.js';
 import { json, jsonError, readJson } from './http.js';
 import { runtime } from './runtime.js';
@@ -15,7 +16,16 @@ export async function graphLifecycle(
   if (!body.ok) return body.response;
   const rt = await runtime();
   try {
-    const result = await acceptLifecycleEvents({ ...rt.deps, hints: rt.hints }, body.value.value);
+    const mail = await acceptMailLifecycleEvents(rt.mail, body.value.value);
+    const contacts =
+      mail.rest.length > 0
+        ? await acceptLifecycleEvents({ ...rt.deps, hints: rt.hints }, mail.rest)
+        : { accepted: 0, rejected: 0, enqueued: 0 };
+    const result = {
+      accepted: contacts.accepted + mail.accepted,
+      rejected: contacts.rejected + mail.rejected,
+      enqueued: contacts.enqueued + mail.enqueued,
+    };
     if (result.rejected > 0)
       context.warn(
         `graphLifecycle: ${result.rejected} event(s) with an unknown subscription or wrong clientState ignored`,

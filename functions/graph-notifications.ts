@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { acceptMailNotifications } from '../shared/mail-sync/mail-intake.js';
 import { acceptGraphNotifications, graphNotificationBatchSchema } from '../shared/sync/intake.js';
 import { json, jsonError, readJson } from './http.js';
 import { runtime } from './runtime.js';
@@ -15,7 +16,17 @@ export async function graphNotifications(
   if (!body.ok) return body.response;
   const rt = await runtime();
   try {
-    const result = await acceptGraphNotifications({ ...rt.deps, hints: rt.hints }, body.value.value);
+    // Message subscriptions' notifications go to the mail queue; the rest to the contact intake.
+    const mail = await acceptMailNotifications(rt.mail, body.value.value);
+    const contacts =
+      mail.rest.length > 0
+        ? await acceptGraphNotifications({ ...rt.deps, hints: rt.hints }, mail.rest)
+        : { accepted: 0, rejected: 0, enqueued: 0 };
+    const result = {
+      accepted: contacts.accepted + mail.accepted,
+      rejected: contacts.rejected + mail.rejected,
+      enqueued: contacts.enqueued + mail.enqueued,
+    };
     if (result.rejected > 0)
       context.warn(
         `graphNotifications: ${result.rejected} notification(s) with an unknown subscription or wrong clientState ignored`,

@@ -1,15 +1,20 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { RestCrmContacts } from '../shared/adapters/crm/rest-crm-contacts.js';
+import { RestCrmEmails } from '../shared/adapters/crm/rest-crm-emails.js';
 import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/graph/index.js';
+import { GraphExchangeMail } from '../shared/adapters/graph/mail/graph-exchange-mail.js';
 import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
 import { StorageQueueTransport } from '../shared/adapters/queue/storage-queue-transport.js';
 import { TableAccounts } from '../shared/adapters/tables/table-accounts.js';
 import { TableLease } from '../shared/adapters/tables/table-lease.js';
+import { TableMail } from '../shared/adapters/tables/table-mail.js';
 import { TableMirror } from '../shared/adapters/tables/table-mirror.js';
 import { clockFrom } from '../shared/clock.js';
 import { type Config, loadConfig, secretValues } from '../shared/config.js';
 import { toError } from '../shared/errors.js';
+import { CrmContactIndex } from '../shared/mail-sync/contact-index.js';
+import type { MailDeps } from '../shared/mail-sync/deps.js';
 import type { Queue } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
@@ -32,6 +37,8 @@ export interface Runtime {
   hints: MailboxHints;
   /** CRM versions this process's workers wrote; the CRM webhook drops their echoes. */
   ownWrites: OwnCrmWrites;
+  /** The mail sync's ports on top of `deps` (shared/mail-sync/, the `mail` queue). */
+  mail: MailDeps;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
   observe?: (message: QueueMessage, result: WorkResult) => void;
 }
@@ -54,11 +61,12 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const storage = { connectionString: config.storageConnection };
   const clock = clockFrom(config.clockStart);
-  const [mirror, accounts, lease, queue] = await Promise.all([
+  const [mirror, accounts, lease, queue, mailStore] = await Promise.all([
     TableMirror.create(storage),
     TableAccounts.create(storage),
     TableLease.create({ ...storage, clock }),
     createQueue(config),
+    TableMail.create(storage),
   ]);
   const graph = createGraphClient(config.graph);
   const ownWrites = new OwnCrmWrites();
@@ -88,9 +96,23 @@ export async function buildRuntime(
     },
     log,
   };
+  const crmEndpoint = { baseUrl: config.crm.baseUrl, token: config.crm.token };
+  const mail: MailDeps = {
+    ...deps,
+    // Mail and contacts draw on one Graph budget per mailbox and one app-wide cap.
+    exchangeMail: new GraphExchangeMail({
+      client: graph,
+      scheduler: (deps.exchange as GraphExchangeContacts).scheduler,
+    }),
+    crmEmails: new RestCrmEmails(crmEndpoint),
+    mailStore,
+    contactIndex: new CrmContactIndex(new RestCrmContacts(crmEndpoint), clock),
+    defaultTenantId: config.graph.tenantId,
+  };
   return {
     config,
     deps,
+    mail,
     hints: batchMailboxHints(queue, clock),
     ownWrites,
     redact: redactor(secretValues(config)),

@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import { enqueueMailRenewals, enqueueMailSweep } from '../shared/mail-sync/mail-jobs.js';
 import {
   enqueueMigrationCutoff,
   enqueueReconcile,
@@ -11,13 +12,20 @@ import { runtime } from './runtime.js';
 export async function reconcile(timer: Timer, context: InvocationContext): Promise<void> {
   const rt = await runtime();
   const n = await enqueueReconcile(rt.deps);
-  context.log(`reconcile: queued a sweep for ${n} account(s)${timer.isPastDue ? ' (past due)' : ''}`);
+  // The mail sweep rides on the same schedule: nothing of the mail depends on a notification.
+  const mail = await enqueueMailSweep(rt.deps);
+  context.log(
+    `reconcile: queued a sweep for ${n} account(s), a mail round for ${mail}${timer.isPastDue ? ' (past due)' : ''}`,
+  );
 }
 
 export async function subscriptionRenewal(timer: Timer, context: InvocationContext): Promise<void> {
   const rt = await runtime();
   const n = await enqueueSubscriptionRenewal(rt.deps);
-  context.log(`subscriptionRenewal: queued ${n} subscription task(s)${timer.isPastDue ? ' (past due)' : ''}`);
+  const mail = await enqueueMailRenewals(rt.deps);
+  context.log(
+    `subscriptionRenewal: queued ${n} subscription task(s), ${mail} mail subscription round(s)${timer.isPastDue ? ' (past due)' : ''}`,
+  );
 }
 
 export async function migrationCutoff(timer: Timer, context: InvocationContext): Promise<void> {

@@ -104,6 +104,7 @@ var queueNames = [
   'exchange-to-crm'
   'crm-events'
   'crm-to-exchange'
+  'mail'
 ]
 
 // Must equal the values of TABLE_NAMES in shared/adapters/tables/table-names.ts (checked by test/consistency/).
@@ -115,6 +116,7 @@ var tableNames = [
   'leases'
   'websessions'
   'audit'
+  'mail'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {

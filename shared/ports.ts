@@ -177,8 +177,10 @@ export interface Accounts {
  * The work queues (Service Bus session queues in Azure, storage queues locally). CRM events
  * have their own queue, ahead of the per-account work they fan out to: a bulk edit's thousands
  * of events would otherwise stand in front of the pushes they cause (the queues are FIFO).
+ * Mail has its own queue for the same reason: a mailbox's first import must not stand in
+ * front of its contacts' sync.
  */
-export const QUEUE_NAMES = ['exchange-to-crm', 'crm-events', 'crm-to-exchange'] as const;
+export const QUEUE_NAMES = ['exchange-to-crm', 'crm-events', 'crm-to-exchange', 'mail'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface Queue {

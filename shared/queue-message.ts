@@ -73,6 +73,22 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
     .strict(),
   /** Periodic or requested sweep of both sides for one account. */
   z.object({ ...base, kind: z.literal('reconcile'), accountId, full: z.boolean() }).strict(),
+  /**
+   * Mail work of one account, on the `mail` queue (shared/mail-sync/): a delta round of every
+   * synced mail folder. `full` also rediscovers the folders and the owner's addresses, checks
+   * the message subscription and links earlier mail to contacts that gained an address.
+   */
+  z
+    .object({
+      ...base,
+      kind: z.literal('mailSync'),
+      accountId,
+      full: z.boolean(),
+      reason: z.string().max(200),
+      /** When the work was asked for; a round started later already covers it. */
+      at: z.iso.datetime({ offset: true }),
+    })
+    .strict(),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MailAccountState } from '../mail-sync/mail-state.js';
 
 /** A mailbox account whose contacts are synced with the CRM. */
 
@@ -92,5 +93,7 @@ export interface Account {
     /** Set while Graph cannot read the mailbox; absent or null when it can (older rows lack it). */
     mailbox?: MailboxStatus | null;
   };
+  /** The mail sync's state (shared/mail-sync/mail-state.ts); absent until its first round. */
+  mail?: MailAccountState | null;
   createdAt: string;
 }

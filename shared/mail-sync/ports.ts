@@ -1,8 +1,9 @@
 import type { MailAttachment } from '../mail/classify.js';
+import type { CrmMail } from '../mail/crm-mail.js';
 import type { MailFolderInfo } from '../mail/folders.js';
 import type { DeltaEntry } from '../mail/message.js';
 import type { MailSettings } from '../mail/settings.js';
-import type { GraphSubscription } from '../ports.js';
+import type { Etag, GraphSubscription, Stored } from '../ports.js';
 
 /**
  * What the mail sync needs from a mailbox (issue 17, item 1), beside `ExchangeContacts`. Every
@@ -51,4 +52,34 @@ export interface ExchangeMail {
   renewSubscription(id: string, expirationDateTime: string): Promise<GraphSubscription>;
   getSubscription(id: string): Promise<GraphSubscription | null>;
   deleteSubscription(id: string): Promise<void>;
+}
+
+/** Which CRM e-mail a mailbox's message was merged into, and from which folder (shared/mail/plan.ts). */
+export interface KnownCopy {
+  key: string;
+  folder: string;
+}
+
+/**
+ * Our own store of the mail sync (Table Storage, table `mail`): per account, the messages
+ * linked so far; per tenant, the CRM e-mails as we last wrote them (the window's metadata:
+ * participants, contacts, mailboxes), so a page is planned without reading the CRM and copies
+ * of several mailboxes merge under an ETag; and who owns a message subscription.
+ */
+export interface MailStore {
+  knownCopies(accountId: string): Promise<Map<string, KnownCopy>>;
+  /** Upserts and deletes of known copies, in that order; deleting one already gone is not an error. */
+  applyCopies(
+    accountId: string,
+    remember: readonly { messageId: string; copy: KnownCopy }[],
+    forget: readonly string[],
+  ): Promise<void>;
+  getMail(tenantId: string, key: string): Promise<Stored<CrmMail> | null>;
+  /** etag null → create; a stale etag (or an existing row for null) throws `conflict`. */
+  putMail(tenantId: string, mail: CrmMail, etag: Etag): Promise<string>;
+  /** The tenant's e-mails received at or after `since` (the window), for relinking. */
+  mailsSince(tenantId: string, since: Date): AsyncIterable<CrmMail>;
+  subscriptionOwner(subscriptionId: string): Promise<string | null>;
+  putSubscriptionOwner(subscriptionId: string, accountId: string): Promise<void>;
+  deleteSubscriptionOwner(subscriptionId: string): Promise<void>;
 }

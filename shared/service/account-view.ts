@@ -1,6 +1,7 @@
 import type { Account } from '../accounts/account.js';
 import { mailboxStatusText } from '../accounts/mailbox-status.js';
 import { migrationView } from '../accounts/migration-policy.js';
+import { mailStatusView } from '../mail-sync/mail-state.js';
 import type { SyncDeps } from '../sync/deps.js';
 
 /**
@@ -34,6 +35,8 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
         ? { ...account.status.mailbox, message: mailboxStatusText(account.status.mailbox) }
         : null,
     },
+    // The mail sync's stage (initial import with progress, live, failed with the reason) and counts.
+    mail: mailStatusView(account.mail),
   };
 }
 

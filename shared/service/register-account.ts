@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Account } from '../accounts/account.js';
 import { syncAllowed } from '../accounts/migration-policy.js';
 import { newAccount, type RegisterAccountInput } from '../accounts/new-account.js';
+import { enqueueMailSync } from '../mail-sync/mail-jobs.js';
 import type { SyncDeps } from '../sync/deps.js';
 
 export type RegisterResult =
@@ -44,7 +45,9 @@ export async function registerAccount(
   return { ok: true, account };
 }
 
-export function enqueueConnect(deps: SyncDeps, accountId: string, reason: string): Promise<void> {
+export async function enqueueConnect(deps: SyncDeps, accountId: string, reason: string): Promise<void> {
+  // The mail's first import (or, after a migration, its resumption from the saved deltaLinks).
+  await enqueueMailSync(deps, accountId, true, reason);
   return deps.queue.send('exchange-to-crm', {
     v: 1,
     kind: 'accountTask',

@@ -3,6 +3,7 @@ import { Directory } from './directory.js';
 import { dispatch } from './dispatch.js';
 import { FaultState } from './faults.js';
 import { mailRoutes } from './mail/index.js';
+import { onMailChange } from './mail/mail-store.js';
 import { Notifier } from './notifications.js';
 import type { OidcDeps } from './oidc.js';
 import { RequestLog } from './request-log.js';
@@ -13,7 +14,7 @@ import { folderRoutes } from './routes/folders.js';
 import { mailboxSettingsRoutes } from './routes/mailbox-settings.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { GraphStore } from './store.js';
-import { SubscriptionRegistry } from './subscriptions.js';
+import { notifyMailChange, SubscriptionRegistry } from './subscriptions.js';
 import { Throttle } from './throttle.js';
 import { TokenIssuer } from './tokens.js';
 import type { GraphEmulatorOptions } from './types.js';
@@ -80,6 +81,13 @@ export class GraphApp {
       graceMs: 10 * 60_000,
     });
     this.store.onChange((mailbox, change) => this.subscriptions.onChange(mailbox, change));
+    // Message changes come from the mail model (mail/mail-store.ts), for this emulator's mailboxes only.
+    this.subscriptions.alsoOnStop(
+      onMailChange((mailbox, change) => {
+        if (this.store.find(mailbox.id) === mailbox)
+          notifyMailChange(this.subscriptions, this.notifier, mailbox, change);
+      }),
+    );
     this.issuer = new TokenIssuer(settings.origin);
     this.directory = new Directory({
       apiClientId: settings.clientId,

@@ -1,5 +1,6 @@
 import { etagOf } from './contact-view.js';
 import type { FaultState } from './faults.js';
+import type { MailChange } from './mail/mail-store.js';
 import type { Notifier } from './notifications.js';
 import type { ChangeEvent, ChangeType, Mailbox } from './store.js';
 import type { SubscriptionInfo } from './types.js';
@@ -24,6 +25,8 @@ import type { SubscriptionInfo } from './types.js';
 export interface Subscription {
   id: string;
   resource: string;
+  /** What it watches: contacts (the default) or the mailbox's messages (`users/{id}/messages`). */
+  kind?: 'contacts' | 'messages';
   changeTypes: ChangeType[];
   notificationUrl: string;
   lifecycleNotificationUrl: string | null;
@@ -91,8 +94,16 @@ export class SubscriptionRegistry {
     this.byId.clear();
   }
 
+  private readonly stopHooks: (() => void)[] = [];
+
+  /** Runs `hook` when the registry stops (the message listener of app.ts lets go). */
+  alsoOnStop(hook: () => void): void {
+    this.stopHooks.push(hook);
+  }
+
   stop(): void {
     clearInterval(this.timer);
+    for (const hook of this.stopHooks.splice(0)) hook();
   }
 
   /** Reauthorize or renew: delivery resumes. */
@@ -142,6 +153,7 @@ export class SubscriptionRegistry {
     // Exchange does not always notify a soft delete (issue 13; the `silentDeletes` fault).
     if (change.type === 'deleted' && change.soft && this.options.faults.takeSilentDelete()) return;
     for (const subscription of this.all()) {
+      if (subscription.kind === 'messages') continue;
       if (subscription.mailboxId !== mailbox.id || !subscription.changeTypes.includes(change.type)) continue;
       if (subscription.folderId !== null && subscription.folderId !== change.folderId) continue;
       if (this.paused(subscription)) continue;
@@ -166,6 +178,44 @@ export class SubscriptionRegistry {
         subscription.id,
       );
     }
+  }
+}
+
+/**
+ * Message subscriptions' notifications ("Change notifications for Outlook resources": a
+ * subscription on `users/{id}/messages` covers every folder of the mailbox; the shape as for
+ * contacts, with `Users/{id}/Messages/{id}` and `#Microsoft.Graph.Message`), the same
+ * delivery faults, pauses and batching as contacts.
+ */
+export function notifyMailChange(
+  registry: SubscriptionRegistry,
+  notifier: Notifier,
+  mailbox: Mailbox,
+  change: MailChange,
+): void {
+  for (const subscription of registry.all()) {
+    if (subscription.kind !== 'messages' || subscription.mailboxId !== mailbox.id) continue;
+    if (!subscription.changeTypes.includes(change.type) || registry.paused(subscription)) continue;
+    const id = subscription.immutableIds ? change.immutableId : change.id;
+    const resource = `Users/${mailbox.id}/Messages/${id}`;
+    notifier.enqueue(
+      subscription.notificationUrl,
+      {
+        subscriptionId: subscription.id,
+        subscriptionExpirationDateTime: iso(subscription.expirationDateTime),
+        changeType: change.type,
+        resource,
+        resourceData: {
+          '@odata.type': '#Microsoft.Graph.Message',
+          '@odata.id': resource,
+          '@odata.etag': `W/"${change.changeKey}"`,
+          id,
+        },
+        clientState: subscription.clientState,
+        tenantId: subscription.tenantId,
+      },
+      subscription.id,
+    );
   }
 }
 

@@ -7,6 +7,7 @@ export const TABLE_NAMES = {
   leases: 'leases',
   webSessions: 'websessions',
   audit: 'audit',
+  mail: 'mail',
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;

@@ -81,7 +81,7 @@ describe('subscription creation', () => {
   it.each([
     ['an expiration beyond 10080 minutes', { expirationDateTime: inMinutes(10_090) }],
     ['a clientState over 128 characters', { clientState: 'x'.repeat(129) }],
-    ['an unsupported resource', { resource: `/users/${mail}/messages` }],
+    ['an unsupported resource', { resource: `/users/${mail}/events` }],
     ['an unknown changeType', { changeType: 'created,moved' }],
   ])('rejects %s with 400', async (_name, overrides) => {
     const response = await subscribe(overrides);

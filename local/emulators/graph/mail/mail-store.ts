@@ -79,6 +79,41 @@ export interface MailState {
 }
 
 const states = new WeakMap<Mailbox, MailState>();
+const owners = new WeakMap<MailState, Mailbox>();
+
+/**
+ * A change of a message, for the message subscriptions (subscriptions.ts `onMailChange`):
+ * created (delivered, received), updated (an edit, a move: its regular id is the new one),
+ * deleted (to the dumpster).
+ */
+export interface MailChange {
+  type: 'created' | 'updated' | 'deleted';
+  id: string;
+  immutableId: string;
+  changeKey: string;
+  folderId: string;
+}
+type MailListener = (mailbox: Mailbox, change: MailChange) => void;
+const listeners = new Set<MailListener>();
+
+/** Listens to every mailbox's message changes; answers the function that stops listening. */
+export function onMailChange(listener: MailListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function emit(state: MailState, message: StoredMessage, type: MailChange['type'], id = message.id): void {
+  const mailbox = owners.get(state);
+  if (!mailbox) return;
+  const change = {
+    type,
+    id,
+    immutableId: message.immutableId,
+    changeKey: message.changeKey,
+    folderId: message.folderId,
+  };
+  for (const listener of listeners) listener(mailbox, change);
+}
 
 const timestamp = (now: Date) => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -109,6 +144,7 @@ export function mailOf(mailbox: Mailbox): MailState {
     });
   }
   states.set(mailbox, state);
+  owners.set(state, mailbox);
   return state;
 }
 
@@ -166,6 +202,7 @@ export function addMessage(
   };
   state.messages.set(message.immutableId, message);
   state.regularIds.set(message.id, message.immutableId);
+  emit(state, message, 'created');
   return message;
 }
 
@@ -179,11 +216,13 @@ export function updateMessage(
   message.seq = ++state.seq;
   message.changeKey = newChangeKey();
   message.lastModifiedDateTime = timestamp(now);
+  emit(state, message, 'updated');
 }
 
 /** Leaves a tombstone in the old folder and gives the message a new regular id. */
 export function moveMessage(state: MailState, message: StoredMessage, folderId: string, now: Date): void {
   if (message.folderId === folderId) return;
+  const oldId = message.id;
   state.tombstones.push({
     id: message.id,
     immutableId: message.immutableId,
@@ -198,6 +237,9 @@ export function moveMessage(state: MailState, message: StoredMessage, folderId: 
   message.enteredSeq = message.seq;
   message.changeKey = newChangeKey();
   message.lastModifiedDateTime = timestamp(now);
+  const dumpster = [...state.folders.values()].find((f) => f.wellKnownName === 'recoverableitemsdeletions');
+  if (folderId === dumpster?.id) emit(state, message, 'deleted', oldId);
+  else emit(state, message, 'updated');
 }
 
 /** The mailbox whose proxyAddresses hold `address` (case-insensitive), across the emulator. */

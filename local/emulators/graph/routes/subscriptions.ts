@@ -20,6 +20,8 @@ import { folderFor, mailboxFor } from './lookup.js';
  */
 const MIN_MINUTES = 45;
 const RESOURCE = /^\/?(?:users)\/([^/]+)\/(?:contacts|contactFolders\/([^/]+)\/contacts)$/i;
+/** The mailbox's messages, every folder ("Change notifications for Outlook resources": `/users/{id}/messages`). */
+const MESSAGES = /^\/?users\/([^/]+)\/messages$/i;
 const CHANGE_TYPES = ['created', 'updated', 'deleted'] as const;
 
 const createBody = z.object({
@@ -65,10 +67,11 @@ async function create(args: RouteArgs) {
     throw invalid(`Invalid subscription: ${parsed.error.issues[0]?.path.join('.')} is missing or invalid.`);
   const body = parsed.data;
   if (body.includeResourceData) throw invalid('includeResourceData is not supported by this emulator.');
-  const match = body.resource.match(RESOURCE);
+  const messages = body.resource.match(MESSAGES);
+  const match = messages ?? body.resource.match(RESOURCE);
   if (!match?.[1]) throw invalid(`Resource '${body.resource}' is not supported for change notifications.`);
   const mailbox = mailboxFor(env, caller, match[1]);
-  const folderId = match[2] ? folderFor(env, mailbox, match[2]).id : null;
+  const folderId = !messages && match[2] ? folderFor(env, mailbox, match[2]).id : null;
   if ((body.clientState ?? '').length > 128) throw invalid('clientState must be at most 128 characters.');
   // "This URL must make use of the HTTPS protocol" (subscription resource, notificationUrl);
   // Graph answers "NotificationUrl scheme='http' is not supported." (microsoft-graph-docs#2751),
@@ -94,6 +97,7 @@ async function create(args: RouteArgs) {
   const subscription: Subscription = {
     id: crypto.randomUUID(),
     resource: body.resource,
+    ...(messages ? { kind: 'messages' as const } : {}),
     changeTypes: types,
     notificationUrl: body.notificationUrl,
     lifecycleNotificationUrl: body.lifecycleNotificationUrl ?? null,

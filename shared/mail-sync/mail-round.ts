@@ -1,0 +1,205 @@
+import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
+import { isSyncError, SyncError, toError } from '../errors.js';
+import type { ClassifyContext } from '../mail/classify.js';
+import { blocklistOf, type MailSettings, mailSettingsSchema } from '../mail/settings.js';
+import type { QueueMessage } from '../queue-message.js';
+import { AccountSession } from '../sync/account-session.js';
+import { HeldLease } from '../sync/lease-guard.js';
+import type { MailDeps } from './deps.js';
+import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
+import { processMailPage } from './mail-page.js';
+import { emptyMailState, type MailAccountState, type MailFolderState, stageOf } from './mail-state.js';
+import { ensureMailSubscription, removeMailSubscription } from './mail-subscription.js';
+
+/**
+ * The mail queue's use case (issue 17): one `mailSync` message → one mail round of the
+ * account: every synced folder's delta from its deltaLink, page by page (mail-page.ts), each
+ * folder's deltaLink saved after its last page. A full round (the periodic sweep, a connect)
+ * first rediscovers the folders and the owner's addresses and checks the message
+ * subscription. Throwing means "retry" (the queue redelivers, then dead-letters); what must
+ * not be retried returns `skipped`.
+ *
+ * One mail writer per account: the round holds the lease `mail:<accountId>`, renewed while
+ * it works and checked before every write (lease-guard.ts). It is not the contact sync's
+ * `account:<id>` lease on purpose: a first import of a large mailbox takes minutes and the
+ * contact sync must not wait behind it; the two share only the account row, whose writes
+ * are ETag read-modify-writes (account-session.ts).
+ *
+ * The V2 rules (item 5): a V2 account syncs mail until the shutdown and none after it; after
+ * migrating, the next round resumes from the saved deltaLinks, so nothing of the window is lost.
+ */
+type MailSyncMessage = Extract<QueueMessage, { kind: 'mailSync' }>;
+
+export const MAIL_LEASE_MS = 5 * 60_000;
+
+export interface MailRoundResult {
+  outcome: 'done' | 'skipped';
+  reason: string;
+  upserts: number;
+  linked: number;
+}
+
+const skipped = (reason: string): MailRoundResult => ({ outcome: 'skipped', reason, upserts: 0, linked: 0 });
+
+export async function handleMailSync(deps: MailDeps, message: MailSyncMessage): Promise<MailRoundResult> {
+  const before = await deps.accounts.get(message.accountId);
+  if (!before) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+  if (!message.full && covered(before.value.mail, message.at)) {
+    return skipped('a mail round started after this change was reported already covered it');
+  }
+  const lease = await acquire(deps, message.accountId);
+  try {
+    const fresh = await deps.accounts.get(message.accountId);
+    if (!fresh) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+    const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
+    if (!syncAllowed(state)) {
+      await removeMailSubscription(deps, new AccountSession(deps, fresh), lease);
+      return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
+    }
+    if (!message.full && covered(fresh.value.mail, message.at)) {
+      return skipped('a mail round started after this change was reported already covered it');
+    }
+    const session = new AccountSession(deps, fresh);
+    try {
+      return await mailRound(deps, session, lease, message);
+    } catch (error) {
+      const reason = toError(error).message.slice(0, 500);
+      await lease.check().catch(() => undefined);
+      await session
+        .update((a) => ({
+          ...a,
+          mail: { ...(a.mail ?? emptyMailState()), stage: 'failed', lastError: reason },
+        }))
+        .catch(() => undefined);
+      if (isSyncError(error, 'mailboxUnavailable')) {
+        // Not retried into the dead-letter queue: the sweep tries again once the mailbox is back.
+        return skipped(`the mailbox cannot be read right now (${error.code}); the sweep retries`);
+      }
+      throw error;
+    }
+  } finally {
+    await lease.release();
+  }
+}
+
+function covered(mail: MailAccountState | null | undefined, at: string): boolean {
+  const started = mail?.lastRoundStartedAt;
+  return started !== null && started !== undefined && Date.parse(started) > Date.parse(at);
+}
+
+async function mailRound(
+  deps: MailDeps,
+  session: AccountSession,
+  lease: HeldLease,
+  message: MailSyncMessage,
+): Promise<MailRoundResult> {
+  const { full } = message;
+  const startedAt = deps.clock.now().toISOString();
+  const account = session.account;
+  const settings: MailSettings = mailSettingsSchema.parse(account.mail?.settings ?? {});
+  const update = async (change: (mail: MailAccountState) => MailAccountState) => {
+    await lease.check();
+    await session.update((a) => ({ ...a, mail: change(a.mail ?? emptyMailState()) }));
+  };
+
+  const prior = account.mail ?? emptyMailState();
+  if (full || prior.discoveredAt === null || Object.keys(prior.folders).length === 0) {
+    const [own, folders] = await Promise.all([
+      deps.exchangeMail.ownAddresses(session.mailbox),
+      deps.exchangeMail.syncedFolders(session.mailbox, settings.folders),
+    ]);
+    await update((mail) => {
+      const next: Record<string, MailFolderState> = {};
+      for (const folder of folders) {
+        next[folder.id] = {
+          displayName: folder.displayName,
+          deltaLink: mail.folders[folder.id]?.deltaLink ?? null,
+        };
+      }
+      return { ...mail, ownAddresses: own, folders: next, discoveredAt: startedAt, stage: stageOf(next) };
+    });
+  }
+  if (full) await ensureMailSubscription(deps, session, lease, message.reason === LIFECYCLE_REAUTHORIZE);
+
+  const { index } = await deps.contactIndex.refresh();
+  const known = await deps.mailStore.knownCopies(account.id);
+  const tenantId = account.tenantId ?? deps.defaultTenantId;
+  const mail = session.account.mail ?? emptyMailState();
+  let upserts = 0;
+  let linked = 0;
+  for (const [folderId, folder] of Object.entries(mail.folders)) {
+    const base: Omit<ClassifyContext, 'applyWindow'> = {
+      tenantId,
+      accountId: account.id,
+      folder: folder.displayName,
+      settings,
+      blocklist: blocklistOf(settings, { blocklist: [] }),
+      ownAddresses: new Set(mail.ownAddresses),
+      index,
+      now: deps.clock.now(),
+    };
+    for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, folder.deltaLink)) {
+      const context = { ...base, applyWindow: folder.deltaLink === null || page.restarted };
+      let outcome: Awaited<ReturnType<typeof processMailPage>>;
+      try {
+        outcome = await processMailPage(deps, lease, session.mailbox, page, context, known);
+      } catch (error) {
+        // The CRM no longer has a contact the index still named: read the contacts afresh next time.
+        if (isSyncError(error, 'invalid') && error.code === 'unknown_contact') deps.contactIndex.invalidate();
+        throw error;
+      }
+      upserts += outcome.upserts;
+      linked += outcome.remembered;
+      await update((m) => {
+        const skippedCounts = { ...m.counts.skipped };
+        for (const [reason, n] of Object.entries(outcome.skipped)) {
+          skippedCounts[reason as keyof typeof skippedCounts] =
+            (skippedCounts[reason as keyof typeof skippedCounts] ?? 0) + (n ?? 0);
+        }
+        const folders =
+          page.deltaLink === undefined || !m.folders[folderId]
+            ? m.folders
+            : { ...m.folders, [folderId]: { ...m.folders[folderId], deltaLink: page.deltaLink } };
+        return {
+          ...m,
+          folders,
+          stage: stageOf(folders),
+          lastError: null,
+          progress: { messagesSeen: m.progress.messagesSeen + outcome.messages },
+          counts: {
+            linked: m.counts.linked + outcome.remembered - outcome.forgotten,
+            upserts: m.counts.upserts + outcome.upserts,
+            skipped: skippedCounts,
+          },
+        };
+      });
+    }
+  }
+  await update((m) => ({
+    ...m,
+    stage: stageOf(m.folders),
+    lastError: null,
+    lastRoundStartedAt: startedAt,
+    lastRoundAt: deps.clock.now().toISOString(),
+  }));
+  return { outcome: 'done', reason: full ? 'full mail round' : 'mail round', upserts, linked };
+}
+
+async function acquire(deps: MailDeps, accountId: string): Promise<HeldLease> {
+  const deadline = Date.now() + deps.settings.leaseWaitMs;
+  const key = `mail:${accountId}`;
+  let wait = 25;
+  for (;;) {
+    const lease = await deps.lease.acquire(key, MAIL_LEASE_MS);
+    if (lease) return new HeldLease(lease, key, MAIL_LEASE_MS, deps.clock);
+    if (Date.now() > deadline) {
+      throw new SyncError(
+        'transient',
+        'AccountBusy',
+        `another worker is syncing the mail of account ${accountId}`,
+      );
+    }
+    wait = Math.min(wait * 2, 200);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
