@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crmFromExchange, exchangeFieldsOf } from '../../../shared/contact/from-exchange.js';
 import { fieldsEqual } from '../../../shared/contact/hash.js';
+import { merge } from '../../../shared/contact/merge.js';
 import { projectToExchange } from '../../../shared/contact/project.js';
 import {
   crmContact,
@@ -43,6 +44,32 @@ describe('held values', () => {
           const window = exchangeFieldsOf(graph, DEFAULT_COUNTRY);
           const crm = crmFromExchange(window, 'acc-1');
           expect(projectToExchange(crm, { ...options, held: [window] }).fields).toEqual(window);
+        }),
+        { numRuns: FC_RUNS },
+      );
+    },
+    FC_TIMEOUT,
+  );
+
+  it(
+    'a CRM edit outside the window (the notes) changes nothing in Outlook, whatever Outlook holds',
+    () => {
+      fc.assert(
+        fc.property(outlookContact, fc.string(), (graph, notes) => {
+          const window = exchangeFieldsOf(graph, DEFAULT_COUNTRY);
+          const crm = { ...crmFromExchange(window, 'acc-1'), notes };
+          const at = new Date('2025-03-01T00:00:00Z');
+          const result = merge({
+            base: window,
+            crm,
+            exchange: window,
+            crmChangedAt: at,
+            exchangeChangedAt: at,
+            defaultCountry: DEFAULT_COUNTRY,
+          });
+          expect(result.exchangeChanged).toBe(false);
+          expect(result.crmChanged).toBe(false);
+          expect(result.exchange).toEqual(window);
         }),
         { numRuns: FC_RUNS },
       );

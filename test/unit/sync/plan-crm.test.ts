@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crmContent, projectToExchange } from '../../../shared/contact/index.js';
+import {
+  crmContent,
+  crmFromExchange,
+  exchangeFieldsOf,
+  projectToExchange,
+} from '../../../shared/contact/index.js';
 import { linkIdFromCrm } from '../../../shared/sync/link-id.js';
 import { type PairPlan, planCrmChange, planExchangeRemoval } from '../../../shared/sync/plan.js';
 import { account, crmContact, exchangeContact, fields, link } from './support/builders.js';
@@ -347,5 +353,38 @@ describe('planCrmChange / planExchangeRemoval', () => {
     const expected = projectToExchange(crmContent(crm), { defaultCountry: 'DE' }).fields;
     expect(plan).toMatchObject({ kind: 'createInExchange', fields: expected });
     expect(expected.businessPhones).toEqual(['+49301234567']);
+  });
+});
+
+describe('the snapshot after a create from Outlook (link.ts)', () => {
+  const oddOutlook = fc.record({
+    id: fc.constant('x1'),
+    businessPhones: fc.array(fc.constantFrom('4711', '030 1234567', '030 1234567 ext. 12', 'Zentrale'), {
+      maxLength: 2,
+    }),
+    mobilePhone: fc.option(fc.constantFrom('0171 1234567', 'n/a'), { nil: null }),
+    emailAddresses: fc.array(
+      fc.constantFrom('a@x.de', 'A@x.de', 'b@x.de').map((address) => ({ address })),
+      {
+        maxLength: 3,
+      },
+    ),
+  });
+
+  it('an Outlook delete of any contact created from Outlook stays a delete (no re-creation)', () => {
+    fc.assert(
+      fc.property(oddOutlook, fc.string(), (graph, notes) => {
+        const window = exchangeFieldsOf(graph, 'DE');
+        const crm = crmContact({ ...crmFromExchange(window, 'acc-1'), notes, version: 2 });
+        const plan = planExchangeRemoval({
+          account: account(),
+          link: link(window),
+          crm,
+          exchange: null,
+          now,
+        });
+        expect(plan.kind).toBe('removeFromCrm');
+      }),
+    );
   });
 });
