@@ -8,6 +8,7 @@ import {
   accountsList,
   accountsMigrate,
   accountsRegister,
+  accountsRejectDeletes,
   auditList,
 } from './accounts.js';
 import { crmEvents } from './crm-events.js';
@@ -22,7 +23,7 @@ import {
   exchangeToCrm,
   exchangeToCrmBatch,
 } from './queue-workers.js';
-import { migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
+import { logRetention, migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
 import { webApp } from './web.js';
 
 /**
@@ -105,6 +106,13 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     handler: accountsConfirmDeletes,
   },
   {
+    name: 'accountsRejectDeletes',
+    trigger: 'http',
+    methods: ['POST'],
+    route: 'accounts/{id}/reject-deletes',
+    handler: accountsRejectDeletes,
+  },
+  {
     name: 'accountsExport',
     trigger: 'http',
     methods: ['GET'],
@@ -115,7 +123,14 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },
   // The agents' and administrators' pages (web/): everything outside /api. The host matches
   // the more specific /api routes first; a catch-all also matches the site root.
-  { name: 'webApp', trigger: 'http', methods: ['GET', 'POST'], route: '{*path}', mount: 'root', handler: webApp },
+  {
+    name: 'webApp',
+    trigger: 'http',
+    methods: ['GET', 'POST'],
+    route: '{*path}',
+    mount: 'root',
+    handler: webApp,
+  },
   {
     name: 'exchangeToCrm',
     trigger: 'queue',
@@ -146,5 +161,11 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     trigger: 'timer',
     scheduleSetting: 'MIGRATION_CUTOFF_SCHEDULE',
     handler: migrationCutoff,
+  },
+  {
+    name: 'logRetention',
+    trigger: 'timer',
+    scheduleSetting: 'LOG_RETENTION_SCHEDULE',
+    handler: logRetention,
   },
 ];

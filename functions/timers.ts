@@ -4,6 +4,7 @@ import {
   enqueueMigrationCutoff,
   enqueueReconcile,
   enqueueSubscriptionRenewal,
+  pruneActionLogs,
 } from '../shared/sync/timer-jobs.js';
 import { runtime } from './runtime.js';
 
@@ -33,5 +34,13 @@ export async function migrationCutoff(timer: Timer, context: InvocationContext):
   const result = await enqueueMigrationCutoff(rt.deps);
   context.log(
     `migrationCutoff: ${result.transitions} transition(s), ${result.stopped} V2 account(s) stopped${timer.isPastDue ? ' (past due, caught up)' : ''}`,
+  );
+}
+
+export async function logRetention(timer: Timer, context: InvocationContext): Promise<void> {
+  const rt = await runtime();
+  const removed = await pruneActionLogs(rt.deps, { retentionDays: rt.config.logRetentionDays });
+  context.log(
+    `logRetention: removed ${removed} action-log entries older than ${rt.config.logRetentionDays} days${timer.isPastDue ? ' (past due)' : ''}`,
   );
 }

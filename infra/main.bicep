@@ -83,6 +83,12 @@ param subscriptionRenewalSchedule string = '0 0 */6 * * *'
 @description('NCRONTAB schedule of the V2 deadline enforcement (MIGRATION_CUTOFF_SCHEDULE).')
 param migrationCutoffSchedule string = '0 */10 * * * *'
 
+@description('Days the action log keeps an entry (LOG_RETENTION_DAYS).')
+param logRetentionDays string = '180'
+
+@description('NCRONTAB schedule of the action-log retention (LOG_RETENTION_SCHEDULE).')
+param logRetentionSchedule string = '0 30 2 * * *'
+
 @description('Share of an account\'s contacts one delta round may delete before it is held (MASS_DELETE_SHARE).')
 param massDeleteShare string = '0.5'
 
@@ -287,6 +293,8 @@ var appSettings = {
   RECONCILE_SCHEDULE: reconcileSchedule
   SUBSCRIPTION_RENEWAL_SCHEDULE: subscriptionRenewalSchedule
   MIGRATION_CUTOFF_SCHEDULE: migrationCutoffSchedule
+  LOG_RETENTION_DAYS: logRetentionDays
+  LOG_RETENTION_SCHEDULE: logRetentionSchedule
 }
 
 // A separate resource so the identity's role assignments exist before the Key Vault references

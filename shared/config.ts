@@ -55,16 +55,16 @@ export const SETTINGS = [
   },
   { name: 'GRAPH_WINDOW_MS', description: 'Length of that budget window in milliseconds', default: '600000' },
   {
-    name: 'GRAPH_SUBSCRIPTION_MAX_MINUTES',
-    description:
-      "Graph's cap on a contact subscription's lifetime in minutes (current docs: 10,080; older: 4,230); subscriptions ask for an hour less",
-    default: '10080',
-  },
-  {
     name: 'GRAPH_APP_CONCURRENCY',
     description:
       "Graph requests in flight per instance across all mailboxes. Outlook's 4-concurrent limit is documented per app and mailbox but has been described per app across mailboxes: 4 is inside it under both readings",
     default: '4',
+  },
+  {
+    name: 'GRAPH_SUBSCRIPTION_MAX_MINUTES',
+    description:
+      "Graph's cap on a contact subscription's lifetime in minutes (current docs: 10,080; older: 4,230); subscriptions ask for an hour less",
+    default: '10080',
   },
   { name: 'CRM_BASE_URL', description: 'Base URL of the CRM API (routes under /crm/v1)' },
   { name: 'CRM_TOKEN', description: 'Bearer token for the CRM API', secret: true },
@@ -172,6 +172,16 @@ export const SETTINGS = [
     description: 'NCRONTAB schedule of the V2 deadline enforcement',
     default: '0 */10 * * * *',
   },
+  {
+    name: 'LOG_RETENTION_DAYS',
+    description: 'Action-log entries older than this many days are removed by the log retention timer',
+    default: '180',
+  },
+  {
+    name: 'LOG_RETENTION_SCHEDULE',
+    description: 'NCRONTAB schedule of the action-log retention',
+    default: '0 30 2 * * *',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -201,7 +211,14 @@ export interface Config {
   migration: { deadline: Date; shutdown: Date };
   clockStart: Date | null;
   massDelete: { share: number; min: number; windowMs: number };
-  schedules: { reconcile: string; subscriptionRenewal: string; migrationCutoff: string };
+  /** Days the action log keeps an entry (the retention timer removes older ones). */
+  logRetentionDays: number;
+  schedules: {
+    reconcile: string;
+    subscriptionRenewal: string;
+    migrationCutoff: string;
+    logRetention: string;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
@@ -259,7 +276,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reconcile: text('RECONCILE_SCHEDULE'),
       subscriptionRenewal: text('SUBSCRIPTION_RENEWAL_SCHEDULE'),
       migrationCutoff: text('MIGRATION_CUTOFF_SCHEDULE'),
+      logRetention: text('LOG_RETENTION_SCHEDULE'),
     },
+    logRetentionDays: from.get('LOG_RETENTION_DAYS').required().asIntPositive(),
   };
   if (config.queueTransport === 'servicebus' && config.serviceBusNamespace === '') {
     throw new Error(

@@ -161,6 +161,11 @@ export interface Mirror {
   markProcessed(accountId: string, eventId: string, at: Date): Promise<boolean>;
   appendLog(accountId: string, entries: LogEntry[]): Promise<void>;
   readLog(accountId: string, contactKey: string): Promise<LogEntry[]>;
+  /**
+   * The action log's retention: removes up to `limit` of the account's entries older than
+   * `before` and returns how many went (fewer than `limit`: nothing older is left).
+   */
+  pruneLog(accountId: string, before: Date, limit: number): Promise<number>;
 }
 
 export interface Accounts {

@@ -97,3 +97,31 @@ export async function enqueueMigrationCutoff(
   }
   return { transitions, stopped };
 }
+
+/** The action log's retention, unless configured (LOG_RETENTION_DAYS). */
+export const DEFAULT_LOG_RETENTION_DAYS = 180;
+
+/**
+ * Removes action-log entries older than the retention, for every account, a page at a time
+ * (each page is a few table transactions), so one run stays short however much piled up; what
+ * a run leaves (more than `maxPages` pages of one account) goes in the next.
+ */
+export async function pruneActionLogs(
+  deps: SyncDeps,
+  options: { retentionDays?: number; pageSize?: number; maxPages?: number } = {},
+): Promise<number> {
+  const days = options.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  const pageSize = options.pageSize ?? 500;
+  const maxPages = options.maxPages ?? 40;
+  // Log times are the product's time (log-entries.ts).
+  const before = new Date(deps.clock.now().getTime() - days * 86_400_000);
+  let removed = 0;
+  for await (const account of deps.accounts.list()) {
+    for (let page = 0; page < maxPages; page++) {
+      const n = await deps.mirror.pruneLog(account.id, before, pageSize);
+      removed += n;
+      if (n < pageSize) break;
+    }
+  }
+  return removed;
+}

@@ -87,6 +87,20 @@ export class InMemoryMirror implements Mirror {
     }
   }
 
+  async pruneLog(accountId: string, before: Date, limit: number): Promise<number> {
+    let removed = 0;
+    for (const [key, list] of this.log) {
+      if (JSON.parse(key)[0] !== accountId) continue;
+      const kept = list.filter((entry) => {
+        if (removed >= limit || Date.parse(entry.at) >= before.getTime()) return true;
+        removed++;
+        return false;
+      });
+      this.log.set(key, kept);
+    }
+    return removed;
+  }
+
   /** Sorted by time, then by the order of appending (the Table adapter's row-key order). */
   async readLog(accountId: string, contactKey: string): Promise<LogEntry[]> {
     const list = this.log.get(JSON.stringify([accountId, contactKey])) ?? [];

@@ -5,7 +5,7 @@ import type { ContactLink, LogEntry } from '../../sync/link.js';
 import { checkEntitySize } from './entity-size.js';
 import { prefixUpperBound } from './key-encoding.js';
 import * as rows from './link-rows.js';
-import { appendLog, markProcessed, readLog } from './mirror-log.js';
+import { appendLog, markProcessed, pruneLog, readLog } from './mirror-log.js';
 import {
   ensureTable,
   etagOfFirstAction,
@@ -178,6 +178,10 @@ export class TableMirror implements Mirror {
 
   appendLog(accountId: string, entries: LogEntry[]): Promise<void> {
     return appendLog(this.tables.actionLog, accountId, entries);
+  }
+
+  pruneLog(accountId: string, before: Date, limit: number): Promise<number> {
+    return pruneLog(this.tables.actionLog, accountId, before, limit);
   }
 
   readLog(accountId: string, contactKey: string): Promise<LogEntry[]> {

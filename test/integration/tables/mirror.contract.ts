@@ -167,5 +167,51 @@ export function mirrorContract(name: string, makeMirror: () => Mirror | Promise<
       expect(await mirror.readLog(account, 'crm:2')).toEqual([]);
       expect(await mirror.readLog('someone-else', 'crm:1')).toEqual([]);
     });
+
+    const logEntry = (contactKey: string, at: string): LogEntry => ({
+      contactKey,
+      at,
+      level: 'info',
+      action: 'updatedCrm',
+      detail: `at ${at}`,
+    });
+
+    it("reads one contact's log across months, in time order", async () => {
+      const mirror = await makeMirror();
+      const account = makeLink().accountId;
+      await mirror.appendLog(account, [
+        logEntry('crm:1', '2025-08-02T10:00:00.000Z'),
+        logEntry('crm:1', '2025-06-30T23:59:59.999Z'),
+        logEntry('crm:2', '2025-07-15T10:00:00.000Z'),
+        logEntry('crm:1', '2025-07-01T00:00:00.000Z'),
+      ]);
+      expect((await mirror.readLog(account, 'crm:1')).map((e) => e.at)).toEqual([
+        '2025-06-30T23:59:59.999Z',
+        '2025-07-01T00:00:00.000Z',
+        '2025-08-02T10:00:00.000Z',
+      ]);
+    });
+
+    it('removes log entries older than a cutoff, at most `limit` per call, and only of that account', async () => {
+      const mirror = await makeMirror();
+      const account = makeLink().accountId;
+      const other = makeLink().accountId;
+      const old = ['2025-01-05T00:00:00.000Z', '2025-02-10T00:00:00.000Z', '2025-03-01T08:00:00.000Z'];
+      const kept = ['2025-03-01T12:00:00.000Z', '2025-04-01T00:00:00.000Z'];
+      await mirror.appendLog(
+        account,
+        [...old, ...kept].map((at, i) => logEntry(`crm:${i % 2}`, at)),
+      );
+      await mirror.appendLog(other, [logEntry('crm:0', old[0] ?? '')]);
+      const cutoff = new Date('2025-03-01T10:00:00.000Z');
+
+      expect(await mirror.pruneLog(account, cutoff, 2)).toBe(2);
+      expect(await mirror.pruneLog(account, cutoff, 2)).toBe(1);
+      expect(await mirror.pruneLog(account, cutoff, 2)).toBe(0);
+
+      const left = [...(await mirror.readLog(account, 'crm:0')), ...(await mirror.readLog(account, 'crm:1'))];
+      expect(left.map((e) => e.at).sort()).toEqual(kept);
+      expect(await mirror.readLog(other, 'crm:0')).toHaveLength(1);
+    });
   });
 }

@@ -25,6 +25,28 @@ afterAll(async () => {
 
 mirrorContract('TableMirror on Azurite', () => mirror);
 
+describe('TableMirror action log layout', () => {
+  it("puts an account's log in one partition per month, not one unbounded partition", async () => {
+    const account = `layout-${uniqueName('a')}`;
+    await mirror.appendLog(account, [
+      { contactKey: 'crm:1', at: '2025-06-30T10:00:00.000Z', level: 'info', action: 'a', detail: 'd' },
+      { contactKey: 'crm:1', at: '2025-07-01T10:00:00.000Z', level: 'info', action: 'b', detail: 'd' },
+    ]);
+    const table = TableClient.fromConnectionString(connectionString, tableNames.actionLog, {
+      allowInsecureConnection: true,
+    });
+    const partitions = new Set<string>();
+    for await (const row of table.listEntities()) {
+      if (typeof row.partitionKey === 'string' && row.partitionKey.startsWith(encodeKey(account)))
+        partitions.add(row.partitionKey);
+    }
+    expect([...partitions].sort()).toEqual([
+      `${encodeKey(account)}|2025-06`,
+      `${encodeKey(account)}|2025-07`,
+    ]);
+  });
+});
+
 describe('TableMirror storage details', () => {
   const raw = () =>
     TableClient.fromConnectionString(connectionString, tableNames.links, { allowInsecureConnection: true });
