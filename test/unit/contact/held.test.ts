@@ -131,4 +131,74 @@ describe('held values', () => {
       fieldsEqual(projectToExchange(crm, options).fields, { ...fields, emailAddresses: ['a@x.de'] }),
     ).toBe(true);
   });
+
+  it('keeps a number Exchange holds twice in one kind of slot twice, and only there', () => {
+    const empty = projectToExchange(contact({}), options).fields;
+    const crm = contact({
+      phones: [
+        { number: '030 1234567', type: 'business' },
+        { number: '+49 30 1234567', type: 'business' },
+        { number: '030 1234567', type: 'private' },
+        { number: '030 1234567', type: 'private' },
+      ],
+    });
+    const held = [{ ...empty, businessPhones: ['+49301234567', '+49301234567'] }];
+    const { fields, keptBack } = projectToExchange(crm, { ...options, held });
+    expect(fields.businessPhones).toEqual(['+49301234567', '+49301234567']);
+    expect(fields.homePhones).toEqual(['+49301234567']);
+    expect(keptBack).toEqual([{ field: 'phones', index: 3, value: '030 1234567', reason: 'duplicate' }]);
+  });
+
+  it('puts an untyped held number where Exchange holds it: business first, else home, never mobile', () => {
+    const empty = projectToExchange(contact({}), options).fields;
+    const crm = contact({
+      phones: [
+        { number: '4711', type: null },
+        { number: '0815', type: null },
+        { number: 'Pforte', type: null },
+      ],
+    });
+    const held = [{ ...empty, homePhones: ['4711'], businessPhones: ['0815'], mobilePhone: 'Pforte' }];
+    const { fields, slots, keptBack } = projectToExchange(crm, { ...options, held });
+    expect(fields).toMatchObject({ businessPhones: ['0815'], homePhones: ['4711'], mobilePhone: null });
+    expect(slots).toMatchObject({ businessPhones: [1], homePhones: [0], mobilePhone: null });
+    expect(keptBack).toEqual([{ field: 'phones', index: 2, value: 'Pforte', reason: 'notCanonical' }]);
+  });
+
+  it('counts a value as often as the window holding it most often holds it, over several windows', () => {
+    const empty = projectToExchange(contact({}), options).fields;
+    const crm = contact({
+      emails: ['a@x.de', 'a@x.de', 'a@x.de'].map((address) => ({ address, type: null })),
+    });
+    const held = [
+      { ...empty, emailAddresses: ['a@x.de'] },
+      { ...empty, emailAddresses: ['a@x.de', 'A@X.de'] },
+      { ...empty, emailAddresses: ['b@x.de'] },
+    ];
+    expect(projectToExchange(crm, { ...options, held }).fields.emailAddresses).toEqual(['a@x.de', 'a@x.de']);
+    expect(projectToExchange(crm, { ...options, held: held.reverse() }).fields.emailAddresses).toEqual([
+      'a@x.de',
+      'a@x.de',
+    ]);
+  });
+
+  it('holds nothing for empty values, and a held value still needs a free slot', () => {
+    const empty = projectToExchange(contact({}), options).fields;
+    const crm = contact({
+      phones: [
+        { number: '030 1111111', type: 'business' },
+        { number: '030 2222222', type: 'business' },
+        { number: '4711', type: 'business' },
+        { number: ' ', type: 'mobile' },
+      ],
+    });
+    const held = [{ ...empty, businessPhones: ['4711', ' '], mobilePhone: ' ' }];
+    const { fields, keptBack } = projectToExchange(crm, { ...options, held });
+    expect(fields.businessPhones).toEqual(['+49301111111', '+49302222222']);
+    expect(fields.mobilePhone).toBeNull();
+    expect(keptBack.map((k) => [k.index, k.reason])).toEqual([
+      [2, 'notCanonical'],
+      [3, 'empty'],
+    ]);
+  });
 });
