@@ -36,6 +36,12 @@ describe('canonicalPhone', () => {
     ['030 1234567, 12', '12'],
     ['030 1234567;12', '12'],
     ['+49301234567 x12', '12'],
+    ['030 1234567 extn 12', '12'],
+    ['030 1234567 Dw. 12', '12'],
+    ['030 1234567 App. 12', '12'],
+    ['030 1234567 x. 12', '12'],
+    ['030 1234567 ext.12', '12'],
+    ['030 1234567 EXT 1234567', '1234567'],
   ])('%j keeps its extension %s: E.164, a space, x, the digits', (raw, extension) => {
     expect(canonicalPhone(raw, 'DE')).toEqual({
       ok: true,
@@ -56,6 +62,9 @@ describe('canonicalPhone', () => {
     ['12', 'tooShort'],
     ['030 12345678901234567', 'tooLong'],
     ['+49 1', 'tooShort'],
+    // 8 digits are no extension: the letters stay, so it is not a number
+    ['030 1234567 ext. 12345678', 'notANumber'],
+    ['030 1234567 next 12', 'notANumber'],
   ] as const)('%j is rejected as %s', (raw, reason) => {
     expect(canonicalPhone(raw, 'DE')).toEqual({ ok: false, reason });
   });
