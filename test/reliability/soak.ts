@@ -15,8 +15,9 @@ import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
 /**
  * `npm run soak -- --model memory --actions 100000`: the in-memory engine model instead
  * (test/unit/sync/support/memory-soak.ts).
- * `npm run soak -- --minutes 10`: the reliability model (model.test.ts) for as long as asked
- * (default 2 minutes), on the local stack started directly (tlsDir `.local/tls`). Prints
+ * `npm run soak -- --minutes 10` and/or `--actions 500`: the reliability model (model.test.ts)
+ * until the time or the action budget is used up, whichever comes first (default: 2 minutes,
+ * no action budget), on the local stack started directly (tlsDir `.local/tls`). Prints
  * progress, then the figures, and exits 1 when any sequence broke an invariant. Each failure
  * is printed with its replay line (the first of each kind shrunk, time-boxed); the soak then goes
  * on with a fresh seed and stack.
@@ -24,8 +25,12 @@ import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
  * emulator's CA trusted (as local/start.ts does).
  */
 const argv = process.argv.slice(2);
-const minutesArg = argv.indexOf('--minutes');
-const minutes = minutesArg >= 0 ? Number(argv[minutesArg + 1]) : 2;
+const option = (name: string): number | undefined => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? Number(argv[at + 1]) : undefined;
+};
+const actionBudget = option('--actions');
+const minutes = option('--minutes') ?? (actionBudget === undefined ? 2 : Number.POSITIVE_INFINITY);
 /** A fresh stack every so many sequences: retired accounts and their mirror rows pile up. */
 const RESTART_EVERY = 25;
 /** Time box for shrinking the first failure of each kind. */
@@ -38,13 +43,16 @@ async function main() {
     const { runMemorySoak } = await import('../unit/sync/support/memory-soak.js');
     process.exit(await runMemorySoak(argv));
   }
-  if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('usage: npm run soak -- [--minutes N]');
+  if (Number.isNaN(minutes) || minutes <= 0 || (actionBudget !== undefined && !(actionBudget > 0)))
+    throw new Error('usage: npm run soak -- [--minutes N] [--actions N]');
   const cert = await ensureLocalCertificate(tlsDir);
   if (process.env.NODE_EXTRA_CA_CERTS !== cert.caPath) return relaunch(cert.caPath);
 
   const stats = emptyStats();
   const started = Date.now();
-  const deadline = started + minutes * 60_000;
+  // A very long time box stands for "no time limit" (timers take at most 2^31-1 ms).
+  const deadline = started + Math.min(minutes * 60_000, 2 ** 31 - 1);
+  const budgetLeft = () => actionBudget === undefined || stats.actions < actionBudget;
   let stack: ReliabilityStack | null = null;
   let since = 0;
   const current = async () => {
@@ -66,18 +74,22 @@ async function main() {
   const failures: string[] = [];
   const seen = new Set<string>();
   try {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && budgetLeft()) {
       const seed = Date.now() ^ (Math.random() * 0x7fffffff);
       // Find without shrinking; shrink (time-boxed) only the first failure of each kind, so one
-      // frequent bug does not use up the soak.
+      // frequent bug does not use up the soak. With an action budget, one sequence per check, so
+      // the budget is looked at between sequences.
       const found = await fc.check(reliabilityProperty(current, stats), {
-        numRuns: Number.MAX_SAFE_INTEGER,
+        numRuns: actionBudget === undefined ? Number.MAX_SAFE_INTEGER : 1,
         seed,
         endOnFailure: true,
         plugins: [fc.interruptAfterTimeLimit(deadline - Date.now())],
       });
       await sequencesFinished();
-      if (!found.failed || found.counterexample === null) break; // done, or interrupted at the deadline
+      if (!found.failed || found.counterexample === null) {
+        if (actionBudget !== undefined && Date.now() < deadline) continue; // next sequence
+        break; // done, or interrupted at the deadline
+      }
       since = RESTART_EVERY; // the failed run may have left work behind: next sequence on a fresh stack
       const kind = found.errorInstance instanceof ViolationError ? signature(found.errorInstance) : 'error';
       const shrunk = seen.has(kind)

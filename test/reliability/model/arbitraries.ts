@@ -7,7 +7,14 @@ import {
   type GraphFaultSpec,
   SecondWorker,
 } from './fault-commands.js';
-import { OutlookCreate, OutlookDelete, OutlookEdit } from './outlook-commands.js';
+import {
+  OutlookCreate,
+  OutlookDelete,
+  OutlookEdit,
+  OutlookMove,
+  OutlookRestore,
+  OutlookSoftDelete,
+} from './outlook-commands.js';
 import { outlookCreateSpec, outlookPatchSpec } from './outlook-values.js';
 import { BulkEdit, type Command, Pause } from './user-commands.js';
 import { crmCreateSpec, crmPatchSpec } from './values.js';
@@ -30,6 +37,35 @@ const graphFault: fc.Arbitrary<GraphFaultSpec> = fc.oneof(
     .map((f) => ({ kind: 'status' as const, ...f })),
   fc.constant({ kind: 'expireDeltaTokens' as const }),
   fc.constant({ kind: 'removeSubscription' as const }),
+  // Issue 13: Exchange as it really behaves.
+  small.map((count) => ({ kind: 'dropNotifications' as const, count, missed: true })),
+  fc
+    .record({ minMs: fc.integer({ min: 0, max: 200 }), spread: fc.integer({ min: 0, max: 600 }) })
+    .map(({ minMs, spread }) => ({ kind: 'notificationLatency' as const, minMs, maxMs: minMs + spread })),
+  small.map((count) => ({ kind: 'silentDeletes' as const, count })),
+  small.map((count) => ({ kind: 'repeatDeltaItems' as const, count })),
+  fc.constant({ kind: 'lifecycle' as const, event: 'reauthorizationRequired' as const, pause: true }),
+  fc.constant({ kind: 'lifecycle' as const, event: 'missed' as const }),
+  fc.constant({ kind: 'expireSubscription' as const }),
+  fc
+    .record({
+      retryAfter: fc.constantFrom('missing' as const, 'one' as const),
+      scope: fc.constantFrom('mailbox' as const, 'app' as const),
+    })
+    .map((f) => ({ kind: 'throttle' as const, ...f })),
+  fc
+    .record({ status: fc.constantFrom(503 as const, 504 as const), count: fc.integer({ min: 1, max: 4 }) })
+    .map((f) => ({ kind: 'status' as const, ...f })),
+  fc
+    .record({
+      as: fc.constantFrom(
+        'MailboxNotEnabledForRESTAPI' as const,
+        'ResourceNotFound' as const,
+        'ErrorAccessDenied' as const,
+      ),
+      ms: fc.integer({ min: 100, max: 1500 }),
+    })
+    .map((f) => ({ kind: 'mailboxOutage' as const, ...f })),
 );
 
 const crmFault = fc.oneof(
@@ -49,6 +85,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 3, arbitrary: outlookCreateSpec.map((s) => new OutlookCreate(s)) },
   { weight: 4, arbitrary: fc.tuple(target, outlookPatchSpec).map(([n, s]) => new OutlookEdit(n, s)) },
   { weight: 1, arbitrary: target.map((n) => new OutlookDelete(n)) },
+  { weight: 2, arbitrary: target.map((n) => new OutlookMove(n)) },
+  { weight: 1, arbitrary: target.map((n) => new OutlookSoftDelete(n)) },
+  { weight: 1, arbitrary: target.map((n) => new OutlookRestore(n)) },
   {
     weight: 1,
     arbitrary: fc
@@ -59,7 +98,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       .map(([side, value]) => new BulkEdit(side, value)),
   },
   { weight: 2, arbitrary: fc.integer({ min: 20, max: 500 }).map((ms) => new Pause(ms)) },
-  { weight: 3, arbitrary: graphFault.map((f) => new GraphFault(f)) },
+  { weight: 4, arbitrary: graphFault.map((f) => new GraphFault(f)) },
   { weight: 2, arbitrary: crmFault.map((f) => new CrmFaultCommand(f)) },
   { weight: 1, arbitrary: fc.constant(null).map(() => new CrashBeforeMirrorWrite()) },
   {

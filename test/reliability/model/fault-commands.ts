@@ -23,14 +23,53 @@ abstract class FaultCommand implements Command {
   abstract toString(): string;
 }
 
-/** A Graph emulator fault; `mailbox` and `subscription` are filled in for the run's account. */
+/**
+ * A Graph emulator fault; `mailbox` and `subscription` are filled in for the run's account.
+ * `mailboxOutage` makes the mailbox unavailable (as Graph answers then) for `ms`, then gives it
+ * back, in the background: the drain waits for it.
+ */
 export type GraphFaultSpec =
-  | Exclude<Fault, { kind: 'expireDeltaTokens' | 'removeSubscription' | 'expireSubscription' | 'lifecycle' }>
+  | Exclude<
+      Fault,
+      {
+        kind:
+          | 'expireDeltaTokens'
+          | 'removeSubscription'
+          | 'expireSubscription'
+          | 'lifecycle'
+          | 'mailboxUnavailable'
+          | 'mailboxAvailable';
+      }
+    >
   | { kind: 'expireDeltaTokens' }
-  | { kind: 'removeSubscription' };
+  | { kind: 'removeSubscription' }
+  | { kind: 'expireSubscription' }
+  | {
+      kind: 'lifecycle';
+      event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
+      pause?: boolean;
+    }
+  | {
+      kind: 'mailboxOutage';
+      as: 'MailboxNotEnabledForRESTAPI' | 'ResourceNotFound' | 'ErrorAccessDenied';
+      ms: number;
+    };
 
 function graphFaultName(spec: GraphFaultSpec): string {
-  return spec.kind === 'status' ? `graph ${spec.status} burst` : `graph ${spec.kind}`;
+  switch (spec.kind) {
+    case 'status':
+      return `graph ${spec.status} burst${spec.retryAfter === undefined ? '' : ` (Retry-After ${spec.retryAfter})`}`;
+    case 'lifecycle':
+      return `graph lifecycle ${spec.event}${spec.event === 'reauthorizationRequired' && spec.pause !== false ? ' (delivery paused)' : ''}`;
+    case 'throttle':
+      return `graph throttle (Retry-After ${spec.retryAfter ?? 'seconds'}${spec.scope ? `, per ${spec.scope}` : ''})`;
+    case 'mailboxOutage':
+      return `graph mailbox unavailable (${spec.as})`;
+    case 'dropNotifications':
+      return spec.missed ? 'graph dropNotifications (+ missed)' : 'graph dropNotifications';
+    default:
+      return `graph ${spec.kind}`;
+  }
 }
 
 export class GraphFault extends FaultCommand {
@@ -41,11 +80,27 @@ export class GraphFault extends FaultCommand {
     const admin = run.stack.graph.admin;
     if (this.spec.kind === 'expireDeltaTokens') {
       await admin.fault({ kind: 'expireDeltaTokens', mailbox: run.mailbox });
-    } else if (this.spec.kind === 'removeSubscription') {
+    } else if (
+      this.spec.kind === 'removeSubscription' ||
+      this.spec.kind === 'expireSubscription' ||
+      this.spec.kind === 'lifecycle'
+    ) {
       const account = await run.stack.runtime.deps.accounts.get(run.accountId);
       const id = account?.value.subscription?.id;
       if (!id || !admin.subscriptions().some((s) => s.id === id)) return void run.stats.noops++;
-      await admin.fault({ kind: 'removeSubscription', id });
+      await admin.fault(
+        this.spec.kind === 'lifecycle'
+          ? { kind: 'lifecycle', id, event: this.spec.event, pause: this.spec.pause ?? true }
+          : { kind: this.spec.kind, id },
+      );
+    } else if (this.spec.kind === 'mailboxOutage') {
+      const { as, ms } = this.spec;
+      await admin.fault({ kind: 'mailboxUnavailable', mailbox: run.mailbox, as });
+      run.background.push(
+        new Promise((resolve) => setTimeout(resolve, ms)).then(() =>
+          admin.fault({ kind: 'mailboxAvailable', mailbox: run.mailbox }),
+        ),
+      );
     } else {
       await admin.fault(this.spec);
     }

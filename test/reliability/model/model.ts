@@ -37,6 +37,8 @@ export interface TokenModel {
   tagged: boolean;
   crmDeleted: boolean;
   outlookDeleted: boolean;
+  /** Restored from Deleted Items after an Outlook delete (the outcome depends on timing). */
+  restored: boolean;
   untagged: boolean;
   crmWrites: CrmWrites | null;
   /** Outlook writes per group (a create counts), over the whole run. */
@@ -57,6 +59,7 @@ export class RunModel {
       tagged,
       crmDeleted: false,
       outlookDeleted: false,
+      restored: false,
       untagged: false,
       crmWrites: null,
       outlookTouches: { emails: 0, phones: 0, websites: 0, addresses: 0 },
@@ -124,6 +127,8 @@ export interface Run {
   mailbox: string;
   domain: string;
   stats: Stats;
+  /** A second contact folder of the mailbox, where the Outlook user moves contacts to. */
+  folderId: string;
   /** Work started by the "second worker" fault; awaited before the drain. */
   background: Promise<unknown>[];
   crash: { armed: boolean; remoteWrote: boolean };

@@ -48,6 +48,7 @@ async function startRun(stack: ReliabilityStack, stats: Stats) {
     mailbox,
     domain: `${runTag}.example`,
     stats,
+    folderId: (await stack.outlook.createFolder(mailbox, 'Kunden')).id,
     background: [],
     crash: { armed: false, remoteWrote: false },
   };
