@@ -22,6 +22,7 @@ export const ROUTE_AUTH: Readonly<Record<string, RouteAuth>> = {
   accountsMigrate: 'bearer',
   accountsConfirmDeletes: 'bearer',
   accountsExport: 'bearer',
+  accountsRejectDeletes: 'bearer',
   auditList: 'bearer',
   webApp: 'webSession',
 };

@@ -10,6 +10,7 @@ import {
   accountsListFuzz,
   accountsMigrateFuzz,
   accountsRegisterFuzz,
+  accountsRejectDeletesFuzz,
   auditListFuzz,
   healthFuzz,
 } from './support/account-fuzz.js';
@@ -38,6 +39,7 @@ const ROUTE_FUZZ: Record<string, RouteFuzz> = {
   accountsMigrate: accountsMigrateFuzz,
   accountsConfirmDeletes: accountsConfirmDeletesFuzz,
   accountsExport: accountsExportFuzz,
+  accountsRejectDeletes: accountsRejectDeletesFuzz,
   auditList: auditListFuzz,
   health: healthFuzz,
   webApp: webAppFuzz,

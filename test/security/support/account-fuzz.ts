@@ -144,6 +144,10 @@ export const accountsConfirmDeletesFuzz = byId('POST', '/confirm-deletes', [404]
   if (answer.status === 409) expect(json).toMatchObject({ error: { code: 'NothingHeld' } });
 });
 
+export const accountsRejectDeletesFuzz = byId('POST', '/reject-deletes', [404], [409], (answer, json) => {
+  if (answer.status === 409) expect(json).toMatchObject({ error: { code: 'NothingHeld' } });
+});
+
 const migrateLike = fc
   .record(
     {
