@@ -18,13 +18,14 @@ import {
  * - Extensions written as `ext. 12`, `x12`, `extension 12`, `Durchwahl 12`, `#12`, `;12` or
  *   `, 12` are kept: the canonical form is the E.164 number, a space, `x` and the digits,
  *   `+49301234567 x12`. Why this form: E.164 itself has no extension, and Exchange stores a
- *   phone as free text that Outlook shows as it is, so the extension must be text after the
- *   number. ` x` is the form Microsoft's own directory uses for a number with an extension
- *   (Entra ID shows `+441632768402 x402`, and Outlook's "Check Phone Number" dialog writes an
- *   extension as ` x…`), Outlook and phones dial the main number and show the rest, and the
- *   number part stays E.164 so it is still "kanonisch mit Landesvorwahl". RFC 3966's
- *   `;ext=12` would be shown raw; libphonenumber's ` ext. 12` is English. The form reads back
- *   as itself (idempotent), so a number we wrote is no change when Outlook serves it again.
+ *   phone as plain text (Graph `businessPhones` is a String collection; MAPI's
+ *   PidTagBusinessTelephoneNumber is PT_UNICODE) that Outlook shows as it is, so the
+ *   extension must be text after the number. ` x` is the form Microsoft 365's directory
+ *   shows for a number with an extension (the Azure AD admin portal: `+441632768402 x402`,
+ *   documentation.avaya.com "Number Formats"), it is language-neutral, and the number part
+ *   stays E.164, so it is still "kanonisch mit Landesvorwahl". RFC 3966's `;ext=12` would be
+ *   shown raw; libphonenumber's ` ext. 12` is English. The form reads back as itself
+ *   (idempotent), so a number we wrote is no change when Outlook serves it again.
  * - A trailing `-12` is NOT an extension: in Germany the digits after the dash are the
  *   direct-dial part of the number ("Durchwahl") and are dialled as part of it, so
  *   `030 1234567-12` becomes `+4930123456712`.
