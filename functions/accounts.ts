@@ -9,10 +9,12 @@ import {
   type Principal,
   visibleAccounts,
 } from '../shared/auth/index.js';
+import { isSyncError } from '../shared/errors.js';
 import type { Stored } from '../shared/ports.js';
 import { accountView } from '../shared/service/account-view.js';
 import { type AuditEntry, auditEntry, auditTenants } from '../shared/service/audit.js';
 import { exportContactsCsv } from '../shared/service/export-contacts.js';
+import { decideHeldDeletes, type HeldDeleteDecision } from '../shared/service/held-delete-decision.js';
 import { migrateAccount } from '../shared/service/migrate-account.js';
 import { registerAccount } from '../shared/service/register-account.js';
 import { type ApiContext, authenticated } from './api-context.js';
@@ -111,31 +113,32 @@ export const accountsMigrate = authenticated(async (request, context, api) => {
   }
 });
 
-export const accountsConfirmDeletes = authenticated(async (request, context, api) => {
-  const { rt } = api;
+export const accountsConfirmDeletes = authenticated((request, _context, api) =>
+  heldDeletes(request, api, 'confirm'),
+);
+
+/** "Verwerfen": the held deletes are not carried out (shared/service/held-deletes.ts). */
+export const accountsRejectDeletes = authenticated((request, _context, api) =>
+  heldDeletes(request, api, 'reject'),
+);
+
+async function heldDeletes(request: HttpRequest, api: Api, decision: HeldDeleteDecision) {
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
-  const held = stored.value.status.heldDeletes;
-  if (held === 0) {
-    await record(api, context, accountAudit(api, stored.value, 'confirmDeletes', 'nothingHeld'));
-    return jsonError(409, 'NothingHeld', 'no deletes are held for this account');
+  let result: Awaited<ReturnType<typeof decideHeldDeletes>>;
+  try {
+    result = await decideHeldDeletes(api.rt.deps, api.audit, api.principal, stored, decision);
+  } catch (error) {
+    // The worker changed the account meanwhile (ETag): nothing was decided; the caller retries.
+    if (isSyncError(error, 'conflict'))
+      return jsonError(409, 'AccountChanged', 'the account changed meanwhile; try again');
+    throw error;
   }
-  const account = { ...stored.value, status: { ...stored.value.status, heldDeletesConfirmed: true } };
-  await rt.deps.accounts.put(account, stored.etag);
-  const now = rt.deps.clock.now().toISOString();
-  await rt.deps.queue.send('exchange-to-crm', {
-    v: 1,
-    kind: 'exchangeChanged',
-    accountId: account.id,
-    folderId: null,
-    reason: 'held deletes confirmed',
-    at: now,
-    sessionKey: account.id,
-    dedupeId: `confirm:${account.id}:${now}`,
-  });
-  await record(api, context, accountAudit(api, stored.value, 'confirmDeletes', 'ok', `${held} deletes`));
-  return json(202, { confirmed: held });
-});
+  if (!result.ok) return jsonError(409, 'NothingHeld', 'no deletes are held for this account');
+  return result.decision === 'confirm'
+    ? json(202, { confirmed: result.confirmed })
+    : json(200, { restored: result.restored, unlinked: result.unlinked });
+}
 
 export const accountsExport = authenticated(async (request, context, api) => {
   const stored = await findAccount(api, request);

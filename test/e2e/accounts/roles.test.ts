@@ -99,6 +99,7 @@ describe('roles: agents, tenant administrators and the service caller, across tw
         ['GET', `/api/accounts/${id}/contacts.csv`],
         ['POST', `/api/accounts/${id}/migrate`],
         ['POST', `/api/accounts/${id}/confirm-deletes`],
+        ['POST', `/api/accounts/${id}/reject-deletes`],
       ] as const) {
         const answer = await stack.api(method, path, method === 'POST' ? {} : undefined, as(who));
         expect({ who, path, status: answer.status }).toEqual({ who, path, status: 404 });
@@ -117,8 +118,10 @@ describe('roles: agents, tenant administrators and the service caller, across tw
       expect((await stack.api('GET', `/api/accounts/${id}`, undefined, as(who))).status, who).toBe(200);
       const csv = await stack.api('GET', `/api/accounts/${id}/contacts.csv`, undefined, as(who));
       expect(csv.status, who).toBe(200);
-      const held = await stack.api('POST', `/api/accounts/${id}/confirm-deletes`, {}, as(who));
-      expect(held.json, who).toMatchObject({ error: { code: 'NothingHeld' } });
+      for (const decision of ['confirm-deletes', 'reject-deletes']) {
+        const held = await stack.api('POST', `/api/accounts/${id}/${decision}`, {}, as(who));
+        expect(held.json, `${who} ${decision}`).toMatchObject({ error: { code: 'NothingHeld' } });
+      }
     }
   });
 
@@ -169,6 +172,9 @@ describe('roles: agents, tenant administrators and the service caller, across tw
     );
     expect(entries).toContainEqual(
       expect.objectContaining({ action: 'confirmDeletes', outcome: 'nothingHeld' }),
+    );
+    expect(entries).toContainEqual(
+      expect.objectContaining({ action: 'rejectDeletes', outcome: 'nothingHeld' }),
     );
     expect(entries).toContainEqual(expect.objectContaining({ action: 'register', outcome: 'refused' }));
     const ats = entries.map((e) => e.at ?? '');
