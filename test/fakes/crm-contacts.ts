@@ -113,6 +113,11 @@ export class FakeCrmContacts implements CrmContacts {
     return [...this.contacts.values()].map(copy);
   }
 
+  /** Ids of the contacts created with an idempotency key that starts with `prefix`. */
+  createdWithKey(prefix: string): string[] {
+    return [...this.createdByKey].filter(([key]) => key.startsWith(prefix)).map(([, id]) => id);
+  }
+
   peek(id: string): CrmContact | undefined {
     const contact = this.contacts.get(id);
     return contact ? copy(contact) : undefined;

@@ -2,11 +2,14 @@ import type { Account } from '../../shared/accounts/account.js';
 import { SyncError } from '../../shared/errors.js';
 import type { Accounts, Etag, Stored } from '../../shared/ports.js';
 import { copy, nextEtag } from './etags.js';
+import { FaultHooks } from './fault-hooks.js';
 
 const conflict = (message: string) => new SyncError('conflict', 'AccountChanged', message, { status: 412 });
 
 /** The Accounts port in memory, with TableAccounts' semantics (accounts.contract.ts runs on both). */
 export class InMemoryAccounts implements Accounts {
+  /** `crashAfterWrite('put')`: the row is written, then the caller sees a lost connection. */
+  readonly hooks = new FaultHooks<'put'>();
   private readonly rows = new Map<string, Stored<Account>>();
 
   async get(id: string): Promise<Stored<Account> | null> {
@@ -26,6 +29,7 @@ export class InMemoryAccounts implements Accounts {
   }
 
   async put(account: Account, etag: Etag): Promise<string> {
+    this.hooks.enter('put');
     const current = this.rows.get(account.id);
     if (etag === null && current !== undefined) throw conflict(`account ${account.id} already exists`);
     if (etag !== null && current?.etag !== etag)
@@ -39,6 +43,7 @@ export class InMemoryAccounts implements Accounts {
     }
     const row = { value: copy(account), etag: nextEtag() };
     this.rows.set(account.id, row);
+    this.hooks.afterWrite('put');
     return row.etag;
   }
 }

@@ -2,6 +2,7 @@ import { SyncError } from '../../shared/errors.js';
 import type { Etag, Mirror, Stored } from '../../shared/ports.js';
 import type { ContactLink, LogEntry } from '../../shared/sync/link.js';
 import { copy, nextEtag } from './etags.js';
+import { FaultHooks } from './fault-hooks.js';
 
 const conflict = (message: string) => new SyncError('conflict', 'LinkChanged', message, { status: 412 });
 
@@ -11,6 +12,8 @@ const conflict = (message: string) => new SyncError('conflict', 'LinkChanged', m
  * null creates, a stale etag is a `conflict`, a missing link on delete is `notFound`.
  */
 export class InMemoryMirror implements Mirror {
+  /** `crashAfterWrite(method)`: the write is applied, then the caller sees a lost connection. */
+  readonly hooks = new FaultHooks<'put' | 'delete' | 'appendLog'>();
   private readonly links = new Map<string, Stored<ContactLink>>();
   private readonly processed = new Set<string>();
   private readonly log = new Map<string, LogEntry[]>();
@@ -39,6 +42,7 @@ export class InMemoryMirror implements Mirror {
   }
 
   async put(link: ContactLink, etag: Etag): Promise<string> {
+    this.hooks.enter('put');
     const key = this.key(link.accountId, link.linkId);
     const current = this.links.get(key);
     if (etag === null && current !== undefined) throw conflict(`link ${link.linkId} already exists`);
@@ -52,10 +56,12 @@ export class InMemoryMirror implements Mirror {
       throw conflict(`another link already holds crm ${link.crmId} or exchange ${link.exchangeId}`);
     const stored = { value: copy(link), etag: nextEtag() };
     this.links.set(key, stored);
+    this.hooks.afterWrite('put');
     return stored.etag;
   }
 
   async delete(link: ContactLink, etag: string): Promise<void> {
+    this.hooks.enter('delete');
     const key = this.key(link.accountId, link.linkId);
     const current = this.links.get(key);
     if (current === undefined) {
@@ -63,6 +69,7 @@ export class InMemoryMirror implements Mirror {
     }
     if (current.etag !== etag) throw conflict(`link ${link.linkId} changed since it was read`);
     this.links.delete(key);
+    this.hooks.afterWrite('delete');
   }
 
   async *list(accountId: string): AsyncIterable<ContactLink> {
@@ -79,12 +86,14 @@ export class InMemoryMirror implements Mirror {
   }
 
   async appendLog(accountId: string, entries: LogEntry[]): Promise<void> {
+    this.hooks.enter('appendLog');
     for (const entry of entries) {
       const key = JSON.stringify([accountId, entry.contactKey]);
       const list = this.log.get(key) ?? [];
       list.push(copy(entry));
       this.log.set(key, list);
     }
+    if (entries.length > 0) this.hooks.afterWrite('appendLog');
   }
 
   async pruneLog(accountId: string, before: Date, limit: number): Promise<number> {

@@ -74,7 +74,7 @@ export type Action =
   | {
       kind: 'fault';
       fault: 'crash' | 'transient';
-      side: 'exchange' | 'crm';
+      side: 'exchange' | 'crm' | 'mirror' | 'accounts';
       method: 'create' | 'update' | 'delete';
     }
   | { kind: 'process'; target: number; duplicate: boolean }
@@ -135,7 +135,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({
     kind: fc.constant('fault' as const),
     fault: fc.constantFrom('crash' as const, 'transient' as const),
-    side: fc.constantFrom('exchange' as const, 'crm' as const),
+    side: fc.constantFrom('exchange' as const, 'crm' as const, 'mirror' as const, 'accounts' as const),
     method: fc.constantFrom('create' as const, 'update' as const, 'delete' as const),
   }),
   fc.record({ kind: fc.constant('process' as const), target: fc.nat(), duplicate: fc.boolean() }),
@@ -287,14 +287,22 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       return;
     }
     case 'fault': {
-      const hooks = action.side === 'exchange' ? world.exchange.hooks : world.crm.hooks;
-      if (action.fault === 'crash') {
-        hooks.crashAfterWrite(action.method);
-        model.faults.crashAfterWrite++;
+      // A crash after the write at any await of a worker: a remote write (Exchange, CRM), the
+      // mirror's link or log write, or the account row (the pending ledger, the deltaLinks).
+      if (action.side === 'mirror') {
+        const method = ({ create: 'appendLog', update: 'put', delete: 'delete' } as const)[action.method];
+        if (action.fault === 'crash') world.mirror.hooks.crashAfterWrite(method);
+        else world.mirror.hooks.failNext(method, 'transient');
+      } else if (action.side === 'accounts') {
+        if (action.fault === 'crash') world.accounts.hooks.crashAfterWrite('put');
+        else world.accounts.hooks.failNext('put', 'transient');
       } else {
-        hooks.failNext(action.method, 'transient');
-        model.faults.transient++;
+        const hooks = action.side === 'exchange' ? world.exchange.hooks : world.crm.hooks;
+        if (action.fault === 'crash') hooks.crashAfterWrite(action.method);
+        else hooks.failNext(action.method, 'transient');
       }
+      if (action.fault === 'crash') model.faults.crashAfterWrite++;
+      else model.faults.transient++;
       return;
     }
     case 'process': {
@@ -324,7 +332,15 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
  */
 async function outlookDeleteAllowed(world: World, model: ModelState, accountId: string, exchangeId: string) {
   // The link may still name the id the contact had before a move or a restore not synced yet.
-  const mode = (await world.account(accountId)).exchangeDeleteAction;
+  const account = await world.account(accountId);
+  const mode = account.exchangeDeleteAction;
+  // A CRM create from this contact that a crash left unrecorded: its contact is an orphan of
+  // the deleted Outlook contact and gets what an Outlook delete gets (pending.ts).
+  for (const pending of account.pendingCreates.filter((p) => p.side === 'crm' && p.sourceId === exchangeId))
+    for (const crmId of world.crm.createdWithKey(`${accountId}:${pending.linkId}`)) {
+      model.mayUntag.add(`${crmId}|${accountId}`);
+      if (mode === 'delete') model.mayVanish.add(crmId);
+    }
   for (let id: string | undefined = exchangeId; id !== undefined; id = model.lineage.get(id)) {
     const link = await world.mirror.getByExchangeId(accountId, id);
     if (!link) continue;
