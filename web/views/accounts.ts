@@ -42,7 +42,7 @@ function actions(frame: Frame, row: AccountRow): Html {
 /** One table of accounts; the admin view adds the user column. */
 export function accountsTable(frame: Frame, rows: AccountRow[], caption: string): Html {
   const { m } = frame;
-  return html`<div class="table-wrap"><table class="accounts">
+  return html`<div class="table-wrap admin-accounts"><table class="accounts">
     <caption>${caption}</caption>
     <thead><tr>
       <th scope="col">${m.colAccount}</th>
