@@ -35,10 +35,12 @@ function isMatch(plan: PairPlan | undefined): plan is MatchPlan {
 /**
  * Exactly one link per CRM contact and per Outlook contact. The rule: the first Outlook
  * contact the sync sees with the e-mail of an unlinked CRM contact is linked to it; when
- * several of one batch (a delta page's chunk) are seen together, the one with the lowest
- * Exchange id. The others are planned as contacts of their own (`unmatched`), so nothing of
- * theirs is overwritten with the CRM contact's data; one seen in a later batch finds the CRM
- * contact linked already (findCrmMatch) and becomes its own CRM contact too.
+ * several of one batch (a delta page's chunk) are seen together, the one closest to it (the
+ * fewest fields in conflict, so the same person rather than a colleague sharing an office
+ * address), and of equally close ones the lowest Exchange id. The others are planned as
+ * contacts of their own (`unmatched`), so nothing of theirs is overwritten with the CRM
+ * contact's data; one seen in a later batch finds the CRM contact linked already
+ * (findCrmMatch) and becomes its own CRM contact too.
  */
 export function oneMatchPerCrmContact(
   plans: readonly PairPlan[],
@@ -49,7 +51,12 @@ export function oneMatchPerCrmContact(
     if (!isMatch(plan)) continue;
     const held = winner.get(plan.crm.id);
     const rival = held === undefined ? undefined : plans[held];
-    if (!isMatch(rival) || plan.exchange.id < rival.exchange.id) winner.set(plan.crm.id, i);
+    if (!isMatch(rival) || closer(plan, rival)) winner.set(plan.crm.id, i);
   }
   return plans.map((plan, i) => (isMatch(plan) && winner.get(plan.crm.id) !== i ? unmatched(i) : plan));
+}
+
+function closer(a: MatchPlan, b: MatchPlan): boolean {
+  if (a.conflicts.length !== b.conflicts.length) return a.conflicts.length < b.conflicts.length;
+  return a.exchange.id < b.exchange.id;
 }

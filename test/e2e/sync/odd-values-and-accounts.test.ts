@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../support/stack.js';
-import { crmByLastName, newAccount, outlookBySurname, tag } from './helpers.js';
+import { crmByLastName, immutableIdOf, linkCount, newAccount, outlookBySurname, tag } from './helpers.js';
 
 /**
  * Issue 14 over the whole stack (emulators, Azurite, the real adapters): values the CRM cannot
@@ -44,6 +44,50 @@ describe('issue 14: odd values and shared contacts over the whole stack', () => 
     await stack.settle();
     expect(outlookBySurname(stack, account, surname)).toEqual([]);
     expect((await stack.crmUser.get(crm.id)).syncAccounts).toEqual([]);
+  });
+
+  it('two Outlook contacts with the e-mail of one CRM contact: one links, the other becomes its own', async () => {
+    const mailbox = `${tag('dup')}@contoso.example`;
+    stack.graph.admin.createMailbox({ mail: mailbox });
+    const surname = tag('Dup');
+    const address = `${surname}@dup.example`;
+    const crm = await stack.crmUser.create({
+      firstName: 'Gerd',
+      lastName: surname,
+      emails: [{ address, type: 'business' }],
+      notes: 'Bestandskunde',
+    });
+    await stack.outlook.createContact(mailbox, {
+      givenName: 'Gerd',
+      surname,
+      emailAddresses: [{ address, name: 'Gerd' }],
+    });
+    await stack.outlook.createContact(mailbox, {
+      givenName: 'Gerda',
+      surname,
+      jobTitle: 'Sekretariat',
+      emailAddresses: [{ address: address.toUpperCase(), name: 'Gerda' }],
+    });
+    const account = await stack.registerAccount({
+      email: mailbox,
+      syncVersion: 'v3',
+      provider: 'microsoft365',
+    });
+
+    const outlook = outlookBySurname(stack, { id: account.id, mailbox }, surname);
+    expect(outlook.map((c) => c.givenName).sort()).toEqual(['Gerd', 'Gerda']);
+    expect(outlook.find((c) => c.givenName === 'Gerda')?.jobTitle).toBe('Sekretariat');
+    const inCrm = crmByLastName(stack, surname);
+    expect(inCrm.map((c) => c.firstName).sort()).toEqual(['Gerd', 'Gerda']);
+    expect(inCrm.every((c) => c.syncAccounts.includes(account.id))).toBe(true);
+    expect(inCrm.find((c) => c.firstName === 'Gerda')?.position).toBe('Sekretariat');
+    // The same person links: the CRM contact keeps its notes and gets the Outlook contact.
+    expect((await stack.crmUser.get(crm.id)).notes).toBe('Bestandskunde');
+    const link = await stack.runtime.deps.mirror.getByCrmId(account.id, crm.id);
+    const gerd = outlook.find((c) => c.givenName === 'Gerd');
+    if (!gerd) throw new Error('Gerd is gone');
+    expect(link?.value.exchangeId).toBe(await immutableIdOf(stack, { id: account.id, mailbox }, gerd.id));
+    expect(await linkCount(stack, account.id)).toBe(2);
   });
 });
 

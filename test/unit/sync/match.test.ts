@@ -4,7 +4,7 @@ import { oneMatchPerCrmContact } from '../../../shared/sync/match.js';
 import { type PairPlan, planExchangeUpsert } from '../../../shared/sync/plan.js';
 import { account, crmContact, exchangeContact } from './support/builders.js';
 
-/** oneMatchPerCrmContact: one link per CRM contact, the lowest Exchange id, whatever the order. */
+/** oneMatchPerCrmContact: one link per CRM contact, the closest Outlook contact, whatever the order. */
 
 const now = new Date('2025-03-01T12:00:00Z');
 const gerd = crmContact({ id: 'c1', lastName: 'Gleich', emails: [{ address: 'g@x.de', type: null }] });
@@ -32,7 +32,7 @@ function decide(order: readonly (typeof contacts)[number][]) {
 }
 
 describe('oneMatchPerCrmContact', () => {
-  it('links the lowest Exchange id to each CRM contact; the others are created in the CRM', () => {
+  it('links each CRM contact to one Outlook contact (equally close: the lowest id); the others are created in the CRM', () => {
     expect(decide(contacts)).toEqual({
       x1: 'c1',
       x2: 'c2',
@@ -48,6 +48,18 @@ describe('oneMatchPerCrmContact', () => {
       fc.property(fc.shuffledSubarray(contacts, { minLength: contacts.length }), (order) => {
         expect(decide(order)).toEqual(expected);
       }),
+    );
+  });
+
+  it('prefers the Outlook contact with the fewest fields in conflict over a lower id', () => {
+    const same = exchangeContact({ surname: 'Gleich', emailAddresses: ['g@x.de'] }, { id: 'x9' });
+    const order = [...contacts, { exchange: same, crm: gerd }];
+    const plans = oneMatchPerCrmContact(
+      order.map((c) => planOf(c)),
+      (i) => planOf(order[i]!, false),
+    );
+    expect(plans.filter((p) => p.kind === 'update').map((p) => p.kind === 'update' && p.exchange.id)).toEqual(
+      ['x2', 'x9'],
     );
   });
 
