@@ -285,7 +285,14 @@ function recordDeletes(
   const kept = (account.status.recentDeletes ?? []).filter(
     (entry) => now.getTime() - Date.parse(entry.at) < windowOf(deps),
   );
-  return count > 0 ? [...kept, { at: now.toISOString(), count }] : kept;
+  if (count === 0) return kept;
+  // Rounds of one bucket (an hour, or a 48th of a longer window) share an entry, so the
+  // account row stays small however often rounds delete.
+  const last = kept.at(-1);
+  const bucket = Math.max(3_600_000, windowOf(deps) / 48);
+  if (last && now.getTime() - Date.parse(last.at) < bucket)
+    return [...kept.slice(0, -1), { at: last.at, count: last.count + count }];
+  return [...kept, { at: now.toISOString(), count }];
 }
 
 async function applyRemoval(

@@ -219,6 +219,22 @@ describe('mass-delete guard over a whole round and over its window', () => {
     expect((await world.account()).status.heldDeletes).toBeGreaterThan(0);
   });
 
+  it('keeps the window small in the account row however many rounds delete', async () => {
+    const world = new World();
+    await world.addAccount();
+    for (let i = 0; i < 40; i++) world.exchange.userCreate(MAILBOX, { givenName: 'K', surname: `N${i}` });
+    await world.run(world.task('connect'));
+    await world.drain();
+    for (const contact of world.exchange.all(MAILBOX).slice(0, 12)) {
+      world.exchange.userDelete(MAILBOX, contact.id);
+      world.inbox.length = 0;
+      await world.run(world.exchangeChanged());
+    }
+    const status = (await world.account()).status;
+    expect(status.recentDeletes?.reduce((sum, e) => sum + e.count, 0)).toBe(12);
+    expect(status.recentDeletes?.length).toBeLessThanOrEqual(2);
+  });
+
   it('a confirmation given while a round runs is not used up by that round', async () => {
     const world = new World();
     await world.addAccount();
