@@ -21,6 +21,8 @@ export class CrmContactIndex {
   #index: ContactIndex = new Map();
   #fullAt: number | null = null;
   #since: string | null = null;
+  #version = 0;
+  readonly #seenBy = new Map<string, number>();
 
   constructor(
     private readonly crm: Pick<CrmContacts, 'list'>,
@@ -30,6 +32,16 @@ export class CrmContactIndex {
 
   invalidate(): void {
     this.#fullAt = null;
+  }
+
+  /**
+   * True once per change of the index for each account: its round then looks for earlier
+   * mail the changed contacts are on (the first call after a process start is a change too).
+   */
+  changedFor(accountId: string): boolean {
+    if (this.#seenBy.get(accountId) === this.#version) return false;
+    this.#seenBy.set(accountId, this.#version);
+    return true;
   }
 
   /** The current index, and the contacts that changed since the last call (none on a full read). */
@@ -43,6 +55,7 @@ export class CrmContactIndex {
       this.#fullAt = now;
       this.#since = started;
       this.#index = contactIndexOf([...all.values()]);
+      this.#version++;
       return { index: this.#index, changed: [] };
     }
     const changed: IndexedContact[] = [];
@@ -51,7 +64,10 @@ export class CrmContactIndex {
       this.#contacts.set(contact.id, contact);
     }
     this.#since = started;
-    if (changed.length > 0) this.#index = contactIndexOf([...this.#contacts.values()]);
+    if (changed.length > 0) {
+      this.#index = contactIndexOf([...this.#contacts.values()]);
+      this.#version++;
+    }
     return { index: this.#index, changed };
   }
 

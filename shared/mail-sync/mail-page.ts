@@ -2,10 +2,11 @@ import { SyncError } from '../errors.js';
 import type { ClassifyContext } from '../mail/classify.js';
 import type { CrmMail } from '../mail/crm-mail.js';
 import { emailKey } from '../mail/key.js';
+import { participantsOf } from '../mail/participants.js';
 import { type MailAction, planMailPage } from '../mail/plan.js';
 import type { HeldLease } from '../sync/lease-guard.js';
 import type { MailDeps } from './deps.js';
-import type { KnownCopy, MailDeltaPage, MessageContent } from './ports.js';
+import type { KnownCopy, MailDeltaPage, MessageContent, UnlinkedCopy } from './ports.js';
 import { type StoredMail, writeMail } from './write-mail.js';
 
 /**
@@ -35,6 +36,8 @@ export async function processMailPage(
   page: MailDeltaPage,
   context: ClassifyContext,
   known: Map<string, KnownCopy>,
+  /** Ids of this account's unlinked copies in our store (kept up to date here). */
+  unlinked: Set<string>,
 ): Promise<PageOutcome> {
   const { tenantId } = context;
   const current = await loadCurrent(deps, tenantId, page, known);
@@ -71,6 +74,7 @@ export async function processMailPage(
   for (const action of actions) {
     if (action.kind === 'skip') outcome.skipped[action.reason] = (outcome.skipped[action.reason] ?? 0) + 1;
   }
+  await recordUnlinked(deps, lease, page, context, actions, unlinked);
   outcome.messages = page.entries.length;
   return outcome;
 }
@@ -174,4 +178,46 @@ function conflictError(key: string): SyncError {
     'MailContention',
     `the e-mail ${key} kept changing while this page was written`,
   );
+}
+
+/**
+ * Mail of the window that involves no contact is remembered with its participants' addresses,
+ * so it can be linked when a contact gains one of them (mail-relink.ts); a copy that got
+ * linked, left the folder or is now excluded for another reason is dropped.
+ */
+async function recordUnlinked(
+  deps: MailDeps,
+  lease: HeldLease,
+  page: MailDeltaPage,
+  context: ClassifyContext,
+  actions: readonly MailAction[],
+  unlinked: Set<string>,
+): Promise<void> {
+  const messages = new Map(
+    page.entries.flatMap((e) => (e.kind === 'message' ? [[e.message.id, e.message] as const] : [])),
+  );
+  const noContact = new Set(
+    actions.flatMap((a) => (a.kind === 'skip' && a.reason === 'noContact' ? [a.messageId] : [])),
+  );
+  const add: UnlinkedCopy[] = [];
+  for (const id of noContact) {
+    const message = messages.get(id);
+    if (!message) continue;
+    add.push({
+      messageId: id,
+      folder: context.folder,
+      addresses: participantsOf(message).map((p) => p.address),
+      receivedAt: message.receivedDateTime ?? null,
+    });
+  }
+  const ids = page.entries.flatMap((e) =>
+    e.kind === 'message' ? [e.message.id] : e.id === null ? [] : [e.id],
+  );
+  const drop = ids.filter((id) => unlinked.has(id) && !noContact.has(id));
+  if (add.length === 0 && drop.length === 0) return;
+  await lease.check();
+  if (add.length > 0) await deps.mailStore.rememberUnlinked(context.accountId, add);
+  if (drop.length > 0) await deps.mailStore.forgetUnlinked(context.accountId, drop);
+  for (const copy of add) unlinked.add(copy.messageId);
+  for (const id of drop) unlinked.delete(id);
 }

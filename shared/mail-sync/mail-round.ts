@@ -7,9 +7,11 @@ import { AccountSession } from '../sync/account-session.js';
 import { HeldLease } from '../sync/lease-guard.js';
 import type { MailDeps } from './deps.js';
 import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
-import { processMailPage } from './mail-page.js';
+import { type PageOutcome, processMailPage } from './mail-page.js';
+import { relinkEarlierMail } from './mail-relink.js';
 import { emptyMailState, type MailAccountState, type MailFolderState, stageOf } from './mail-state.js';
 import { ensureMailSubscription, removeMailSubscription } from './mail-subscription.js';
+import type { UnlinkedCopy } from './ports.js';
 
 /**
  * The mail queue's use case (issue 17): one `mailSync` message → one mail round of the
@@ -123,57 +125,56 @@ async function mailRound(
 
   const { index } = await deps.contactIndex.refresh();
   const known = await deps.mailStore.knownCopies(account.id);
+  const unlinked = new Map<string, UnlinkedCopy>();
+  for await (const copy of deps.mailStore.unlinked(account.id)) unlinked.set(copy.messageId, copy);
+  const unlinkedIds = new Set(unlinked.keys());
   const tenantId = account.tenantId ?? deps.defaultTenantId;
   const mail = session.account.mail ?? emptyMailState();
+  const base: Omit<ClassifyContext, 'applyWindow' | 'folder'> = {
+    tenantId,
+    accountId: account.id,
+    settings,
+    blocklist: blocklistOf(settings, { blocklist: [] }),
+    ownAddresses: new Set(mail.ownAddresses),
+    index,
+    now: deps.clock.now(),
+  };
   let upserts = 0;
   let linked = 0;
-  for (const [folderId, folder] of Object.entries(mail.folders)) {
-    const base: Omit<ClassifyContext, 'applyWindow'> = {
-      tenantId,
-      accountId: account.id,
-      folder: folder.displayName,
-      settings,
-      blocklist: blocklistOf(settings, { blocklist: [] }),
-      ownAddresses: new Set(mail.ownAddresses),
-      index,
-      now: deps.clock.now(),
-    };
-    for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, folder.deltaLink)) {
-      const context = { ...base, applyWindow: folder.deltaLink === null || page.restarted };
-      let outcome: Awaited<ReturnType<typeof processMailPage>>;
-      try {
-        outcome = await processMailPage(deps, lease, session.mailbox, page, context, known);
-      } catch (error) {
-        // The CRM no longer has a contact the index still named: read the contacts afresh next time.
-        if (isSyncError(error, 'invalid') && error.code === 'unknown_contact') deps.contactIndex.invalidate();
-        throw error;
-      }
-      upserts += outcome.upserts;
-      linked += outcome.remembered;
-      await update((m) => {
-        const skippedCounts = { ...m.counts.skipped };
-        for (const [reason, n] of Object.entries(outcome.skipped)) {
-          skippedCounts[reason as keyof typeof skippedCounts] =
-            (skippedCounts[reason as keyof typeof skippedCounts] ?? 0) + (n ?? 0);
-        }
-        const folders =
-          page.deltaLink === undefined || !m.folders[folderId]
-            ? m.folders
-            : { ...m.folders, [folderId]: { ...m.folders[folderId], deltaLink: page.deltaLink } };
-        return {
-          ...m,
-          folders,
-          stage: stageOf(folders),
-          lastError: null,
-          progress: { messagesSeen: m.progress.messagesSeen + outcome.messages },
-          counts: {
-            linked: m.counts.linked + outcome.remembered - outcome.forgotten,
-            upserts: m.counts.upserts + outcome.upserts,
-            skipped: skippedCounts,
-          },
-        };
-      });
+  const record = async (outcome: PageOutcome, folderId?: string, deltaLink?: string) => {
+    upserts += outcome.upserts;
+    linked += outcome.remembered;
+    await update((m) => withOutcome(m, outcome, folderId, deltaLink));
+  };
+  const carryOut = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      // The CRM no longer has a contact the index still named: read the contacts afresh next time.
+      if (isSyncError(error, 'invalid') && error.code === 'unknown_contact') deps.contactIndex.invalidate();
+      throw error;
     }
+  };
+  for (const [folderId, folder] of Object.entries(mail.folders)) {
+    for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, folder.deltaLink)) {
+      const context = {
+        ...base,
+        folder: folder.displayName,
+        applyWindow: folder.deltaLink === null || page.restarted,
+      };
+      const outcome = await carryOut(() =>
+        processMailPage(deps, lease, session.mailbox, page, context, known, unlinkedIds),
+      );
+      await record(outcome, folderId, page.deltaLink);
+    }
+  }
+  // Contacts created or given an address since this account last looked: their earlier mail.
+  if (deps.contactIndex.changedFor(account.id) || full) {
+    for (const id of [...unlinked.keys()]) if (!unlinkedIds.has(id)) unlinked.delete(id);
+    const outcomes = await carryOut(() =>
+      relinkEarlierMail(deps, lease, session.mailbox, base, settings.windowDays, known, unlinked),
+    );
+    for (const outcome of outcomes) await record(outcome);
   }
   await update((m) => ({
     ...m,
@@ -183,6 +184,36 @@ async function mailRound(
     lastRoundAt: deps.clock.now().toISOString(),
   }));
   return { outcome: 'done', reason: full ? 'full mail round' : 'mail round', upserts, linked };
+}
+
+/** The account's mail state after a page: counts, progress, and the folder's deltaLink when it was the last page. */
+function withOutcome(
+  m: MailAccountState,
+  outcome: PageOutcome,
+  folderId: string | undefined,
+  deltaLink: string | undefined,
+): MailAccountState {
+  const skipped = { ...m.counts.skipped };
+  for (const [reason, n] of Object.entries(outcome.skipped) as [keyof typeof skipped, number][]) {
+    skipped[reason] = (skipped[reason] ?? 0) + n;
+  }
+  const folder = folderId === undefined ? undefined : m.folders[folderId];
+  const folders =
+    deltaLink === undefined || folderId === undefined || !folder
+      ? m.folders
+      : { ...m.folders, [folderId]: { ...folder, deltaLink } };
+  return {
+    ...m,
+    folders,
+    stage: stageOf(folders),
+    lastError: null,
+    progress: { messagesSeen: m.progress.messagesSeen + outcome.messages },
+    counts: {
+      linked: m.counts.linked + outcome.remembered - outcome.forgotten,
+      upserts: m.counts.upserts + outcome.upserts,
+      skipped,
+    },
+  };
 }
 
 async function acquire(deps: MailDeps, accountId: string): Promise<HeldLease> {

@@ -1,7 +1,7 @@
 import type { MailAttachment } from '../mail/classify.js';
 import type { CrmMail } from '../mail/crm-mail.js';
 import type { MailFolderInfo } from '../mail/folders.js';
-import type { DeltaEntry } from '../mail/message.js';
+import type { DeltaEntry, GraphMessage } from '../mail/message.js';
 import type { MailSettings } from '../mail/settings.js';
 import type { Etag, GraphSubscription, Stored } from '../ports.js';
 
@@ -42,6 +42,8 @@ export interface ExchangeMail {
     ids: readonly string[],
     withAttachments: ReadonlySet<string>,
   ): Promise<Map<string, MessageContent>>;
+  /** Messages read again by id (immutable ids), with the fields delta gives; gone ones are absent. */
+  messages(mailbox: string, ids: readonly string[]): Promise<Map<string, GraphMessage>>;
   createMessageSubscription(input: {
     mailbox: string;
     notificationUrl: string;
@@ -58,6 +60,18 @@ export interface ExchangeMail {
 export interface KnownCopy {
   key: string;
   folder: string;
+}
+
+/**
+ * A message of the window that linked no contact when it was seen: who was on it, so it can
+ * be linked when a contact gains one of those addresses (issue 17, item 2).
+ */
+export interface UnlinkedCopy {
+  messageId: string;
+  folder: string;
+  /** Every participant's address, normalised (shared/mail/participants.ts). */
+  addresses: string[];
+  receivedAt: string | null;
 }
 
 /**
@@ -79,6 +93,10 @@ export interface MailStore {
   putMail(tenantId: string, mail: CrmMail, etag: Etag): Promise<string>;
   /** The tenant's e-mails received at or after `since` (the window), for relinking. */
   mailsSince(tenantId: string, since: Date): AsyncIterable<CrmMail>;
+  /** Unlinked copies of the window: recorded, dropped once linked or gone, listed for relinking. */
+  rememberUnlinked(accountId: string, copies: readonly UnlinkedCopy[]): Promise<void>;
+  forgetUnlinked(accountId: string, messageIds: readonly string[]): Promise<void>;
+  unlinked(accountId: string): AsyncIterable<UnlinkedCopy>;
   subscriptionOwner(subscriptionId: string): Promise<string | null>;
   putSubscriptionOwner(subscriptionId: string, accountId: string): Promise<void>;
   deleteSubscriptionOwner(subscriptionId: string): Promise<void>;

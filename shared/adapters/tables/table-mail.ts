@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { isSyncError, SyncError } from '../../errors.js';
 import { type CrmMail, crmMailSchema } from '../../mail/crm-mail.js';
-import type { KnownCopy, MailStore } from '../../mail-sync/ports.js';
+import type { KnownCopy, MailStore, UnlinkedCopy } from '../../mail-sync/ports.js';
 import type { Etag, Stored } from '../../ports.js';
 import { checkEntitySize } from './entity-size.js';
 import { encodeKey } from './key-encoding.js';
@@ -15,6 +15,8 @@ import { TABLE_NAMES } from './table-names.js';
  *   PK `copy|<enc accountId>`  RK `<enc messageId>`   a linked message: `key`, `folder`
  *   PK `mail|<enc tenantId>`   RK `<key>`             a CRM e-mail as we last wrote it, JSON in
  *                                                     `p0…pN` (30,000 characters each), `receivedAt`
+ *   PK `pend|<enc accountId>`  RK `<enc messageId>`   a message that linked no contact (yet):
+ *                                                     `folder`, `addresses` (JSON), `receivedAt`
  *   PK `sub`                   RK `<enc subscriptionId>` the account owning a message subscription
  * A tenant's e-mails share a partition, so the window's metadata is one partition query.
  */
@@ -25,6 +27,9 @@ const BATCH = 100;
 const copyPartition = (accountId: string) => `copy|${encodeKey(accountId)}`;
 const mailPartition = (tenantId: string) => `mail|${encodeKey(tenantId)}`;
 const SUB_PARTITION = 'sub';
+const unlinkedPartition = (accountId: string) => `pend|${encodeKey(accountId)}`;
+/** A message with more addresses than fit a property is not kept for relinking. */
+const MAX_ADDRESSES_JSON = 30_000;
 
 interface CopyEntity {
   key: string;
@@ -110,6 +115,61 @@ export class TableMail implements MailStore {
       const page = await tableCall('list e-mails of the window', () => pages.next());
       if (page.done === true) return;
       for (const row of page.value) yield decodeMail(row);
+    }
+  }
+
+  async rememberUnlinked(accountId: string, copies: readonly UnlinkedCopy[]): Promise<void> {
+    const partitionKey = unlinkedPartition(accountId);
+    const actions: TransactionAction[] = copies.flatMap((copy): TransactionAction[] => {
+      const addresses = JSON.stringify(copy.addresses);
+      if (addresses.length > MAX_ADDRESSES_JSON) return [];
+      return [
+        [
+          'upsert',
+          {
+            partitionKey,
+            rowKey: encodeKey(copy.messageId),
+            folder: copy.folder,
+            addresses,
+            receivedAt: copy.receivedAt ?? '',
+          },
+          'Replace',
+        ],
+      ];
+    });
+    for (let i = 0; i < actions.length; i += BATCH) {
+      const batch = actions.slice(i, i + BATCH);
+      await tableCall('remember unlinked mail', () => this.table.submitTransaction(batch));
+    }
+  }
+
+  async forgetUnlinked(accountId: string, messageIds: readonly string[]): Promise<void> {
+    const partitionKey = unlinkedPartition(accountId);
+    for (const messageId of messageIds) {
+      await tableCall('forget unlinked mail', () =>
+        this.table.deleteEntity(partitionKey, encodeKey(messageId)),
+      ).catch((error: unknown) => {
+        if (!isSyncError(error, 'notFound')) throw error;
+      });
+    }
+  }
+
+  async *unlinked(accountId: string): AsyncIterable<UnlinkedCopy> {
+    const filter = odata`PartitionKey eq ${unlinkedPartition(accountId)}`;
+    const pages = this.table
+      .listEntities<{ folder: string; addresses: string; receivedAt: string }>({ queryOptions: { filter } })
+      .byPage();
+    for (;;) {
+      const page = await tableCall('list unlinked mail', () => pages.next());
+      if (page.done === true) return;
+      for (const row of page.value) {
+        yield {
+          messageId: Buffer.from(row.rowKey ?? '', 'base64url').toString('utf8'),
+          folder: row.folder,
+          addresses: JSON.parse(row.addresses) as string[],
+          receivedAt: row.receivedAt === '' ? null : row.receivedAt,
+        };
+      }
     }
   }
 

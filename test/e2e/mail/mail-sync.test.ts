@@ -138,6 +138,36 @@ describe('issue 17: e-mail sync end to end', () => {
     expect(handover[0]?.direction).toBe('outgoing');
   });
 
+  it('links the earlier mail of a contact who gains an address, from the window the product kept', async () => {
+    const address = `${tag('nina')}@interessent.example`;
+    const nina = await stack.crmUser.create({
+      firstName: 'Nina',
+      lastName: tag('Interessentin'),
+      emails: [{ address: `${tag('alt')}@interessent.example`, type: null }],
+    });
+    await receive(stack, agent.mailbox, {
+      from: person(address, 'Nina'),
+      subject: 'Frage zum Exposé',
+      body: { contentType: 'text', content: 'Ist die Wohnung noch frei?' },
+    });
+    await stack.settle();
+    expect(await emailsOf(stack, nina.id)).toEqual([]); // her new address was not in the CRM yet
+
+    const current = await stack.crmUser.get(nina.id);
+    await stack.crmUser.update(nina.id, { emails: [...current.emails, { address, type: null }] });
+    await stack.runTimer('reconcile');
+    await stack.settle();
+    const mails = await emailsOf(stack, nina.id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({
+      subject: 'Frage zum Exposé',
+      direction: 'incoming',
+      bodyText: 'Ist die Wohnung noch frei?',
+      contactIds: [nina.id],
+      mailboxes: [{ accountId: agent.id, folder: 'Inbox' }],
+    });
+  });
+
   it('catches mail whose notifications were dropped with the periodic sweep', async () => {
     await stack.graph.admin.fault({ kind: 'dropNotifications', count: 20 });
     await receive(stack, agent.mailbox, { from: person(client.address), subject: 'Verloren gegangen?' });

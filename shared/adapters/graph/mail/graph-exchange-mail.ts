@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { MailFolderInfo } from '../../../mail/folders.js';
+import type { GraphMessage } from '../../../mail/message.js';
 import type { MailSettings } from '../../../mail/settings.js';
 import type { ExchangeMail, MailDeltaPage, MessageContent } from '../../../mail-sync/ports.js';
 import type { GraphSubscription } from '../../../ports.js';
@@ -10,6 +11,7 @@ import { syncedFolders } from './mail-folders.js';
 import { messageContents } from './message-contents.js';
 import { messageDelta } from './message-delta.js';
 import { createMessageSubscription, type MessageSubscriptionInput } from './message-subscriptions.js';
+import { messagesById } from './messages-by-id.js';
 import { ownerAddresses } from './owner-addresses.js';
 
 /**
@@ -51,6 +53,10 @@ export class GraphExchangeMail implements ExchangeMail {
     withAttachments: ReadonlySet<string>,
   ): Promise<Map<string, MessageContent>> {
     return messageContents(this.graph, mailbox, ids, withAttachments);
+  }
+
+  async messages(mailbox: string, ids: readonly string[]): Promise<Map<string, GraphMessage>> {
+    return (await messagesById(this.graph, mailbox, ids)).found;
   }
 
   createMessageSubscription(input: MessageSubscriptionInput): Promise<GraphSubscription> {

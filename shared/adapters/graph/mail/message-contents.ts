@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { SyncError } from '../../../errors.js';
 import type { MailAttachment } from '../../../mail/classify.js';
 import type { MessageContent } from '../../../mail-sync/ports.js';
-import { classifyGraphError } from '../classify-graph-error.js';
-import { api, callGraph, type GraphCaller, IMMUTABLE_ID } from '../graph-call.js';
-import { paths, withQuery } from '../graph-paths.js';
+import type { GraphCaller } from '../graph-call.js';
+import { IMMUTABLE_ID } from '../graph-call.js';
+import { withQuery } from '../graph-paths.js';
+import { type BatchGetStep, batchGet } from './batch-get.js';
 import { mailPaths } from './mail-paths.js';
 
 /**
@@ -18,22 +19,7 @@ import { mailPaths } from './mail-paths.js';
  * message gone meanwhile (404) is left out of the answer; any other failure of a step fails
  * the call with that step's error, so the caller retries the whole round later.
  */
-const MAX_BATCH = 20;
 const STEP_PREFER = `${IMMUTABLE_ID}, outlook.body-content-type="text"`;
-
-const batchResponseSchema = z.object({
-  responses: z.array(
-    z
-      .object({
-        id: z.string(),
-        status: z.number().int(),
-        headers: z.record(z.string(), z.string()).nullable().optional(),
-        body: z.unknown().optional(),
-      })
-      .loose(),
-  ),
-});
-type InnerResponse = z.infer<typeof batchResponseSchema>['responses'][number];
 
 const bodySchema = z
   .object({
@@ -51,14 +37,6 @@ const attachmentsSchema = z.object({
       .loose(),
   ),
 });
-const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string().optional() }) });
-
-interface Step {
-  id: string;
-  method: 'GET';
-  url: string;
-  headers: Record<string, string>;
-}
 
 /** A text body as Graph sends it; should an HTML one come anyway, its tags are dropped. */
 function textOf(body: z.output<typeof bodySchema>['body']): string | null {
@@ -77,7 +55,7 @@ export async function messageContents(
   ids: readonly string[],
   withAttachments: ReadonlySet<string>,
 ): Promise<Map<string, MessageContent>> {
-  const steps: Step[] = [];
+  const steps: BatchGetStep[] = [];
   ids.forEach((id, i) => {
     steps.push({
       id: `b${i}`,
@@ -94,10 +72,7 @@ export async function messageContents(
       });
     }
   });
-  const answers = new Map<string, InnerResponse>();
-  const chunks: Step[][] = [];
-  for (let i = 0; i < steps.length; i += MAX_BATCH) chunks.push(steps.slice(i, i + MAX_BATCH));
-  await Promise.all(chunks.map((chunk) => runChunk(graph, mailbox, chunk, answers)));
+  const answers = await batchGet(graph, mailbox, steps);
 
   const contents = new Map<string, MessageContent>();
   ids.forEach((id, i) => {
@@ -121,77 +96,10 @@ export async function messageContents(
   return contents;
 }
 
-async function runChunk(
-  graph: GraphCaller,
-  mailbox: string,
-  chunk: Step[],
-  answers: Map<string, InnerResponse>,
-): Promise<void> {
-  let pending = chunk;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const requests = pending;
-    const answer = await callGraph(
-      graph,
-      mailbox,
-      'POST /$batch (GET /users/{m}/messages/{id})',
-      (client) => api(client, paths.batch()).post({ requests }),
-      batchResponseSchema,
-      { units: requests.length },
-    );
-    const retry: Step[] = [];
-    let wait = 0;
-    for (const step of pending) {
-      const response = answer.responses.find((r) => r.id === step.id);
-      if (!response) throw new SyncError('transient', 'batch_no_answer', `no answer for step ${step.id}`);
-      if (response.status >= 200 && response.status < 300) {
-        answers.set(step.id, response);
-        continue;
-      }
-      if (response.status === 404 && stepError(response).kind === 'notFound') {
-        // The message itself is gone (ErrorItemNotFound); a mailbox that cannot be read is not.
-        answers.set(step.id, response);
-        continue;
-      }
-      const delay = graph.scheduler.retryDelay(response.status, header(response, 'retry-after'), attempt);
-      if (delay !== undefined) {
-        retry.push(step);
-        wait = Math.max(wait, delay);
-        continue;
-      }
-      throw stepError(response);
-    }
-    if (retry.length > 0) {
-      graph.scheduler.pause(mailbox, wait);
-    }
-    pending = retry;
-  }
-}
-
-function stepError(response: InnerResponse): SyncError {
-  const parsed = errorSchema.safeParse(response.body);
-  const code = parsed.success ? parsed.data.error.code : `http_${response.status}`;
-  const kind = classifyGraphError(response.status, code, {
-    message: parsed.success ? parsed.data.error.message : undefined,
-  });
-  return new SyncError(
-    kind,
-    code,
-    `GET /users/{m}/messages/{id} (in $batch) failed with ${response.status} ${code}`,
-    {
-      status: response.status,
-    },
-  );
-}
-
 function invalid(what: string): SyncError {
   return new SyncError(
     'permanent',
     'graph_invalid_response',
     `GET /users/{m}/messages/{id} (in $batch) answered with an unexpected ${what}`,
   );
-}
-
-function header(response: InnerResponse, name: string): string | null {
-  const entry = Object.entries(response.headers ?? {}).find(([k]) => k.toLowerCase() === name);
-  return entry?.[1] ?? null;
 }
