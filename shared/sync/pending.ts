@@ -111,7 +111,8 @@ async function settleOrphan(deps: SyncDeps, session: AccountSession, pending: Pe
     pending.linkId,
     async (contact) => (await deps.mirror.getByCrmId(account.id, contact.id)) === null,
   );
-  if (crmPatchOf(crmContent(created), probe) === null) {
+  // Our own empty contact (whatever tags someone gave it in the moment it existed).
+  if (crmPatchOf({ ...crmContent(created), syncAccounts: [] }, probe) === null) {
     await deps.crm.delete(created.id, created.version);
     return;
   }
