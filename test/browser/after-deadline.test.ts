@@ -77,8 +77,18 @@ describe('web app: after the deadline', () => {
       },
       stored.etag,
     );
+    // A message for Ben's account and one for Carl's (the other tenant) that no worker can read.
+    for (const accountId of [ben.id, carl.id])
+      await stack.transport
+        .client('exchange-to-crm')
+        .sendMessage(JSON.stringify({ v: 1, kind: 'exchangeChanged', accountId }));
+    await stack.settle();
     const page = await signedIn(ADMIN);
     await page.getByRole('link', { name: 'Benutzerverwaltung › E-Mail-Synchronisierung' }).click();
+    const dead = (await page.locator('section[aria-labelledby=dead]').textContent()) ?? '';
+    expect(dead).toContain(BEN);
+    expect(dead).not.toContain(CARL);
+    expect(dead.toLowerCase()).toContain('sessionkey');
     const rows = page.locator('tr[data-state]');
     expect(await rows.count()).toBe(3);
     const text = (await page.locator('main').textContent()) ?? '';

@@ -4,7 +4,7 @@ import { isSyncError } from '../../shared/errors.js';
 import { authorizeUrl, logoutUrl, nonceOf, pkcePair, redeemCode } from '../auth/oidc-client.js';
 import type { Req } from '../context.js';
 import { localPath, originOf } from '../http.js';
-import { newToken, type SignInFlow } from '../session/session-store.js';
+import { newSessionId, newToken, type SignInFlow } from '../session/session-store.js';
 import { clearedCookie } from '../session/web-session.js';
 import { finishMigrationSignIn } from './migration.js';
 
@@ -86,7 +86,9 @@ export async function signInCallback(req: Req): Promise<HttpResponseInit> {
     req.notice('error', req.m.signInFailed);
     return req.redirect('/');
   }
-  // A new principal gets a new CSRF token (and keeps the session id only within this flow).
+  // A new principal gets a new session id and CSRF token (no session fixation across a sign-in).
+  await req.web.sessions.delete(req.session.id);
+  req.session.id = newSessionId();
   req.session.data.principal = principal;
   req.session.data.displayName = principal.name || principal.username;
   req.session.data.csrf = newToken();
