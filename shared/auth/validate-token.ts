@@ -26,6 +26,11 @@ export interface TokenValidatorOptions extends PrincipalPolicy {
   audiences: readonly string[];
   /** Allowed clock difference in seconds (default 60). */
   clockSkewSeconds?: number;
+  /**
+   * Least time between two JWKS fetches (default 30 s, jose's): a token naming an unknown kid
+   * makes the keys be read again at most this often, so forged kids cannot flood the authority.
+   */
+  jwksCooldownMs?: number;
   now?: () => Date;
 }
 
@@ -45,7 +50,7 @@ export function createAccessTokenValidator(options: TokenValidatorOptions): Vali
   const now = options.now ?? (() => new Date());
   let metadata: Promise<Metadata> | undefined;
   const loadMetadata = () => {
-    metadata ??= fetchMetadata(authority).catch((error: unknown) => {
+    metadata ??= fetchMetadata(authority, options.jwksCooldownMs ?? 30_000).catch((error: unknown) => {
       metadata = undefined; // a failed fetch is retried on the next request
       throw error;
     });
@@ -84,7 +89,7 @@ export function createAccessTokenValidator(options: TokenValidatorOptions): Vali
   };
 }
 
-async function fetchMetadata(authority: string): Promise<Metadata> {
+async function fetchMetadata(authority: string, cooldownDuration: number): Promise<Metadata> {
   let body: { issuer?: unknown; jwks_uri?: unknown };
   try {
     const response = await fetch(`${authority}/organizations/v2.0/.well-known/openid-configuration`, {
@@ -111,7 +116,7 @@ async function fetchMetadata(authority: string): Promise<Metadata> {
   return {
     issuer: body.issuer,
     jwks: createRemoteJWKSet(new URL(body.jwks_uri), {
-      cooldownDuration: 30_000,
+      cooldownDuration,
       cacheMaxAge: 24 * 3600_000,
     }),
   };

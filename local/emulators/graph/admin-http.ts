@@ -39,6 +39,9 @@ export async function handleAdmin(
       case 'POST /faults':
         await admin.fault(input as Fault);
         return { status: 204 };
+      case 'POST /signing-keys/rotate':
+        admin.rotateSigningKey();
+        return { status: 204 };
       case 'POST /tokens':
         return {
           status: 201,

@@ -133,6 +133,7 @@ export function createAdmin(app: GraphApp): GraphEmulatorAdmin {
     idle: () => app.notifier.idle(),
     signToken: (claims, header) => app.issuer.sign(claims, header),
     publicKeyPem: () => app.issuer.publicKeyPem(),
+    rotateSigningKey: () => app.issuer.rotate(),
   };
 }
 

@@ -13,35 +13,49 @@ export const TOKEN_LIFETIME_SECONDS = 3599;
 
 export type Claims = Record<string, unknown>;
 
-export class TokenIssuer {
-  private readonly privateKey: KeyObject;
-  private readonly publicKey: KeyObject;
-  /** Entra's `kid` (and `x5t`) is a base64url thumbprint; any stable opaque string works. */
-  readonly kid: string;
+interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
 
-  constructor(private readonly origin: string) {
-    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.privateKey = pair.privateKey;
-    this.publicKey = pair.publicKey;
-    const der = this.publicKey.export({ type: 'spki', format: 'der' });
-    this.kid = createHash('sha1').update(der).digest('base64url');
+function newKey(): SigningKey {
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = pair.publicKey.export({ type: 'spki', format: 'der' });
+  // Entra's `kid` (and `x5t`) is a base64url thumbprint; any stable opaque string works.
+  return { ...pair, kid: createHash('sha1').update(der).digest('base64url') };
+}
+
+export class TokenIssuer {
+  /** Newest first: the first signs; the others stay published, as Entra keeps a rotated key a while. */
+  private keys: SigningKey[] = [newKey()];
+
+  constructor(private readonly origin: string) {}
+
+  get kid(): string {
+    return this.current.kid;
+  }
+
+  private get current(): SigningKey {
+    return this.keys[0] as SigningKey;
+  }
+
+  /**
+   * Signing-key rollover ("Signing key rollover in the Microsoft identity platform"): a new key
+   * signs from now on, the previous one stays in the JWKS so tokens signed with it stay valid.
+   */
+  rotate(): void {
+    this.keys = [newKey(), ...this.keys].slice(0, 2);
   }
 
   /** The JWKS document, shaped like Entra's (`kty`, `use`, `kid`, `x5t`, `n`, `e`, `issuer`). */
   jwks(tenant: string): { keys: Record<string, unknown>[] } {
-    const jwk = this.publicKey.export({ format: 'jwk' });
+    const issuer = `${this.origin}/${tenant === 'common' || tenant === 'organizations' ? '{tenantid}' : tenant}/v2.0`;
     return {
-      keys: [
-        {
-          kty: 'RSA',
-          use: 'sig',
-          kid: this.kid,
-          x5t: this.kid,
-          n: jwk.n,
-          e: jwk.e,
-          issuer: `${this.origin}/${tenant === 'common' || tenant === 'organizations' ? '{tenantid}' : tenant}/v2.0`,
-        },
-      ],
+      keys: this.keys.map((key) => {
+        const jwk = key.publicKey.export({ format: 'jwk' });
+        return { kty: 'RSA', use: 'sig', kid: key.kid, x5t: key.kid, n: jwk.n, e: jwk.e, issuer };
+      }),
     };
   }
 
@@ -49,7 +63,7 @@ export class TokenIssuer {
   sign(claims: Claims, header: Record<string, unknown> = {}): string {
     const head = { typ: 'JWT', alg: 'RS256', kid: this.kid, ...header };
     const unsigned = `${b64(head)}.${b64(claims)}`;
-    return `${unsigned}.${sign('sha256', Buffer.from(unsigned), this.privateKey).toString('base64url')}`;
+    return `${unsigned}.${sign('sha256', Buffer.from(unsigned), this.current.privateKey).toString('base64url')}`;
   }
 
   /** The standard time and issuer claims of a token issued now by `tenantId`. */
@@ -84,13 +98,14 @@ export class TokenIssuer {
     const [header, payload, signature] = token.split('.');
     if (!header || !payload || !signature) return { reason: 'IDX14100: JWT is not well formed.' };
     const head = parse(header);
-    if (head?.['alg'] !== 'RS256' || head['kid'] !== this.kid) {
+    const key = this.keys.find((k) => k.kid === head?.['kid']);
+    if (head?.['alg'] !== 'RS256' || !key) {
       return { reason: 'Access token validation failure. Invalid signature.' };
     }
     const valid = verify(
       'sha256',
       Buffer.from(`${header}.${payload}`),
-      this.publicKey,
+      key.publicKey,
       Buffer.from(signature, 'base64url'),
     );
     if (!valid) return { reason: 'Access token validation failure. Invalid signature.' };
@@ -105,7 +120,7 @@ export class TokenIssuer {
 
   /** The public key in PEM form (tests sign forged HS256 tokens with it). */
   publicKeyPem(): string {
-    return this.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    return this.current.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   }
 }
 

@@ -118,6 +118,8 @@ export interface GraphEmulatorAdmin {
   signToken(claims: Record<string, unknown>, header?: Record<string, unknown>): string;
   /** The published signing key as PEM (forged-token tests sign HS256 with it). */
   publicKeyPem(): string;
+  /** Signing-key rollover: a new key signs, the previous one stays published. */
+  rotateSigningKey(): void;
 }
 
 export interface RunningGraphEmulator {

@@ -35,6 +35,8 @@ beforeAll(async () => {
     audiences: [emulator.apiClientId, `api://${emulator.apiClientId}`],
     homeTenantId: emulator.tenantId,
     serviceTenants: [emulator.tenantId],
+    // No cooldown here, so the rollover test sees the refetch right away (production: 30 s).
+    jwksCooldownMs: 0,
   });
 });
 afterAll(() => emulator.stop());
@@ -170,6 +172,19 @@ describe('validateAccessToken', () => {
       expect({ name, kind: answer.kind, status: answer.status }).toEqual({ name, kind: 'auth', status: 401 });
       expect(answer.message).not.toContain(token.slice(0, 20));
     }
+  });
+
+  it('accepts tokens of a new signing key after a rollover: the JWKS is read again for the unknown kid', async () => {
+    const before = emulator.admin.signToken(goodClaims());
+    expect((await validate(before)).kind).toBe('agent');
+    emulator.admin.rotateSigningKey();
+    const after = emulator.admin.signToken(goodClaims());
+    expect(JSON.parse(Buffer.from(after.split('.')[0] ?? '', 'base64url').toString()).kid).not.toBe(
+      JSON.parse(Buffer.from(before.split('.')[0] ?? '', 'base64url').toString()).kid,
+    );
+    expect((await validate(after)).kind).toBe('agent');
+    // The previous key is still published, so a token signed before the rollover stays valid.
+    expect((await validate(before)).kind).toBe('agent');
   });
 
   it('refuses with 403 a valid token without the scope, and a service token of another tenant', async () => {
