@@ -127,6 +127,12 @@ describe('web app: after the deadline', () => {
     expect(main).toContain('Wenn Sie über ein Administratorkonto verfügen, melden Sie sich mit diesem an');
     expect(main).toContain('FLOWFACT (Nylas) ist die alte Schnittstelle');
     await expectAccessible(page, 'admin consent');
+    // The administrator cancels first: the page says the approval is still missing.
+    await page.getByRole('button', { name: 'Als Administrator anmelden und freigeben' }).click();
+    await page.getByRole('button', { name: 'Abbrechen' }).click();
+    await page.waitForURL((url) => url.origin === base);
+    expect(await page.getByRole('alert').filter({ hasText: 'Die Freigabe wurde nicht erteilt' }).count()).toBe(1);
+    expect((await stack.runtime.deps.accounts.get(anna.id))?.value.syncVersion).toBe('v2');
     await page.getByRole('button', { name: 'Als Administrator anmelden und freigeben' }).click();
     await signInAtAuthority(page, ADMIN, PASSWORD);
     await page.waitForURL(`${base}/`);

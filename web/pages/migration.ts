@@ -1,7 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { migrateBodySchema } from '../../shared/accounts/new-account.js';
 import type { Principal } from '../../shared/auth/principal.js';
-import { migrateAccount } from '../../shared/service/migrate-account.js';
+import { type MigrateResult, migrateAccount } from '../../shared/service/migrate-account.js';
 import { adminConsentUrl } from '../auth/oidc-client.js';
 import type { Req } from '../context.js';
 import { originOf } from '../http.js';
@@ -32,15 +32,15 @@ function provenMicrosoft365(principal: Principal, email: string): boolean {
   return principal.username.includes('@') && domain(principal.username) === domain(email);
 }
 
-/** After the sign-in (or the administrator's return): migrate, and say what happened. */
-export async function finishMigrationSignIn(
+/** Migrates as the signed-in user; null when the account is not theirs. */
+async function migrateAs(
   req: Req,
   id: string,
   provider: 'microsoft365' | null,
-): Promise<HttpResponseInit> {
+): Promise<MigrateResult | null> {
   const stored = await req.account(id);
   const principal = req.principal;
-  if (!stored || !principal) return req.error(404, 'NotFound');
+  if (!stored || !principal) return null;
   const chosen = provider ?? (provenMicrosoft365(principal, stored.value.email) ? 'microsoft365' : undefined);
   const result = await migrateAccount(
     req.web.deps,
@@ -49,17 +49,27 @@ export async function finishMigrationSignIn(
     chosen ? { provider: chosen } : {},
   );
   await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome: result.kind });
+  if (result.kind === 'migrated') req.notice('ok', req.m.migrated(stored.value.email));
+  if (result.kind === 'unsupported') req.notice('error', result.message);
+  return result;
+}
+
+/** After the sign-in: migrate, and show what happened (or the step the migration needs next). */
+export async function finishMigrationSignIn(
+  req: Req,
+  id: string,
+  provider: 'microsoft365' | null,
+): Promise<HttpResponseInit> {
+  const result = await migrateAs(req, id, provider);
+  if (!result) return req.error(404, 'NotFound');
   switch (result.kind) {
     case 'migrated':
-      req.notice('ok', req.m.migrated(stored.value.email));
+    case 'unsupported':
       return req.redirect('/');
     case 'adminConsentRequired':
       return req.redirect(`${accountPath(id)}/admin-freigabe`);
     case 'chooseProvider':
       return req.redirect(`${accountPath(id)}/anbieter`);
-    case 'unsupported':
-      req.notice('error', result.message);
-      return req.redirect('/');
   }
 }
 
@@ -111,11 +121,11 @@ export async function consentReturn(req: Req): Promise<HttpResponseInit> {
   req.session.data.flow = null;
   req.touch();
   if (query.get('admin_consent')?.toLowerCase() !== 'true') return consentShow(req, id, true);
-  const response = await finishMigrationSignIn(req, id, 'microsoft365');
+  const result = await migrateAs(req, id, 'microsoft365');
+  if (!result) return req.error(404, 'NotFound');
   // Still no consent (the administrator approved another app, e.g. the old V2 one): say so.
-  if (response.headers && (response.headers as Record<string, string>).location?.endsWith('/admin-freigabe'))
-    return consentShow(req, id, true);
-  return response;
+  if (result.kind === 'adminConsentRequired') return consentShow(req, id, true);
+  return req.redirect('/');
 }
 
 export async function providerShow(req: Req, id: string): Promise<HttpResponseInit> {
