@@ -131,7 +131,9 @@ describe('web app: after the deadline', () => {
     await page.getByRole('button', { name: 'Als Administrator anmelden und freigeben' }).click();
     await page.getByRole('button', { name: 'Abbrechen' }).click();
     await page.waitForURL((url) => url.origin === base);
-    expect(await page.getByRole('alert').filter({ hasText: 'Die Freigabe wurde nicht erteilt' }).count()).toBe(1);
+    expect(
+      await page.getByRole('alert').filter({ hasText: 'Die Freigabe wurde nicht erteilt' }).count(),
+    ).toBe(1);
     expect((await stack.runtime.deps.accounts.get(anna.id))?.value.syncVersion).toBe('v2');
     await page.getByRole('button', { name: 'Als Administrator anmelden und freigeben' }).click();
     await signInAtAuthority(page, ADMIN, PASSWORD);
