@@ -32,7 +32,11 @@ function nameOf(
   return person || fields.companyName || fields.emailAddresses[0] || '–';
 }
 
-/** The linked contacts of the account whose name, company or e-mail contains the query (case-insensitive). */
+/**
+ * The account's contacts whose name, company or e-mail contains the query (case-insensitive):
+ * the linked ones (from the mirror), then the CRM contacts tagged for the account that have no
+ * link, which are exactly those that did not reach Outlook at all.
+ */
 export async function searchContacts(
   deps: SyncDeps,
   accountId: string,
@@ -41,17 +45,32 @@ export async function searchContacts(
 ): Promise<ContactHit[]> {
   const needle = query.trim().toLowerCase().slice(0, MAX_QUERY);
   if (needle === '') return [];
+  const matches = (values: (string | null | undefined)[]) =>
+    values.filter(Boolean).join(' ').toLowerCase().includes(needle);
   const hits: ContactHit[] = [];
+  const linked = new Set<string>();
   for await (const link of deps.mirror.list(accountId)) {
+    linked.add(link.crmId);
     const s = link.snapshot;
-    const haystack = [s.givenName, s.middleName, s.surname, s.companyName, ...s.emailAddresses]
-      .filter(Boolean)
-      .join(' ')
-      .toLowerCase();
-    if (!haystack.includes(needle)) continue;
+    if (
+      hits.length >= limit ||
+      !matches([s.givenName, s.middleName, s.surname, s.companyName, ...s.emailAddresses])
+    )
+      continue;
     hits.push({ crmId: link.crmId, name: nameOf(s), email: s.emailAddresses[0] ?? null });
-    if (hits.length >= limit) break;
   }
+  let pageToken: string | undefined;
+  do {
+    if (hits.length >= limit) break;
+    const page = await deps.crm.list(pageToken ? { pageToken } : {});
+    for (const c of page.items) {
+      if (hits.length >= limit || linked.has(c.id) || !isTaggedFor(c, accountId)) continue;
+      if (!matches([c.firstName, c.middleName, c.lastName, c.company, ...c.emails.map((e) => e.address)]))
+        continue;
+      hits.push({ crmId: c.id, name: nameFor(c, null, null), email: c.emails[0]?.address ?? null });
+    }
+    pageToken = page.nextPageToken;
+  } while (pageToken);
   return hits.sort((a, b) => a.name.localeCompare(b.name, 'de'));
 }
 
