@@ -10,7 +10,7 @@ import { ADMIN, ANNA, BEN, CARL, createPeople, PASSWORD, register } from './supp
  * view of the tenant, tenant isolation, the migration through the administrator's approval and
  * through the provider choice, English pages.
  */
-describe('web app: after the deadline', () => {
+describe('web app: after the deadline', { timeout: 120_000 }, () => {
   let stack: TestStack;
   let browser: Browser;
   let base: string;

@@ -5,7 +5,7 @@ import { expectAccessible, launchBrowser, newContext, signIn } from './support/b
 import { ANNA, createPeople, PASSWORD, register } from './support/people.js';
 
 /** After the V2 shutdown (the product clock starts on 05.08.2025): "Synchronisierung gestoppt". */
-describe('web app: after the shutdown', () => {
+describe('web app: after the shutdown', { timeout: 120_000 }, () => {
   let stack: TestStack;
   let browser: Browser;
 

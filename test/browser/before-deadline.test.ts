@@ -8,7 +8,7 @@ import { ANNA, createPeople, PASSWORD, register } from './support/people.js';
  * The agent's pages before the migration deadline (the product clock starts on 01.07.2025):
  * the orange banner, "Zu V3 migrieren" with consent present, and the pages around an account.
  */
-describe('web app: an agent before the deadline', () => {
+describe('web app: an agent before the deadline', { timeout: 120_000 }, () => {
   let stack: TestStack;
   let browser: Browser;
   let base: string;
