@@ -1,0 +1,224 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { child, NS, parseXml, type XmlElement } from '../../../shared/adapters/ews/xml.js';
+import { ensureLocalCertificate } from '../../tls.js';
+import { EwsAdmin } from './admin.js';
+import { handleAdmin } from './admin-http.js';
+import { Authenticator } from './auth.js';
+import { autodiscover } from './autodiscover.js';
+import { InvalidPropertySet } from './contact-codec.js';
+import { findFolder, syncFolderHierarchy } from './folder-ops.js';
+import { createItem, deleteItem, getItem, type OpContext, syncFolderItems, updateItem } from './item-ops.js';
+import {
+  type EwsHttpResponse,
+  envelope,
+  failure,
+  fault,
+  SchemaError,
+  schemaFault,
+  serverBusy,
+} from './soap-response.js';
+import { EwsStore } from './store.js';
+
+export type { ContactInput, CreateMailboxInput, Fault, LoggedRequest } from './admin.js';
+export { EwsAdmin } from './admin.js';
+
+/**
+ * An Exchange server's EWS endpoint over HTTPS with the local CA: `POST /EWS/Exchange.asmx`
+ * (SOAP 1.1), POX Autodiscover at `/autodiscover/autodiscover.xml`, the admin API under
+ * `/_emulator/`. Every request is authenticated (NTLM by default, Basic when configured).
+ */
+export interface EwsEmulatorOptions {
+  tlsDir: string;
+  port?: number;
+  auth?: 'ntlm' | 'basic';
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export interface RunningEwsEmulator {
+  url: string;
+  ewsUrl: string;
+  caPath: string;
+  caPem: string;
+  admin: EwsAdmin;
+  stop(): Promise<void>;
+}
+
+type Operation = (ctx: OpContext, op: XmlElement) => EwsHttpResponse;
+const OPERATIONS: Record<string, Operation> = {
+  SyncFolderHierarchy: (ctx, op) => syncFolderHierarchy(ctx.store, ctx.mailbox, op),
+  FindFolder: (ctx, op) => findFolder(ctx.store, ctx.mailbox, op),
+  SyncFolderItems: syncFolderItems,
+  GetItem: getItem,
+  CreateItem: createItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+};
+const MAX_BODY = 4 * 1024 * 1024;
+
+export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<RunningEwsEmulator> {
+  const cert = await ensureLocalCertificate(options.tlsDir);
+  const store = new EwsStore();
+  const now = options.now ?? (() => new Date());
+  const admin = new EwsAdmin(store, now);
+  admin.authMode = options.auth ?? 'ntlm';
+  const auth = new Authenticator(store, () => admin.authMode);
+  let origin = '';
+  const server = createServer(
+    { cert: cert.certPem, key: cert.keyPem, keepAliveTimeout: 30_000 },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        options.log?.(`ews emulator: ${String(error)}`);
+        if (!res.headersSent)
+          write(
+            res,
+            fault('ErrorInternalServerError', 'An internal server error occurred. The operation failed.'),
+          );
+      });
+    },
+  );
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    const raw = await readBody(req);
+    if (url.pathname.startsWith('/_emulator/')) {
+      adminRoute(req, res, url.pathname, raw);
+      return;
+    }
+    const isEws = url.pathname.toLowerCase() === '/ews/exchange.asmx';
+    const isAutodiscover = url.pathname.toLowerCase() === '/autodiscover/autodiscover.xml';
+    if (!isEws && !isAutodiscover) return write(res, { status: 404, body: '' });
+    if (req.method !== 'POST') return write(res, { status: 405, body: '' });
+    const who = auth.authenticate(req, now());
+    if (!who.ok) {
+      logRequest(url.pathname, null, 401, [], null);
+      res.writeHead(401, { ...who.headers, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    if (isAutodiscover) return write(res, autodiscover(store, origin, raw ?? ''));
+    const { response, operation } = await soap(raw ?? '', { store, mailbox: who.mailbox, now: now() });
+    if (response === null) {
+      req.socket.destroy(); // a timeout: the connection is cut without an answer
+      return;
+    }
+    logRequest(url.pathname, operation, response.status, codesOf(response.body), who.mailbox.smtp);
+    write(res, response);
+  }
+
+  async function soap(
+    raw: string,
+    ctx: OpContext,
+  ): Promise<{ response: EwsHttpResponse | null; operation: string | null }> {
+    let root: XmlElement;
+    try {
+      root = parseXml(raw);
+    } catch (error) {
+      return { response: schemaFault(String((error as Error).message)), operation: null };
+    }
+    const body = root.name === 'Envelope' && root.ns === NS.soap ? child(root, 'Body', NS.soap) : undefined;
+    const op = body?.children[0];
+    if (!op)
+      return {
+        response: fault(
+          'ErrorSchemaValidation',
+          'The request failed schema validation: the SOAP envelope is missing or has no body.',
+        ),
+        operation: null,
+      };
+    // Only Exchange's own namespaces: the operation in messages, everything below in types or messages.
+    const handler = op.ns === NS.messages ? OPERATIONS[op.name] : undefined;
+    if (!handler)
+      return {
+        response: schemaFault(
+          `The element '${op.name}' in namespace '${op.ns}' is not a known EWS operation.`,
+        ),
+        operation: op.name,
+      };
+    const injected = admin.takeFault(op.name);
+    if (injected?.kind === 'serverBusy')
+      return { response: serverBusy(injected.backOffMs), operation: op.name };
+    if (injected?.kind === 'timeout') {
+      await new Promise((r) => setTimeout(r, injected.delayMs));
+      return { response: null, operation: op.name };
+    }
+    if (injected?.kind === 'invalidSyncState') ctx.mailbox.syncStates.clear();
+    try {
+      return { response: handler(ctx, op), operation: op.name };
+    } catch (error) {
+      if (error instanceof SchemaError) return { response: schemaFault(error.message), operation: op.name };
+      if (error instanceof InvalidPropertySet)
+        return {
+          response: envelope(op.name, [failure(op.name, 'ErrorInvalidPropertySet', error.message)]),
+          operation: op.name,
+        };
+      throw error;
+    }
+  }
+
+  function logRequest(
+    path: string,
+    operation: string | null,
+    status: number,
+    codes: string[],
+    user: string | null,
+  ) {
+    admin.log.push({ at: now().toISOString(), path, operation, status, codes, user });
+  }
+
+  function adminRoute(req: IncomingMessage, res: ServerResponse, path: string, raw: string | null): void {
+    let input: Record<string, unknown>;
+    try {
+      input = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      json(res, 400, { error: { code: 'invalidJson', message: 'Body is not JSON.' } });
+      return;
+    }
+    const answer = handleAdmin(admin, req.method ?? 'GET', path, input);
+    json(res, answer.status, answer.json);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    ewsUrl: `${origin}/EWS/Exchange.asmx`,
+    caPath: cert.caPath,
+    caPem: cert.certPem,
+    admin,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function codesOf(body: string): string[] {
+  return [...body.matchAll(/<(?:m:ResponseCode|e:ResponseCode)[^>]*>([^<]+)</g)].map((m) => m[1] ?? '');
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(value));
+}
+
+function write(res: ServerResponse, response: EwsHttpResponse): void {
+  res.writeHead(response.status, { 'Content-Type': 'text/xml; charset=utf-8', ...response.headers });
+  res.end(response.body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
