@@ -87,7 +87,21 @@ function plan(
 ): MailAction[] {
   const mails = new Map<string, CrmMail>();
   for (const [key, stored] of current) mails.set(key, stored.mail);
-  return planMailPage({ entries: page.entries, context, known, current: mails });
+  const actions = planMailPage({ entries: page.entries, context, known, current: mails });
+  // A copy new to this account whose e-mail our store already holds as planned: a worker died
+  // between our store's write and the CRM's (the copy is recorded only after the CRM has it).
+  // The CRM may lack it, so it is sent again (a PUT by key: at worst the same e-mail twice).
+  const upserted = new Set(actions.flatMap((a) => (a.kind === 'upsert' ? [a.key] : [])));
+  const resend: MailAction[] = [];
+  for (const action of actions) {
+    if (action.kind !== 'remember' || known.has(action.messageId) || upserted.has(action.key)) continue;
+    const stored = mails.get(action.key);
+    if (!stored) continue;
+    const { key, ...mail } = stored;
+    resend.push({ kind: 'upsert', key, mail });
+    upserted.add(key);
+  }
+  return [...resend, ...actions];
 }
 
 /** Our copy of every CRM e-mail the page may touch: its messages' keys and the keys they had. */
