@@ -38,7 +38,9 @@ export async function startSignIn(
   );
 }
 
-export function signInStart(req: Req): Promise<HttpResponseInit> {
+export async function signInStart(req: Req): Promise<HttpResponseInit> {
+  // Expired sessions are removed a few at a time as people sign in: no timer needed for them.
+  await req.web.sessions.sweep(req.web.wallNow(), 20).catch(() => 0);
   const returnTo = localPath(new URL(req.request.url).searchParams.get('r'));
   return startSignIn(req, { kind: 'signIn', returnTo }, null);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import {
   ensureTable,
   readEntity,
@@ -43,6 +43,8 @@ export interface SessionStore<P> {
   get(id: string, now: number): Promise<SessionData<P> | null>;
   put(id: string, data: SessionData<P>): Promise<void>;
   delete(id: string): Promise<void>;
+  /** Removes up to `max` sessions that expired before `now` (called as sign-ins start). */
+  sweep(now: number, max: number): Promise<number>;
 }
 
 const PARTITION = 'session';
@@ -62,8 +64,10 @@ const rowKeyOf = (id: string) => createHash('sha256').update(id).digest('hex');
 export class TableSessionStore<P> implements SessionStore<P> {
   constructor(private readonly table: TableClient) {}
 
-  static async create<P>(connection: TableConnection): Promise<TableSessionStore<P>> {
-    const table = tableClientFor(connection, TABLE_NAMES.webSessions);
+  static async create<P>(
+    connection: TableConnection & { tableName?: string },
+  ): Promise<TableSessionStore<P>> {
+    const table = tableClientFor(connection, connection.tableName ?? TABLE_NAMES.webSessions);
     await ensureTable(table);
     return new TableSessionStore<P>(table);
   }
@@ -79,12 +83,37 @@ export class TableSessionStore<P> implements SessionStore<P> {
   async put(id: string, data: SessionData<P>): Promise<void> {
     try {
       await this.table.upsertEntity(
-        { partitionKey: PARTITION, rowKey: rowKeyOf(id), data: JSON.stringify(data) },
+        {
+          partitionKey: PARTITION,
+          rowKey: rowKeyOf(id),
+          expiresAt: data.expiresAt,
+          data: JSON.stringify(data),
+        },
         'Replace',
       );
     } catch (thrown) {
       throw toTableSyncError(thrown, 'write a web session');
     }
+  }
+
+  async sweep(now: number, max: number): Promise<number> {
+    let removed = 0;
+    try {
+      const expired = this.table.listEntities<{ expiresAt: number }>({
+        queryOptions: {
+          filter: odata`PartitionKey eq ${PARTITION} and expiresAt lt ${now}`,
+          select: ['rowKey'],
+        },
+      });
+      for await (const row of expired) {
+        if (removed >= max) break;
+        await this.table.deleteEntity(PARTITION, row.rowKey ?? '').catch(() => undefined);
+        removed++;
+      }
+    } catch (thrown) {
+      throw toTableSyncError(thrown, 'sweep expired web sessions');
+    }
+    return removed;
   }
 
   async delete(id: string): Promise<void> {
@@ -109,5 +138,16 @@ export class MemorySessionStore<P> implements SessionStore<P> {
   }
   async delete(id: string) {
     this.rows.delete(rowKeyOf(id));
+  }
+  async sweep(now: number, max: number) {
+    let removed = 0;
+    for (const [key, data] of this.rows) {
+      if (removed >= max) break;
+      if (data.expiresAt <= now) {
+        this.rows.delete(key);
+        removed++;
+      }
+    }
+    return removed;
   }
 }
