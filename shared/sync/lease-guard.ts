@@ -55,8 +55,10 @@ export class HeldLease {
   }
 }
 
+// Writes are checked; so are the page reads a long job loops over (CRM pages, delta pages), so a
+// long stretch of reading renews the lease too.
 const EXCHANGE_WRITES = new Set(['create', 'update', 'delete', 'createMany']);
-const CRM_WRITES = new Set(['create', 'update', 'delete']);
+const CRM_WRITES = new Set(['create', 'update', 'delete', 'list']);
 const MIRROR_WRITES = new Set(['put', 'delete', 'appendLog', 'markProcessed']);
 const ACCOUNT_WRITES = new Set(['put']);
 
@@ -76,6 +78,7 @@ function guard<T extends object>(port: T, writes: Set<string>, lease: HeldLease)
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
+      if (prop === 'delta') return pagesChecked(value.bind(target), lease);
       if (typeof prop !== 'string' || !writes.has(prop)) return value.bind(target);
       return async (...args: unknown[]) => {
         await lease.check();
@@ -83,4 +86,18 @@ function guard<T extends object>(port: T, writes: Set<string>, lease: HeldLease)
       };
     },
   });
+}
+
+/** A delta round whose every next page is fetched only while the lease is still ours. */
+function pagesChecked<A extends unknown[], P>(
+  delta: (...args: A) => AsyncIterable<P>,
+  lease: HeldLease,
+): (...args: A) => AsyncIterable<P> {
+  return async function* (...args: A) {
+    await lease.check();
+    for await (const page of delta(...args)) {
+      yield page;
+      await lease.check();
+    }
+  };
 }

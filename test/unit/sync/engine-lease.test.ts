@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSyncError } from '../../../shared/errors.js';
-import { ACCOUNT_LEASE_MS, HeldLease } from '../../../shared/sync/lease-guard.js';
+import { ACCOUNT_LEASE_MS, HeldLease, leaseGuarded } from '../../../shared/sync/lease-guard.js';
 import type { ContactLink } from '../../../shared/sync/link.js';
 import { InMemoryLease } from '../../fakes/in-memory-lease.js';
 import { TickingClock, World } from './support/world.js';
@@ -79,5 +79,35 @@ describe('the lease of a long job', () => {
     clock.advance(5000);
     expect(await lease.acquire('k', 1000)).not.toBeNull();
     await expect(held.check()).rejects.toThrow(/taken over/);
+  });
+});
+
+describe('a long stretch of reading', () => {
+  it('renews the lease page by page, and stops at the next page once it was taken over', async () => {
+    const world = new World();
+    await world.addAccount();
+    for (let i = 0; i < 40; i++) world.exchange.userCreate(MAILBOX, { givenName: 'K', surname: `N${i}` });
+    const lease = world.deps.lease;
+    const handle = await lease.acquire('account:acc-1', ACCOUNT_LEASE_MS);
+    if (!handle) throw new Error('no lease');
+    const deps = leaseGuarded(
+      world.deps,
+      new HeldLease(handle, 'account:acc-1', ACCOUNT_LEASE_MS, world.clock),
+    );
+    const folder = world.exchange.defaultFolderOf(MAILBOX);
+
+    let pages = 0;
+    for await (const _ of deps.exchange.delta(MAILBOX, folder, null)) {
+      pages++;
+      world.clock.advance(120_000); // two minutes a page: eight pages are three leases long
+      expect(await lease.acquire('account:acc-1', ACCOUNT_LEASE_MS)).toBeNull();
+    }
+    expect(pages).toBe(8);
+
+    const reading = deps.exchange.delta(MAILBOX, folder, null)[Symbol.asyncIterator]();
+    await reading.next();
+    world.clock.advance(ACCOUNT_LEASE_MS + 1000); // frozen between two pages
+    expect(await lease.acquire('account:acc-1', ACCOUNT_LEASE_MS)).not.toBeNull();
+    await expect(reading.next()).rejects.toThrow(/taken over/);
   });
 });
