@@ -166,6 +166,7 @@ export async function onPremSubmit(req: Req, id: string, form: URLSearchParams):
   if (!body.success) return req.error(400, 'InvalidOnPremisesForm');
   const result = await migrateAccount(req.web.deps, req.web.migration, stored, body.data);
   await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome: result.kind });
+  if (result.kind !== 'unsupported') return req.redirect('/');
   return req.page(
     onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: true }),
     422,
