@@ -28,7 +28,14 @@ let current: { rt: Runtime; context: Promise<ApiContext> } | undefined;
 export async function apiContext(): Promise<ApiContext> {
   const rt = await runtime();
   // A new runtime (the local stack rebuilds it once its port is known) gets a new context.
-  if (current?.rt !== rt) current = { rt, context: buildApiContext(rt) };
+  if (current?.rt !== rt) {
+    const context = buildApiContext(rt);
+    current = { rt, context };
+    // A failed build (storage unreachable) is tried again by the next request.
+    context.catch(() => {
+      if (current?.context === context) current = undefined;
+    });
+  }
   return current.context;
 }
 
@@ -91,7 +98,14 @@ export function authenticated(handler: AuthenticatedHandler): HttpHandler {
             'this route needs an Entra ID access token (Authorization: Bearer)',
           );
     }
-    const api = await apiContext();
+    let api: ApiContext;
+    try {
+      api = await apiContext();
+    } catch (error) {
+      const rt = await runtime().catch(() => null);
+      context.error(`the API context could not be built: ${rt ? rt.redact(error) : 'no runtime'}`);
+      return unauthorized(503, 'Unavailable', 'the service cannot check sign-ins right now; retry');
+    }
     let principal: Principal;
     try {
       principal = await api.validate(token);
