@@ -10,6 +10,7 @@ import { type RunningCrmEmulator, startCrmEmulator } from './emulators/crm/index
 import {
   type GraphEmulatorOptions,
   type RunningGraphEmulator,
+  SECOND_TENANT_ID,
   startGraphEmulator,
 } from './emulators/graph/index.js';
 import { type RunningHost, startHost } from './host/host.js';
@@ -160,6 +161,8 @@ async function identityLines(
   return {
     API_CLIENT_ID: graph.apiClientId,
     API_SCOPE: graph.apiScope,
+    // A second tenant of the emulator, for trying tenant isolation (README "Sign-in").
+    GRAPH_SECOND_TENANT_ID: SECOND_TENANT_ID,
     WEB_CLIENT_ID: graph.webClientId,
     SERVICE_CLIENT_ID: graph.serviceClientId,
     SERVICE_CLIENT_SECRET: graph.serviceClientSecret,
