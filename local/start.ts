@@ -56,7 +56,7 @@ async function main() {
   for (const [key, value] of Object.entries(stack.env)) console.log(`${key}=${value}`);
   if (!args.has('--no-demo')) {
     const demo = await runDemo(stack, (line) => console.log(line));
-    for (const line of summaryLines(demo.tally)) console.log(line);
+    for (const line of summaryLines(demo.tally, demo.mail)) console.log(line);
     console.log(`DEMO_ACCOUNT_ID=${demo.accountId}`);
     console.log(
       `\nThe web app: open ${stack.host.url}/ and sign in as DEMO_AGENT_LOGIN with DEMO_AGENT_PASSWORD`,

@@ -1,9 +1,11 @@
+import type { MailAccountState } from '../../shared/mail-sync/mail-state.js';
 import { QUEUE_NAMES } from '../../shared/ports.js';
 import { addTally, emptyTally, type SyncTally } from '../../shared/sync/outcome.js';
 import type { RunningStack } from '../stack.js';
 import { driveStack } from '../stack-driver.js';
 import { DEMO_AGENT_MAIL } from '../stack-identity.js';
 import { crmContacts, outlookContacts } from './data.js';
+import { demoMails } from './mail-data.js';
 
 /** The demo agent's mailbox: the stack creates her as a user of the default tenant. */
 export const DEMO_MAILBOX = DEMO_AGENT_MAIL;
@@ -19,7 +21,7 @@ export const DEMO_LEGACY_ADDRESS = 'anna@immobilien-demo.example';
 export async function runDemo(
   stack: RunningStack,
   print: (line: string) => void,
-): Promise<{ accountId: string; tally: SyncTally }> {
+): Promise<{ accountId: string; tally: SyncTally; mail: MailAccountState | null }> {
   const tally = emptyTally();
   stack.runtime.observe = (_message, result) => addTally(tally, result.tally);
 
@@ -32,6 +34,20 @@ export async function runDemo(
   const folder = await outlook.createFolder(DEMO_MAILBOX, 'Kunden 2025');
   await outlook.createContacts(DEMO_MAILBOX, outlookContacts(60, 11, 'kunden2025.example'), folder.id);
   const seeded = await stack.crm.admin.seed(crmContacts(90, 3));
+
+  const clients = seeded
+    .filter((_, i) => i % 2 === 0)
+    .flatMap((c) => c.emails.slice(0, 1).map((e) => e.address));
+  const mails = demoMails({
+    agent: { mail: DEMO_MAILBOX, name: 'Anna Makler' },
+    clients,
+    now: stack.runtime.deps.clock.now(),
+    count: 300,
+  });
+  print(
+    `demo: seeding the mailbox with ${mails.length} mails over five months (clients, internal, newsletters, private)...`,
+  );
+  await receiveMails(stack, DEMO_MAILBOX, mails);
 
   const response = await api(
     'POST',
@@ -62,7 +78,21 @@ export async function runDemo(
   );
 
   await waitForQuiet(stack, account.id, tally, print);
-  return { accountId: account.id, tally };
+  const mail = (await stack.runtime.deps.accounts.get(account.id))?.value.mail ?? null;
+  return { accountId: account.id, tally, mail };
+}
+
+async function receiveMails(stack: RunningStack, mailbox: string, messages: Record<string, unknown>[]) {
+  const response = await fetch(
+    `${stack.graph.url}/_emulator/users/${encodeURIComponent(mailbox)}/messages/receive`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages }),
+    },
+  );
+  if (response.status !== 201)
+    throw new Error(`demo: seeding mail failed with ${response.status}: ${await response.text()}`);
 }
 
 async function waitForQuiet(
@@ -91,7 +121,16 @@ async function waitForQuiet(
   }
 }
 
-export function summaryLines(tally: SyncTally): string[] {
+export function summaryLines(tally: SyncTally, mail: MailAccountState | null = null): string[] {
+  const skipped = Object.entries(mail?.counts.skipped ?? {})
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+  const mailLines = mail
+    ? [
+        `  mail (${mail.stage})                 ${mail.progress.messagesSeen} seen, ${mail.counts.linked} on CRM records, ${mail.counts.upserts} CRM writes`,
+        `  mail kept out                     ${skipped || 'none'}`,
+      ]
+    : [];
   return [
     'demo: first sync done',
     `  created in the CRM from Outlook   ${tally.createdInCrm}`,
@@ -101,5 +140,6 @@ export function summaryLines(tally: SyncTally): string[] {
     `  values kept back by the limits    ${tally.keptBack}  (see GET /api/accounts/{id} and the action log)`,
     `  conflicts                         ${tally.conflicts}`,
     `  failed                            ${tally.failed}`,
+    ...mailLines,
   ];
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { SyncError } from '../errors.js';
 import type { ClassifyContext } from '../mail/classify.js';
 import type { CrmMail } from '../mail/crm-mail.js';
@@ -168,6 +169,8 @@ async function writeUpserts(
   for (const action of actions) {
     if (action.kind !== 'upsert') continue;
     const mail: CrmMail = withContent({ key: action.key, ...action.mail }, contents.get(action.key));
+    // Written already before a re-plan, and unchanged since: not again.
+    if (written.has(action.key) && isDeepStrictEqual(current.get(action.key)?.mail, mail)) continue;
     const result = await writeMail(deps, lease, tenantId, mail, current.get(action.key));
     if (result === null) return action.key;
     current.set(action.key, result);
