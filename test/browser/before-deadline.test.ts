@@ -34,6 +34,8 @@ describe('web app: an agent before the deadline', { timeout: 120_000 }, () => {
     });
     const context = await newContext(browser);
     const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await expectAccessible(page, 'the sign-in page');
     await signIn(page, base, ANNA, PASSWORD);
     await expect.poll(() => page.title()).toContain('Persönliche E-Mail-Synchronisierung');
     const banner = page.getByRole('status').filter({ hasText: ANNA });
@@ -53,6 +55,9 @@ describe('web app: an agent before the deadline', { timeout: 120_000 }, () => {
     expect(await page.getByRole('button', { name: /Zu V3 migrieren/ }).count()).toBe(0);
     expect(await row.textContent()).toContain('V3');
     await expectAccessible(page, 'Persönliche E-Mail-Synchronisierung (migrated)');
+    expect((await page.goto(`${base}/konten/not-an-account/kontakte`))?.status()).toBe(404);
+    await expectAccessible(page, 'the not-found page');
+    await page.goto(`${base}/`);
     const stored = await stack.runtime.deps.accounts.get(account.id);
     expect(stored?.value.syncVersion).toBe('v3');
     await context.close();
