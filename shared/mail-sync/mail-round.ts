@@ -8,6 +8,7 @@ import { HeldLease } from '../sync/lease-guard.js';
 import type { MailDeps } from './deps.js';
 import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
+import { reconcileMail } from './mail-reconcile.js';
 import { relinkEarlierMail } from './mail-relink.js';
 import { emptyMailState, type MailAccountState, type MailFolderState, stageOf } from './mail-state.js';
 import { ensureMailSubscription, removeMailSubscription } from './mail-subscription.js';
@@ -175,6 +176,10 @@ async function mailRound(
       relinkEarlierMail(deps, lease, session.mailbox, base, settings.windowDays, known, unlinked),
     );
     for (const outcome of outcomes) await record(outcome);
+  }
+  if (full) {
+    const checked = await reconcileMail(deps, lease, tenantId, known, settings.windowDays);
+    await update((m) => ({ ...m, reconciled: { at: deps.clock.now().toISOString(), ...checked } }));
   }
   await update((m) => ({
     ...m,

@@ -10,7 +10,8 @@ import type { MailSettings } from '../mail/settings.js';
  * - the folders synced, each with its deltaLink (saved after the folder's last page);
  * - the owner's addresses (from proxyAddresses), refreshed by every full round;
  * - counts: messages linked, CRM upserts, and the skipped ones by reason;
- * - the message subscription (its owner lookup lives in the mail table).
+ * - the message subscription (its owner lookup lives in the mail table);
+ * - the last reconcile of the window against the CRM (checked, repaired).
  */
 export type MailStage = 'initialImport' | 'live' | 'failed';
 
@@ -38,6 +39,8 @@ export interface MailAccountState {
   progress: { messagesSeen: number };
   counts: { linked: number; upserts: number; skipped: Partial<Record<SkipReason | 'invalid', number>> };
   subscription: MailSubscriptionState | null;
+  /** The last compare of the window's e-mails with the CRM (mail-reconcile.ts); absent until the first. */
+  reconciled?: { at: string; checked: number; repaired: number };
 }
 
 export function emptyMailState(): MailAccountState {
@@ -75,5 +78,6 @@ export function mailStatusView(state: MailAccountState | null | undefined) {
     progress: state.progress,
     counts: state.counts,
     subscriptionExpiresAt: state.subscription?.expirationDateTime ?? null,
+    reconciled: state.reconciled ?? null,
   };
 }

@@ -89,5 +89,15 @@ export function emailAdminRoutes(emails: EmailStore): Route[] {
       template: '/_emulator/emails',
       handler: () => ({ status: 200, body: { items: emails.all() } }),
     },
+    {
+      // What the product cannot prevent: an e-mail lost in the CRM (deleted by a user, an old
+      // backup restored). The mail reconcile puts it back.
+      method: 'DELETE',
+      template: '/_emulator/emails/{key}',
+      handler: (request) =>
+        emails.remove(request.params.key ?? '')
+          ? { status: 204 }
+          : { status: 404, body: { error: { code: 'not_found', message: 'no such e-mail' } } },
+    },
   ];
 }

@@ -80,6 +80,14 @@ export class EmailStore {
     return { mail, created: previous === undefined };
   }
 
+  /** Gone from the CRM (its users, a restore from an older backup): false when it was not there. */
+  remove(key: string): boolean {
+    const mail = this.emails.get(key);
+    if (!mail) return false;
+    this.unindex(mail);
+    return this.emails.delete(key);
+  }
+
   forContact(contactId: string, query: EmailQuery): { items: CrmMail[]; nextPageToken?: string } {
     const cursor = query.pageToken === undefined ? undefined : decode(query.pageToken);
     const after = (mail: CrmMail) => cursor === undefined || compare(cursorOf(mail), cursor) > 0;

@@ -168,6 +168,22 @@ describe('issue 17: e-mail sync end to end', () => {
     });
   });
 
+  it('puts back an e-mail the CRM lost, with the sweep, and reports it in the status', async () => {
+    const [lost] = (await emailsOf(stack, client.id)).filter((m) => m.subject === 'Besichtigung am Freitag?');
+    expect(lost).toBeDefined();
+    const removed = await fetch(`${stack.crm.url}/_emulator/emails/${lost?.key}`, { method: 'DELETE' });
+    expect(removed.status).toBe(204);
+    expect((await emailsOf(stack, client.id)).some((m) => m.key === lost?.key)).toBe(false);
+    await stack.runTimer('reconcile');
+    await stack.settle();
+    expect((await emailsOf(stack, client.id)).find((m) => m.key === lost?.key)).toEqual(lost);
+    const status = (await stack.api('GET', `/api/accounts/${agent.id}`)).json as {
+      mail: { reconciled: { checked: number; repaired: number } };
+    };
+    expect(status.mail.reconciled.repaired).toBeGreaterThanOrEqual(1);
+    expect(status.mail.reconciled.checked).toBeGreaterThanOrEqual(3);
+  });
+
   it('catches mail whose notifications were dropped with the periodic sweep', async () => {
     await stack.graph.admin.fault({ kind: 'dropNotifications', count: 20 });
     await receive(stack, agent.mailbox, { from: person(client.address), subject: 'Verloren gegangen?' });
