@@ -38,6 +38,11 @@ export class EwsAdmin {
   readonly faults: (Fault & { left: number })[] = [];
   readonly log: LoggedRequest[] = [];
   authMode: 'ntlm' | 'basic' = 'ntlm';
+  /** EWS requests being served now, and the most at once since the last reset (per server). */
+  inFlight = 0;
+  /** Added to every EWS answer (a slow server), so concurrency can be seen. */
+  latencyMs = 0;
+  maxInFlight = 0;
 
   constructor(
     private readonly store: EwsStore,
@@ -48,6 +53,8 @@ export class EwsAdmin {
     this.store.reset();
     this.faults.length = 0;
     this.log.length = 0;
+    this.maxInFlight = 0;
+    this.latencyMs = 0;
   }
 
   createMailbox(input: CreateMailboxInput): Mailbox {

@@ -18,7 +18,8 @@ export type AuthOutcome =
 
 interface SocketState {
   challenge?: { bytes: Buffer; unicode: boolean };
-  mailbox?: Mailbox;
+  /** The signed-in mailbox's address: looked up per request, so a reset or removal signs it out. */
+  smtp?: string | undefined;
 }
 
 export class Authenticator {
@@ -41,12 +42,13 @@ export class Authenticator {
     const header = String(req.headers.authorization ?? '');
     const [scheme = '', token = ''] = header.split(/\s+/, 2);
     if (this.mode() === 'basic') return this.basic(scheme, token);
-    if (header === '' && state.mailbox) return { ok: true, mailbox: state.mailbox };
+    const current = state.smtp === undefined ? undefined : this.store.mailboxes.get(state.smtp.toLowerCase());
+    if (header === '' && current) return { ok: true, mailbox: current };
     if (!/^(NTLM|Negotiate)$/i.test(scheme)) return { ok: false, headers: this.challenges() };
     const bytes = Buffer.from(token, 'base64');
     const type = readMessageType(bytes);
     if (type === 1) {
-      state.mailbox = undefined;
+      state.smtp = undefined;
       const domain = this.anyDomain();
       const challenge = createChallenge(bytes, domain, this.server, now);
       state.challenge = { bytes: challenge.challenge, unicode: challenge.unicode };
@@ -58,7 +60,7 @@ export class Authenticator {
       state.challenge = undefined;
       const mailbox = auth ? this.store.findByLogin(auth.user, auth.domain) : undefined;
       if (auth && mailbox && verifyNtlmV2(auth, challenge, mailbox.password)) {
-        state.mailbox = mailbox;
+        state.smtp = mailbox.smtp;
         return { ok: true, mailbox };
       }
     }

@@ -127,3 +127,23 @@ export function findFolder(store: EwsStore, mailbox: Mailbox, op: XmlElement): E
   });
   return envelope('FindFolder', messages);
 }
+
+/** GetFolder (getfolder-operation): one message per folder id, ErrorFolderNotFound for an unknown one. */
+export function getFolder(store: EwsStore, mailbox: Mailbox, op: XmlElement): EwsHttpResponse {
+  const shape = child(op, 'FolderShape');
+  const ids = child(op, 'FolderIds');
+  if (!shape || !ids) throw new SchemaError("The element 'GetFolder' has incomplete content.");
+  return envelope(
+    'GetFolder',
+    ids.children.map((ref) => {
+      const folder = resolveFolder(store, mailbox, { ...ids, children: [ref] });
+      if (!folder)
+        return failure(
+          'GetFolder',
+          'ErrorFolderNotFound',
+          'The specified folder could not be found in the store.',
+        );
+      return success('GetFolder', `<m:Folders>${folderXml(mailbox, folder, shape)}</m:Folders>`);
+    }),
+  );
+}

@@ -8,8 +8,16 @@ import { handleAdmin } from './admin-http.js';
 import { Authenticator } from './auth.js';
 import { autodiscover } from './autodiscover.js';
 import { InvalidPropertySet } from './contact-codec.js';
-import { findFolder, syncFolderHierarchy } from './folder-ops.js';
-import { createItem, deleteItem, getItem, type OpContext, syncFolderItems, updateItem } from './item-ops.js';
+import { findFolder, getFolder, syncFolderHierarchy } from './folder-ops.js';
+import {
+  createItem,
+  deleteItem,
+  findItem,
+  getItem,
+  type OpContext,
+  syncFolderItems,
+  updateItem,
+} from './item-ops.js';
 import {
   type EwsHttpResponse,
   envelope,
@@ -50,8 +58,10 @@ type Operation = (ctx: OpContext, op: XmlElement) => EwsHttpResponse;
 const OPERATIONS: Record<string, Operation> = {
   SyncFolderHierarchy: (ctx, op) => syncFolderHierarchy(ctx.store, ctx.mailbox, op),
   FindFolder: (ctx, op) => findFolder(ctx.store, ctx.mailbox, op),
+  GetFolder: (ctx, op) => getFolder(ctx.store, ctx.mailbox, op),
   SyncFolderItems: syncFolderItems,
   GetItem: getItem,
+  FindItem: findItem,
   CreateItem: createItem,
   UpdateItem: updateItem,
   DeleteItem: deleteItem,
@@ -99,7 +109,15 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
       return;
     }
     if (isAutodiscover) return write(res, autodiscover(store, origin, raw ?? ''));
-    const { response, operation } = await soap(raw ?? '', { store, mailbox: who.mailbox, now: now() });
+    admin.inFlight += 1;
+    admin.maxInFlight = Math.max(admin.maxInFlight, admin.inFlight);
+    const { response, operation } = await soap(raw ?? '', {
+      store,
+      mailbox: who.mailbox,
+      now: now(),
+    }).finally(() => {
+      admin.inFlight -= 1;
+    });
     if (response === null) {
       req.socket.destroy(); // a timeout: the connection is cut without an answer
       return;
@@ -137,6 +155,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
         ),
         operation: op.name,
       };
+    if (admin.latencyMs > 0) await new Promise((r) => setTimeout(r, admin.latencyMs));
     const injected = admin.takeFault(op.name);
     if (injected?.kind === 'serverBusy')
       return { response: serverBusy(injected.backOffMs), operation: op.name };

@@ -305,3 +305,52 @@ export function deleteItem(ctx: OpContext, op: XmlElement): EwsHttpResponse {
     }),
   );
 }
+
+/**
+ * FindItem with an IsEqualTo restriction on an extended property (finditem-operation,
+ * isequalto.md), as the adapter looks for its link marker. Other restrictions are refused
+ * with ErrorUnsupportedQueryFilter rather than answered wrongly.
+ */
+export function findItem(ctx: OpContext, op: XmlElement): EwsHttpResponse {
+  expectOrder(op, [
+    'ItemShape',
+    'IndexedPageItemView',
+    'Restriction',
+    'SortOrder',
+    'ParentFolderIds',
+    'QueryString',
+  ]);
+  const shape = readShape(child(op, 'ItemShape'));
+  const equal = child(child(op, 'Restriction'), 'IsEqualTo');
+  const uri = child(equal, 'ExtendedFieldURI');
+  const value = child(child(equal, 'FieldURIOrConstant'), 'Constant')?.attrs['Value'];
+  const parents = child(op, 'ParentFolderIds');
+  if (!parents)
+    throw new SchemaError("The element 'FindItem' has incomplete content. Expected 'ParentFolderIds'.");
+  return envelope(
+    'FindItem',
+    parents.children.map((ref) => {
+      const folder = resolveFolder(ctx.store, ctx.mailbox, { ...parents, children: [ref] });
+      if (!folder)
+        return failure(
+          'FindItem',
+          'ErrorFolderNotFound',
+          'The specified folder could not be found in the store.',
+        );
+      if (child(op, 'Restriction') && (!uri || value === undefined))
+        return failure(
+          'FindItem',
+          'ErrorUnsupportedQueryFilter',
+          'The restriction is not supported by this emulator.',
+        );
+      const key = uri ? extendedKey(uri.attrs) : '';
+      const found = [...ctx.mailbox.items.values()].filter(
+        (i) => i.folderId === folder.id && (!uri || i.data.extended[key] === value),
+      );
+      return success(
+        'FindItem',
+        `<m:RootFolder TotalItemsInView="${found.length}" IncludesLastItemInRange="true"><t:Items>${found.map((i) => contactXml(ctx, i, shape)).join('')}</t:Items></m:RootFolder>`,
+      );
+    }),
+  );
+}
