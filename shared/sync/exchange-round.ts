@@ -211,7 +211,9 @@ async function findMoves(
   round: Round,
 ): Promise<Map<string, ExchangeContact>> {
   const moved = new Map<string, ExchangeContact>();
-  if (removals.length === 0) return moved;
+  // A moved copy shows up as a contact no link knows, in some folder of the same round: without
+  // one, nothing moved (and a mass delete costs no lookup per removed contact).
+  if (removals.length === 0 || round.unlinked.length === 0) return moved;
   const byHash = new Map<string, ExchangeContact[]>();
   for (const contact of round.unlinked) {
     const hash = contentHash(exchangeFieldsOf(contact, session.account.defaultCountry));

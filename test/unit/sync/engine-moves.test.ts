@@ -200,6 +200,21 @@ describe('mass-delete guard over a whole round and over its window', () => {
     expect((await world.account()).status.heldDeletes).toBe(27);
   });
 
+  it('a mass delete of copies the sync made costs no marker lookup per contact', async () => {
+    const world = new World();
+    await world.addAccount();
+    await world.run(world.task('connect'));
+    for (let i = 0; i < 12; i++) world.crm.userCreate({ lastName: `N${i}`, syncAccounts: ['acc-1'] });
+    await world.drain();
+    for (const contact of world.exchange.all(MAILBOX).slice(0, 11))
+      world.exchange.userDelete(MAILBOX, contact.id);
+    world.inbox.length = 0;
+    world.resetCounts();
+    await world.run(world.exchangeChanged());
+    expect((await world.account()).status.heldDeletes).toBe(11);
+    expect(world.exchange.hooks.count('findByLinkId')).toBe(0);
+  });
+
   it('holds a slow wipe: rounds of a few deletes each that add up past the share within the window', async () => {
     const world = new World();
     await world.addAccount();
