@@ -18,8 +18,21 @@ import { type StoredMail, writeMail } from './write-mail.js';
  * crash in between replays the page as echoes (planMailPage writes nothing twice).
  */
 
-/** Bodies longer than this are cut: the CRM e-mail must still fit our store's row (1 MiB). */
-export const MAX_BODY_CHARS = 300_000;
+/**
+ * Bodies are cut where their stored form (ASCII JSON, table-mail.ts: a non-ASCII character
+ * takes six) reaches this: the CRM e-mail must still fit our store's row (1 MiB). That is
+ * 380,000 characters of plain ASCII text, 63,000 of text that is all umlauts.
+ */
+export const MAX_STORED_BODY = 380_000;
+
+export function capBody(text: string): string {
+  let cost = 0;
+  for (let i = 0; i < text.length; i++) {
+    cost += text.charCodeAt(i) < 0x7f ? 1 : 6;
+    if (cost > MAX_STORED_BODY) return text.slice(0, i);
+  }
+  return text;
+}
 const MAX_REPLANS = 5;
 
 export interface PageOutcome {
@@ -181,7 +194,7 @@ async function writeUpserts(
 
 function withContent(mail: CrmMail, content: MessageContent | undefined): CrmMail {
   if (!content || mail.visibility !== 'full') return mail;
-  const bodyText = content.bodyText === null ? null : content.bodyText.slice(0, MAX_BODY_CHARS);
+  const bodyText = content.bodyText === null ? null : capBody(content.bodyText);
   return {
     ...mail,
     bodyText: mail.bodyText ?? bodyText,

@@ -202,8 +202,20 @@ export class TableMail implements MailStore {
   }
 }
 
+/**
+ * JSON with every non-ASCII character escaped (`\u00e4`): a long row is read back over
+ * several network chunks, and a multi-byte character split between two of them came back as
+ * two replacement characters (seen with Azurite). ASCII cannot be split.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function encodeMail(mail: CrmMail): Record<string, unknown> {
-  const json = JSON.stringify(mail);
+  const json = asciiJson(mail);
   const chunks = Math.ceil(json.length / CHUNK);
   if (chunks > MAX_CHUNKS) {
     throw new SyncError(
