@@ -7,7 +7,7 @@ import {
   PHONE_KEYS,
 } from '../../../shared/adapters/ews/ews-schema.js';
 import { el, esc, NS, type XmlElement } from '../../../shared/adapters/ews/xml.js';
-import { enumerationError, SchemaError } from './soap-response.js';
+import { enumerationError, MessageError, SchemaError } from './soap-response.js';
 import type { ContactData, Item } from './store.js';
 
 /**
@@ -40,8 +40,6 @@ const READ_ONLY = new Set([
   'Size',
 ]);
 
-export class InvalidPropertySet extends Error {}
-
 export function checkOrder(parent: XmlElement): void {
   let last = -1;
   for (const c of parent.children) {
@@ -63,7 +61,8 @@ export function readContact(contact: XmlElement): ContactData {
   checkOrder(contact);
   const data: ContactData = { fields: {}, emails: {}, phones: {}, addresses: {}, extended: {} };
   for (const c of contact.children) {
-    if (READ_ONLY.has(c.name)) throw new InvalidPropertySet(`${c.name} is read-only.`);
+    if (READ_ONLY.has(c.name))
+      throw new MessageError('ErrorInvalidPropertySet', `Set action is invalid for property ${c.name}.`);
     if (PLAIN.includes(c.name)) data.fields[c.name] = c.text;
     else if (c.name === 'EmailAddresses')
       for (const e of entries(c, EMAIL_KEYS, 'EmailAddressKeyType')) data.emails[e.key] = e.el.text;
@@ -134,7 +133,7 @@ export function writeContact(item: Item, shape: Shape, parentChangeKey: string):
     parts.push(`<t:ParentFolderId Id="${esc(item.folderId)}" ChangeKey="${esc(parentChangeKey)}"/>`);
   if (wants('ItemClass', 'item:ItemClass'))
     parts.push(el('t:ItemClass', d.fields['ItemClass'] ?? 'IPM.Contact'));
-  if (shape.fieldUris.has('item:Body'))
+  if (shape.fieldUris.has('item:Body') || shape.base === 'AllProperties')
     parts.push(el('t:Body', d.fields['Body'] ?? '', { BodyType: 'Text' }));
   for (const attrs of shape.extended) {
     const value = d.extended[extendedKey(attrs)];

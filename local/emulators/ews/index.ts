@@ -7,7 +7,6 @@ import { EwsAdmin } from './admin.js';
 import { handleAdmin } from './admin-http.js';
 import { Authenticator } from './auth.js';
 import { autodiscover } from './autodiscover.js';
-import { InvalidPropertySet } from './contact-codec.js';
 import { findFolder, getFolder, syncFolderHierarchy } from './folder-ops.js';
 import {
   createItem,
@@ -23,6 +22,7 @@ import {
   envelope,
   failure,
   fault,
+  MessageError,
   SchemaError,
   schemaFault,
   serverBusy,
@@ -168,9 +168,9 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
       return { response: handler(ctx, op), operation: op.name };
     } catch (error) {
       if (error instanceof SchemaError) return { response: schemaFault(error.message), operation: op.name };
-      if (error instanceof InvalidPropertySet)
+      if (error instanceof MessageError)
         return {
-          response: envelope(op.name, [failure(op.name, 'ErrorInvalidPropertySet', error.message)]),
+          response: envelope(op.name, [failure(op.name, error.code, error.message)]),
           operation: op.name,
         };
       throw error;

@@ -6,13 +6,14 @@ import {
   PHONE_KEYS,
 } from '../../../shared/adapters/ews/ews-schema.js';
 import { child, children, el, esc, type XmlElement } from '../../../shared/adapters/ews/xml.js';
-import { InvalidPropertySet, readContact, type Shape, writeContact } from './contact-codec.js';
+import { readContact, type Shape, writeContact } from './contact-codec.js';
 import { resolveFolder } from './folder-ops.js';
 import {
   type EwsHttpResponse,
   enumerationError,
   envelope,
   failure,
+  MessageError,
   SchemaError,
   success,
 } from './soap-response.js';
@@ -194,6 +195,7 @@ function readUpdate(update: XmlElement): Edit {
   const contact = setting ? child(update, 'Contact') : undefined;
   if (setting && !contact)
     throw new SchemaError("The element 'SetItemField' has incomplete content. Expected 'Contact'.");
+  if (contact) checkOneProperty(uri, contact);
   const given = contact ? readContact(contact) : undefined;
   if (uri.name === 'FieldURI') {
     const name = (uri.attrs['FieldURI'] ?? '').split(':')[1] ?? '';
@@ -273,8 +275,8 @@ export function updateItem(ctx: OpContext, op: XmlElement): EwsHttpResponse {
       try {
         for (const edit of edits) edit(data);
       } catch (error) {
-        if (error instanceof InvalidPropertySet)
-          return failure('UpdateItem', 'ErrorInvalidPropertySet', error.message, '<m:Items/>');
+        if (error instanceof MessageError)
+          return failure('UpdateItem', error.code, error.message, '<m:Items/>');
         throw error;
       }
       item.data = data;
@@ -353,4 +355,36 @@ export function findItem(ctx: OpContext, op: XmlElement): EwsHttpResponse {
       );
     }),
   );
+}
+
+const ONE_PROPERTY =
+  'An object within a change description must contain one and only one property to modify.';
+
+/**
+ * A SetItemField's item carries exactly the one property its FieldURI names (setitemfield.md:
+ * "the property to update and the item that contains the new value"); anything else is
+ * ErrorIncorrectUpdatePropertyCount, never a guess.
+ */
+function checkOneProperty(uri: XmlElement, contact: XmlElement): void {
+  if (!carriesOneProperty(uri, contact))
+    throw new MessageError('ErrorIncorrectUpdatePropertyCount', ONE_PROPERTY);
+}
+
+function carriesOneProperty(uri: XmlElement, contact: XmlElement): boolean {
+  const [property, ...more] = contact.children;
+  if (!property || more.length > 0) return false;
+  const field = uri.attrs['FieldURI'] ?? '';
+  if (uri.name === 'FieldURI') return property.name === field.split(':')[1];
+  if (uri.name === 'ExtendedFieldURI') return property.name === 'ExtendedProperty';
+  const container =
+    field === 'contacts:EmailAddress'
+      ? 'EmailAddresses'
+      : field === 'contacts:PhoneNumber'
+        ? 'PhoneNumbers'
+        : 'PhysicalAddresses';
+  const [entry, ...others] = property.children;
+  if (property.name !== container || !entry || others.length > 0) return false;
+  if (entry.attrs['Key'] !== uri.attrs['FieldIndex']) return false;
+  const part = field.match(/^contacts:PhysicalAddress:(\w+)$/)?.[1];
+  return !part || (entry.children.length === 1 && entry.children[0]?.name === part);
 }

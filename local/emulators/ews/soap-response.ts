@@ -65,6 +65,16 @@ export function fault(code: string, text: string, messageXml = ''): EwsHttpRespo
 
 export class SchemaError extends Error {}
 
+/** A valid request Exchange still refuses: one Error response message with this code. */
+export class MessageError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function schemaFault(detail: string): EwsHttpResponse {
   return fault('ErrorSchemaValidation', `The request failed schema validation: ${detail}`);
 }

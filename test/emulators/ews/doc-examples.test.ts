@@ -126,6 +126,7 @@ describe('CreateItem (Contact) and GetItem (Contact)', () => {
       'ItemId',
       'ParentFolderId',
       'ItemClass',
+      'Body',
       'LastModifiedTime',
       'FileAs',
       'GivenName',
@@ -193,6 +194,20 @@ describe('UpdateItem (Contact)', () => {
     expect(child(detail, 'Message', NS.errors)?.text).toContain(
       "The value 'EmailAddress4' is invalid according to its datatype 'http://schemas.microsoft.com/exchange/services/2006/types:EmailAddressKeyType' - The Enumeration constraint failed.",
     );
+  });
+
+  it('refuses a SetItemField whose contact carries another property than its FieldURI (setitemfield.md)', async () => {
+    const { id, changeKey } = await createSample();
+    const xml = updateEmail(id, changeKey, 'EmailAddress1').replace(
+      /<t:EmailAddresses>[\s\S]*<\/t:EmailAddresses>/,
+      '<t:EmailAddresses><t:Entry Key="EmailAddress2">other@example.com</t:Entry></t:EmailAddresses>',
+    );
+    const [message] = messages((await postSoap(ews, xml)).body);
+    expect(message?.attrs['ResponseClass']).toBe('Error');
+    expect(text(message, 'ResponseCode')).toBe('ErrorIncorrectUpdatePropertyCount');
+    expect(emulator.admin.mailbox(MAILBOX).items.get(id)?.data.emails).toEqual({
+      EmailAddress1: 'tplate@example.com',
+    });
   });
 
   it('rejects a PhoneNumberKey outside PhoneNumberKeyType (entry-phonenumber.md)', async () => {
