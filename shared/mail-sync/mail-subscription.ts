@@ -37,8 +37,10 @@ export async function ensureMailSubscription(
   const expiry = () => subscriptionExpiry(deps.wallClock.now(), lifetimeUnder(maxMinutes), maxMinutes);
   if (current) {
     const plan = planSubscription(asPlannable(session.account), now, options);
-    if (plan.kind === 'none' && !forceRenew && (await deps.exchangeMail.getSubscription(current.id))) return;
-    if (plan.kind !== 'create') {
+    // Graph may have removed it (lifecycle subscriptionRemoved, or expired silently): then a new one.
+    const alive = (await deps.exchangeMail.getSubscription(current.id)) !== null;
+    if (alive && plan.kind === 'none' && !forceRenew) return;
+    if (alive && plan.kind !== 'create') {
       try {
         const renewed = await deps.exchangeMail.renewSubscription(current.id, expiry());
         await lease.check();

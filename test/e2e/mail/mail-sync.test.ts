@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../support/stack.js';
-import { newAccount, tag, type TestAccount } from '../sync/helpers.js';
+import { newAccount, type TestAccount, tag } from '../sync/helpers.js';
 import { emailsOf, person, receive, sendMail } from './helpers.js';
 
 /**
@@ -182,6 +182,22 @@ describe('issue 17: e-mail sync end to end', () => {
     };
     expect(status.mail.reconciled.repaired).toBeGreaterThanOrEqual(1);
     expect(status.mail.reconciled.checked).toBeGreaterThanOrEqual(3);
+  });
+
+  it('makes a new message subscription when Graph removed it (lifecycle event), and mail flows by notification again', async () => {
+    const before = (await stack.runtime.deps.accounts.get(agent.id))?.value.mail?.subscription;
+    expect(before).toBeTruthy();
+    await stack.graph.admin.fault({ kind: 'lifecycle', id: before?.id ?? '', event: 'subscriptionRemoved' });
+    await stack.settle();
+    const after = (await stack.runtime.deps.accounts.get(agent.id))?.value.mail?.subscription;
+    expect(after?.id).toBeTruthy();
+    expect(after?.id).not.toBe(before?.id);
+    expect(stack.graph.admin.subscriptions().map((s) => s.id)).toContain(after?.id);
+    await receive(stack, agent.mailbox, { from: person(client.address), subject: 'Nach dem Neuanlegen' });
+    await stack.settle();
+    expect(
+      (await emailsOf(stack, client.id)).filter((m) => m.subject === 'Nach dem Neuanlegen'),
+    ).toHaveLength(1);
   });
 
   it('catches mail whose notifications were dropped with the periodic sweep', async () => {
