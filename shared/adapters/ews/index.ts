@@ -1,3 +1,4 @@
+export { autodiscoverCandidates, discoverEwsUrl, fallbackEwsUrl } from './autodiscover.js';
 export { classifyEwsError, EwsThrottledError } from './classify-ews-error.js';
 export { birthdayFromEws, fromEwsContact, toEwsContact, toEwsUpdates } from './contact-mapping.js';
 export type { EwsDeltaPage } from './contact-sync.js';

@@ -139,6 +139,19 @@ describe('CreateItem (Contact) and GetItem (Contact)', () => {
     ]);
   });
 
+  it('answers one message per requested item, each with its own ResponseClass', async () => {
+    const { id } = await createSample();
+    const { body } = await postSoap(
+      ews,
+      `${SOAP_OPEN}<GetItem xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ItemShape><t:BaseShape>IdOnly</t:BaseShape></ItemShape>
+        <ItemIds><t:ItemId Id="${id}"/><t:ItemId Id="AAMkAGone000000000000000000="/></ItemIds></GetItem>${SOAP_CLOSE}`,
+    );
+    expect(messages(body).map((m) => `${m.attrs['ResponseClass']}:${text(m, 'ResponseCode')}`)).toEqual([
+      'Success:NoError',
+      'Error:ErrorItemNotFound',
+    ]);
+  });
+
   it('keeps leading zeros and answers a non-contact folder with the page’s error', async () => {
     const zero = CREATE_CONTACT.replace('4255550199', '04215550199');
     const { id } = await (async () => {
