@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['test/unit/contact/**/*.test.ts', 'test/unit/sync/**/*.test.ts'],
     exclude: ['test/unit/sync/engine-model.test.ts', '**/node_modules/**'],
     pool: 'forks',
-    env: { FC_RUNS: '50' },
+    env: { FC_RUNS: '25' },
     testTimeout: 30_000,
   },
 });
