@@ -94,10 +94,10 @@ export async function runDeltaRound(
 
 /** What a round collected over its folders before removals are decided. */
 interface Round {
-  /** Ids reported removed, with the folder that reported them. */
-  removed: Set<string>;
-  /** Ids listed as created or changed in any folder of the round. */
-  seen: Set<string>;
+  /** Ids reported removed, with the folders that reported them. */
+  removed: Map<string, Set<string>>;
+  /** Ids listed as created or changed, with the folders that listed them. */
+  seen: Map<string, Set<string>>;
   /** Folders whose round restarted (an expired deltaLink): their unlisted links are gone. */
   restarted: Set<string>;
   /** Listed contacts no link knows: new ones, or moved copies under a new id. */
@@ -111,8 +111,8 @@ interface Round {
 
 function emptyRound(): Round {
   return {
-    removed: new Set(),
-    seen: new Set(),
+    removed: new Map(),
+    seen: new Map(),
     restarted: new Set(),
     unlinked: [],
     deltaLinks: {},
@@ -140,12 +140,12 @@ async function readFolder(
       if (page.skipped?.length) await logSkipped(deps, accountId, page.skipped);
       const linked: ExchangeContact[] = [];
       for (const contact of page.upserts) {
-        round.seen.add(contact.id);
+        addTo(round.seen, contact.id, folderId);
         if (await deps.mirror.getByExchangeId(accountId, contact.id)) linked.push(contact);
         else round.unlinked.push(contact);
       }
       addTally(tally, await applyUpserts(deps, session, linked, targetFolderId));
-      for (const id of page.removedIds) round.removed.add(id);
+      for (const id of page.removedIds) addTo(round.removed, id, folderId);
       if (page.deltaLink) round.deltaLinks[folderId] = page.deltaLink;
     }
   } catch (error) {
@@ -172,7 +172,11 @@ async function linkedRemovals(
   round: Round,
 ): Promise<Stored<ContactLink>[]> {
   const accountId = session.account.id;
-  const ids = new Set([...round.removed].filter((id) => !round.seen.has(id)));
+  const ids = new Set<string>();
+  for (const [id, from] of round.removed) {
+    // Listed again in a folder that did not report it removed: the contact moved there.
+    if (![...(round.seen.get(id) ?? [])].some((folder) => !from.has(folder))) ids.add(id);
+  }
   const vanished = new Set([
     ...round.goneFolders,
     ...Object.keys(session.account.deltaLinks).filter((id) => !round.read.has(id)),
@@ -195,7 +199,27 @@ async function linkedRemovals(
     }
   }
   const links = await Promise.all([...ids].map((id) => deps.mirror.getByExchangeId(accountId, id)));
-  return links.filter((link): link is Stored<ContactLink> => link !== null);
+  return links.filter(
+    (link): link is Stored<ContactLink> => link !== null && removedWhereItIs(round, link.value),
+  );
+}
+
+/**
+ * A removal counts only when a folder the link places the contact in reported it. Otherwise
+ * it is the trailing half of a move seen earlier: the contact was listed in its new folder
+ * (the link already points there) before its old folder reported it gone, possibly a round
+ * later, when the move fell between the reads of the two folders.
+ */
+function removedWhereItIs(round: Round, link: ContactLink): boolean {
+  const from = round.removed.get(link.exchangeId);
+  if (!from) return true; // listed by a restarted or vanished folder's check, not by a removal
+  return from.has(link.exchangeFolderId);
+}
+
+function addTo(index: Map<string, Set<string>>, id: string, folderId: string): void {
+  const folders = index.get(id);
+  if (folders) folders.add(folderId);
+  else index.set(id, new Set([folderId]));
 }
 
 /**
