@@ -2,6 +2,7 @@ import type { Scenario } from '../support/figure.js';
 import { bulkPush } from './bulk-push.js';
 import { e2eLatency } from './e2e-latency.js';
 import { initialSync } from './initial-sync.js';
+import { mailImport } from './mail-import.js';
 import { mappingThroughput } from './mapping-throughput.js';
 import { requestsPerEdit } from './requests-per-edit.js';
 import { webhookLatency } from './webhook-latency.js';
@@ -14,4 +15,5 @@ export const SCENARIOS: readonly Scenario[] = [
   e2eLatency,
   bulkPush,
   initialSync,
+  mailImport,
 ];
