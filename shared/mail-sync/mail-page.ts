@@ -37,6 +37,8 @@ const MAX_REPLANS = 5;
 
 export interface PageOutcome {
   upserts: number;
+  /** Keys of the CRM e-mails this page wrote. */
+  writtenKeys: string[];
   remembered: number;
   forgotten: number;
   skipped: Partial<Record<string, number>>;
@@ -55,7 +57,14 @@ export async function processMailPage(
 ): Promise<PageOutcome> {
   const { tenantId } = context;
   const current = await loadCurrent(deps, tenantId, page, known);
-  const outcome: PageOutcome = { upserts: 0, remembered: 0, forgotten: 0, skipped: {}, messages: 0 };
+  const outcome: PageOutcome = {
+    upserts: 0,
+    writtenKeys: [],
+    remembered: 0,
+    forgotten: 0,
+    skipped: {},
+    messages: 0,
+  };
   let contents = new Map<string, MessageContent>();
   let actions: MailAction[] = [];
   const written = new Set<string>();
@@ -71,6 +80,7 @@ export async function processMailPage(
     else current.delete(conflict);
   }
   outcome.upserts = written.size;
+  outcome.writtenKeys = [...written];
 
   const remember = actions.flatMap((a) =>
     a.kind === 'remember' ? [{ messageId: a.messageId, copy: { key: a.key, folder: a.folder } }] : [],

@@ -24,9 +24,10 @@ export async function reconcileMail(
   tenantId: string,
   known: ReadonlyMap<string, KnownCopy>,
   windowDays: number,
+  skip: ReadonlySet<string> = new Set(),
 ): Promise<MailReconcileResult> {
   const since = windowStart(deps.clock.now(), windowDays).getTime();
-  const keys = [...new Set([...known.values()].map((copy) => copy.key))];
+  const keys = [...new Set([...known.values()].map((copy) => copy.key))].filter((key) => !skip.has(key));
   const result: MailReconcileResult = { checked: 0, repaired: 0 };
   for (let i = 0; i < keys.length; i += PARALLEL) {
     await Promise.all(

@@ -142,8 +142,10 @@ async function mailRound(
   };
   let upserts = 0;
   let linked = 0;
+  const written = new Set<string>();
   const record = async (outcome: PageOutcome, folderId?: string, deltaLink?: string) => {
     upserts += outcome.upserts;
+    for (const key of outcome.writtenKeys) written.add(key);
     linked += outcome.remembered;
     await update((m) => withOutcome(m, outcome, folderId, deltaLink));
   };
@@ -178,7 +180,8 @@ async function mailRound(
     for (const outcome of outcomes) await record(outcome);
   }
   if (full) {
-    const checked = await reconcileMail(deps, lease, tenantId, known, settings.windowDays);
+    // What this round wrote the CRM has just answered for; the rest is compared.
+    const checked = await reconcileMail(deps, lease, tenantId, known, settings.windowDays, written);
     await update((m) => ({ ...m, reconciled: { at: deps.clock.now().toISOString(), ...checked } }));
   }
   await update((m) => ({
