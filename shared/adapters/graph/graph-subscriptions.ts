@@ -31,14 +31,18 @@ const subscriptionSchema = z
 
 const CHANGE_TYPES = 'created,updated,deleted';
 
+/** What a subscription watches in the mailbox: its contacts, or its messages (every mail folder). */
+export type SubscribedResource = 'contacts' | 'messages';
+
 export async function createSubscription(
   graph: GraphCaller,
   input: SubscriptionInput,
+  watched: SubscribedResource = 'contacts',
 ): Promise<GraphSubscription> {
   const body = {
     changeType: CHANGE_TYPES,
     // A resource path, not a URL: Graph expects the id or UPN as it is.
-    resource: `users/${input.mailbox}/contacts`,
+    resource: `users/${input.mailbox}/${watched}`,
     notificationUrl: input.notificationUrl,
     lifecycleNotificationUrl: input.lifecycleNotificationUrl,
     clientState: input.clientState,
@@ -47,7 +51,7 @@ export async function createSubscription(
   const created = await callGraph(
     graph,
     APP_WIDE,
-    'POST /subscriptions',
+    `POST /subscriptions (${watched})`,
     (client) => api(client, paths.subscriptions()).post(body),
     subscriptionSchema,
   ).catch((error: unknown) => {
