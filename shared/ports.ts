@@ -176,6 +176,21 @@ export interface Accounts {
   put(account: Account, etag: Etag): Promise<string>;
 }
 
+// ---------------------------------------------------------------- Secrets
+
+/**
+ * Where account secrets live (an on-premises account's password): Key Vault in Azure, one
+ * secret per account read through the app's identity; encrypted at rest on the local stack.
+ * Values never reach a table, a log or an API answer.
+ */
+export interface SecretStore {
+  /** Null when there is no such secret. */
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  /** Deleting a secret that is already gone is not an error. */
+  delete(name: string): Promise<void>;
+}
+
 // ---------------------------------------------------------------- Queues
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MailAccountState } from '../mail-sync/mail-state.js';
+import type { OnPremisesConnection } from './on-premises.js';
 
 /** A mailbox account whose contacts are synced with the CRM. */
 
@@ -93,6 +94,11 @@ export interface Account {
     /** Set while Graph cannot read the mailbox; absent or null when it can (older rows lack it). */
     mailbox?: MailboxStatus | null;
   };
+  /**
+   * Set exactly when `provider` is `onPremises`: the account is reached over EWS and polled,
+   * not over Graph with subscriptions. Absent on Microsoft 365 accounts (and older rows).
+   */
+  onPremises?: OnPremisesConnection | null;
   /** The mail sync's state (shared/mail-sync/mail-state.ts); absent until its first round. */
   mail?: MailAccountState | null;
   createdAt: string;
