@@ -8,9 +8,15 @@ import { HeldLease } from '../sync/lease-guard.js';
 import type { MailDeps } from './deps.js';
 import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
-import { reconcileMail } from './mail-reconcile.js';
+import { reconcileMail, reconcileMailbox } from './mail-reconcile.js';
 import { relinkEarlierMail } from './mail-relink.js';
-import { emptyMailState, type MailAccountState, type MailFolderState, stageOf } from './mail-state.js';
+import {
+  emptyMailState,
+  type MailAccountState,
+  type MailboxReconcileCounts,
+  type MailFolderState,
+  stageOf,
+} from './mail-state.js';
 import { ensureMailSubscription, removeMailSubscription } from './mail-subscription.js';
 import type { UnlinkedCopy } from './ports.js';
 
@@ -158,6 +164,8 @@ async function mailRound(
       throw error;
     }
   };
+  // A folder listed whole this round (its first import, or a restarted delta) needs no compare.
+  let listedWhole = false;
   for (const [folderId, folder] of Object.entries(mail.folders)) {
     for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, folder.deltaLink)) {
       const context = {
@@ -165,6 +173,7 @@ async function mailRound(
         folder: folder.displayName,
         applyWindow: folder.deltaLink === null || page.restarted,
       };
+      if (context.applyWindow) listedWhole = true;
       const outcome = await carryOut(() =>
         processMailPage(deps, lease, session.mailbox, page, context, known, unlinkedIds),
       );
@@ -180,9 +189,25 @@ async function mailRound(
     for (const outcome of outcomes) await record(outcome);
   }
   if (full) {
+    // The mailbox against what was linked, unless this round has just listed it whole.
+    let mailbox: MailboxReconcileCounts | undefined;
+    if (!listedWhole) {
+      const { outcomes, ...counts } = await carryOut(() =>
+        reconcileMailbox(deps, lease, session.mailbox, base, mail.folders, known, unlinkedIds),
+      );
+      for (const outcome of outcomes) await record(outcome);
+      mailbox = counts;
+    }
     // What this round wrote the CRM has just answered for; the rest is compared.
     const checked = await reconcileMail(deps, lease, tenantId, known, settings.windowDays, written);
-    await update((m) => ({ ...m, reconciled: { at: deps.clock.now().toISOString(), ...checked } }));
+    await update((m) => ({
+      ...m,
+      reconciled: {
+        at: deps.clock.now().toISOString(),
+        ...checked,
+        ...(mailbox ? { mailbox } : m.reconciled?.mailbox ? { mailbox: m.reconciled.mailbox } : {}),
+      },
+    }));
   }
   await update((m) => ({
     ...m,

@@ -13,6 +13,14 @@ import type { MailSettings } from '../mail/settings.js';
  * - the message subscription (its owner lookup lives in the mail table);
  * - the last reconcile of the window against the CRM (checked, repaired).
  */
+/** What the mailbox compare found (mail-reconcile.ts reconcileMailbox). */
+export interface MailboxReconcileCounts {
+  listed: number;
+  missing: number;
+  moved: number;
+  gone: number;
+}
+
 export type MailStage = 'initialImport' | 'live' | 'failed';
 
 export interface MailFolderState {
@@ -39,8 +47,17 @@ export interface MailAccountState {
   progress: { messagesSeen: number };
   counts: { linked: number; upserts: number; skipped: Partial<Record<SkipReason | 'invalid', number>> };
   subscription: MailSubscriptionState | null;
-  /** The last compare of the window's e-mails with the CRM (mail-reconcile.ts); absent until the first. */
-  reconciled?: { at: string; checked: number; repaired: number };
+  /**
+   * The last reconcile (mail-reconcile.ts); absent until the first: the window's e-mails
+   * compared with the CRM (checked, repaired), and the mailbox's folders with what was linked
+   * (`mailbox`, from the last full round that did not list the folders whole anyway).
+   */
+  reconciled?: {
+    at: string;
+    checked: number;
+    repaired: number;
+    mailbox?: MailboxReconcileCounts;
+  };
 }
 
 export function emptyMailState(): MailAccountState {
