@@ -17,7 +17,7 @@ export interface Clock {
   now(): Date;
 }
 
-// ---------------------------------------------------------------- Exchange (Graph)
+// ---------------------------------------------------------------- Exchange (Graph, EWS)
 
 export interface ContactFolder {
   id: string;
@@ -25,7 +25,7 @@ export interface ContactFolder {
 }
 
 /**
- * One page of a delta round: changes, and on the last page the deltaLink to store.
+ * One page of a delta round: changes, and cursors to resume from.
  *
  * Graph may send an item more than once (learn.microsoft.com/graph/delta-query-overview): on
  * one page the adapter keeps only its last state (an id is in `upserts` or in `removedIds`,
@@ -36,8 +36,23 @@ export interface ContactFolder {
 export interface DeltaPage {
   upserts: ExchangeContact[];
   removedIds: string[];
-  /** Set on the last page only. Store it after the page has been processed ("save the cursor last"). */
+  /**
+   * Set on the last page only: the folder's round is complete, and its next round starts here
+   * (Graph's deltaLink, EWS's final SyncState). Store it after the page has been processed
+   * ("save the cursor last").
+   */
   deltaLink?: string;
+  /**
+   * A point the folder's round can resume from, valid once this page has been processed (its
+   * upserts and removals decided): the next round started with it as `deltaLink` lists what
+   * came after this page, not the whole folder again. EWS sets it on every page (the
+   * SyncState of each SyncFolderItems answer, syncfolderitems-operation); Graph on none but
+   * the last, where it equals `deltaLink` (a nextLink is not a state to come back to later), so
+   * a Graph round that is cut off starts over from the stored deltaLink. The engine stores it
+   * when the round so far has nothing left undecided (exchange-round.ts, checkpoints), so a
+   * cut-off first sync of thousands of contacts goes on where it stopped.
+   */
+  resumeCursor?: string;
   /**
    * True when a sync state had expired (410 SyncStateNotFound, on the stored deltaLink or on a
    * nextLink in the middle of the round) and the round restarted from scratch: this page and
@@ -97,6 +112,18 @@ export interface ExchangeContacts {
    */
   delete(mailbox: string, id: string, changeKey?: string): Promise<void>;
   findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null>;
+  /**
+   * Present when the provider pushes change notifications (Graph's webhooks): the account
+   * keeps a subscription, renewed by timer, and a notification starts a delta round. Absent
+   * when it cannot (Exchange on the customer's server over EWS, issue 18 item 2): the account
+   * is polled, its delta rounds queued by the polling timer (timer-jobs.ts `enqueuePolls`), and
+   * no subscription is made, renewed or reconciled for it.
+   */
+  readonly subscriptions?: ContactSubscriptions;
+}
+
+/** Change-notification subscriptions on a mailbox's contacts (Graph `/subscriptions`). */
+export interface ContactSubscriptions {
   createSubscription(input: {
     mailbox: string;
     notificationUrl: string;

@@ -7,6 +7,7 @@ import {
   subscriptionExpiry,
 } from '../accounts/subscription-plan.js';
 import { isSyncError } from '../errors.js';
+import type { ContactSubscriptions } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
 import type { AccountSession } from './account-session.js';
 import { sweepCrm } from './crm-sweep.js';
@@ -21,6 +22,10 @@ type Task = Extract<QueueMessage, { kind: 'accountTask' }>['task'];
  * subscription watches the mailbox's contacts; reconcile's delta rounds cover every folder,
  * so a change a notification did not announce is still picked up. Whenever a subscription had
  * to be made again, notifications were lost in between: a delta round follows.
+ *
+ * An account whose adapter has no subscriptions (EWS: polled, ports.ts) makes, renews and
+ * removes none: `connect`, `recreateSubscription` and `resync` are its full sync, a renewal or
+ * reauthorization changes nothing (the polling timer queues its rounds).
  */
 export async function runAccountTask(
   deps: SyncDeps,
@@ -35,15 +40,19 @@ export async function runAccountTask(
       await ensureSubscriptionExists(deps, session);
       return fullSync(deps, session, targetFolderId);
     case 'renewSubscription':
+      if (!pushed(deps)) return tally;
       if (await renewSubscription(deps, session)) return runDeltaRound(deps, session, targetFolderId);
       return tally;
     case 'reauthorize':
+      if (!pushed(deps)) return tally;
       // Graph paused delivery until now: what it held back may never come, so a delta round.
       await reauthorizeSubscription(deps, session);
       return runDeltaRound(deps, session, targetFolderId);
     case 'recreateSubscription':
-      await removeSubscription(deps, session);
-      await createSubscription(deps, session);
+      if (pushed(deps)) {
+        await removeSubscription(deps, session);
+        await createSubscription(deps, session);
+      }
       return fullSync(deps, session, targetFolderId);
     case 'resync':
       return fullSync(deps, session, targetFolderId);
@@ -56,6 +65,18 @@ export async function runAccountTask(
 async function fullSync(deps: SyncDeps, session: AccountSession, targetFolderId: string): Promise<SyncTally> {
   const tally = await runDeltaRound(deps, session, targetFolderId);
   return addTally(tally, await sweepCrm(deps, session, targetFolderId, true));
+}
+
+/** Whether the account's adapter pushes changes (Graph) rather than being polled (EWS). */
+function pushed(deps: SyncDeps): boolean {
+  return deps.exchange.subscriptions !== undefined;
+}
+
+/** The account's subscriptions; only called where `pushed` holds. */
+function subscriptionsOf(deps: SyncDeps): ContactSubscriptions {
+  const subscriptions = deps.exchange.subscriptions;
+  if (!subscriptions) throw new Error('a polled account has no subscriptions');
+  return subscriptions;
 }
 
 /** The subscription limits of the settings (GRAPH_SUBSCRIPTION_MAX_MINUTES). */
@@ -71,7 +92,7 @@ function expiryFrom(deps: SyncDeps): string {
 async function createSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
   const base = deps.settings.publicBaseUrl;
   const clientState = randomBytes(24).toString('base64url');
-  const created = await deps.exchange.createSubscription({
+  const created = await subscriptionsOf(deps).createSubscription({
     mailbox: session.mailbox,
     notificationUrl: `${base}/api/graph/notifications`,
     lifecycleNotificationUrl: `${base}/api/graph/lifecycle`,
@@ -94,11 +115,12 @@ async function createSubscription(deps: SyncDeps, session: AccountSession): Prom
  * `subscriptionRemoved` lifecycle event can be lost like any notification, Graph deletes an
  * expired subscription without a word, and a `connect` that met an unavailable mailbox never
  * made one. In each case nothing else would notice, so reconcile (re)creates it.
- * Answers whether it had to make one.
+ * Answers whether it had to make one. A polled account (no subscriptions) never needs one.
  */
 export async function ensureSubscriptionExists(deps: SyncDeps, session: AccountSession): Promise<boolean> {
+  if (!pushed(deps)) return false;
   const current = session.account.subscription;
-  if (current && (await deps.exchange.getSubscription(current.id))) return false;
+  if (current && (await subscriptionsOf(deps).getSubscription(current.id))) return false;
   if (current) await session.update((a) => ({ ...a, subscription: null }));
   await createSubscription(deps, session);
   return true;
@@ -112,7 +134,7 @@ async function renewSubscription(deps: SyncDeps, session: AccountSession): Promi
     return true;
   }
   try {
-    const renewed = await deps.exchange.renewSubscription(current.id, expiryFrom(deps));
+    const renewed = await subscriptionsOf(deps).renewSubscription(current.id, expiryFrom(deps));
     await session.update((a) => ({
       ...a,
       subscription: a.subscription
@@ -139,7 +161,7 @@ async function reauthorizeSubscription(deps: SyncDeps, session: AccountSession):
   const current = session.account.subscription;
   if (!current) return;
   try {
-    await deps.exchange.reauthorizeSubscription(current.id);
+    await subscriptionsOf(deps).reauthorizeSubscription(current.id);
   } catch (error) {
     if (!isSyncError(error, 'notFound')) throw error;
     await session.update((a) => ({ ...a, subscription: null }));
@@ -150,8 +172,13 @@ async function reauthorizeSubscription(deps: SyncDeps, session: AccountSession):
 async function removeSubscription(deps: SyncDeps, session: AccountSession): Promise<void> {
   const current = session.account.subscription;
   if (!current) return;
+  if (!pushed(deps)) {
+    // Left from before the account was on its own server: Graph's to expire, nothing to call.
+    await session.update((a) => ({ ...a, subscription: null }));
+    return;
+  }
   try {
-    await deps.exchange.deleteSubscription(current.id);
+    await subscriptionsOf(deps).deleteSubscription(current.id);
   } catch (error) {
     if (!isSyncError(error, 'notFound')) throw error;
   }

@@ -23,7 +23,14 @@ import { planExchangeRemoval } from './plan.js';
  *   copy by the ownership marker or by unchanged content, and is re-pointed to it;
  * - the mass-delete guard counts what is left, over the whole round and its window;
  * - the deltaLinks are saved last, so a crash (or held deletes) replays the round: harmless,
- *   replays are echoes.
+ *   replays are echoes;
+ * - except at a checkpoint: a page with a `resumeCursor` (EWS gives one on every page, ports.ts)
+ *   after which the round so far has nothing undecided (no removal reported, no folder
+ *   restarted): its held new contacts are applied and the cursor is stored as the folder's
+ *   state, so a cut-off first sync of thousands of contacts goes on from there instead of
+ *   listing them all again. A move whose copy is listed before such a checkpoint and whose
+ *   removal after it is not recognised as a move (the copy was taken as new): checkpoints only
+ *   come in rounds of more than one page (EWS: 512 changes), where that is rare.
  * A contact that fails for a temporary reason fails the round (the message is retried); one that
  * fails for good is logged and skipped, so it cannot block the account.
  */
@@ -147,6 +154,8 @@ async function readFolder(
       addTally(tally, await applyUpserts(deps, session, linked, targetFolderId));
       for (const id of page.removedIds) addTo(round.removed, id, folderId);
       if (page.deltaLink) round.deltaLinks[folderId] = page.deltaLink;
+      else if (page.resumeCursor && settled(round))
+        addTally(tally, await checkpoint(deps, session, folderId, page.resumeCursor, round, targetFolderId));
     }
   } catch (error) {
     // A folder deleted in Outlook (ErrorSyncFolderNotFound): its contacts went to Deleted Items
@@ -157,6 +166,31 @@ async function readFolder(
     round.restarted.delete(folderId);
     delete round.deltaLinks[folderId];
   }
+  return tally;
+}
+
+/** Nothing the round read so far waits for its end: no removal to decide, no restarted folder. */
+function settled(round: Round): boolean {
+  return round.removed.size === 0 && round.restarted.size === 0;
+}
+
+/**
+ * Makes what the round read so far final and stores the folder's resume cursor: the new
+ * contacts held for move detection are applied (with nothing removed there is no move for them
+ * to be the copy of), then the cursor is saved. A cut-off round resumes from it.
+ */
+async function checkpoint(
+  deps: SyncDeps,
+  session: AccountSession,
+  folderId: string,
+  cursor: string,
+  round: Round,
+  targetFolderId: string,
+): Promise<SyncTally> {
+  const held = round.unlinked;
+  round.unlinked = [];
+  const tally = await applyUpserts(deps, session, held, targetFolderId);
+  await session.update((a) => ({ ...a, deltaLinks: { ...a.deltaLinks, [folderId]: cursor } }));
   return tally;
 }
 

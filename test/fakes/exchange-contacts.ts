@@ -3,6 +3,7 @@ import { SyncError } from '../../shared/errors.js';
 import type {
   Clock,
   ContactFolder,
+  ContactSubscriptions,
   DeltaPage,
   ExchangeContacts,
   GraphSubscription,
@@ -11,7 +12,7 @@ import { copy } from './etags.js';
 import { FakeMailbox, opaqueId, type StoredContact } from './exchange-mailbox.js';
 import { FaultHooks } from './fault-hooks.js';
 
-export type ExchangeMethod = keyof ExchangeContacts;
+export type ExchangeMethod = Exclude<keyof ExchangeContacts, 'subscriptions'> | keyof ContactSubscriptions;
 export const EXCHANGE_WRITES = ['create', 'update', 'delete'] as const satisfies readonly ExchangeMethod[];
 
 /** A change as Graph would notify it (for the sync's own writes too, as Graph does). */
@@ -30,17 +31,27 @@ const MAX_SUBSCRIPTION_MS = 10_080 * 60_000;
  * changeKey → `conflict`, delta per folder with `removedIds` and expiring links (a restarted
  * round), the ownership marker, subscriptions. `hooks` counts calls and injects faults; the
  * `user*` methods change the mailbox as a person in Outlook would.
+ *
+ * `kind: 'ews'` gives EWS's shape of the same mailbox instead: no subscriptions (the account
+ * is polled), and every delta page reports creates, updates and deletes in the order they
+ * happened with a `resumeCursor` after it (a SyncState per SyncFolderItems answer).
  */
-export class FakeExchangeContacts implements ExchangeContacts {
+export class FakeExchangeContacts implements ExchangeContacts, ContactSubscriptions {
   readonly hooks = new FaultHooks<ExchangeMethod>();
-  readonly subscriptions = new Map<string, GraphSubscription>();
+  /** The subscriptions Graph holds, by id. */
+  readonly subscriptionsById = new Map<string, GraphSubscription>();
   private readonly mailboxes = new Map<string, FakeMailbox>();
   private readonly listeners: ((change: ExchangeChange) => void)[] = [];
 
   constructor(
     private readonly clock: Clock,
     private readonly pageSize = 5,
+    readonly kind: 'graph' | 'ews' = 'graph',
   ) {}
+
+  get subscriptions(): ContactSubscriptions | undefined {
+    return this.kind === 'graph' ? this : undefined;
+  }
 
   // ------------------------------------------------------------------ the port
 
@@ -83,6 +94,10 @@ export class FakeExchangeContacts implements ExchangeContacts {
               box.tombstones.filter((t) => t.folderId === folderId && t.seq > since).map((t) => t.id),
             ),
           ].filter((id) => !seen.has(id));
+    if (this.kind === 'ews') {
+      yield* this.ewsPages(mailbox, folderId, box, since, restarted, token === null || restarted);
+      return;
+    }
     const pages = Math.max(1, Math.ceil(upserts.length / this.pageSize));
     for (let page = 0; page < pages; page++) {
       if (page > 0) this.hooks.enter('delta'); // each page is one request
@@ -91,6 +106,42 @@ export class FakeExchangeContacts implements ExchangeContacts {
         upserts: upserts.slice(page * this.pageSize, (page + 1) * this.pageSize),
         removedIds: last ? removedIds : [],
         ...(last ? { deltaLink: `fakedelta:${mailbox}|${folderId}|${box.generation}|${upTo}` } : {}),
+        restarted,
+      };
+    }
+  }
+
+  /** SyncFolderItems' shape: changes in order, a cursor after every page. */
+  private *ewsPages(
+    mailbox: string,
+    folderId: string,
+    box: FakeMailbox,
+    since: number,
+    restarted: boolean,
+    full: boolean,
+  ): Generator<DeltaPage> {
+    const upserts = [...box.contacts.values()].filter((c) => c.folderId === folderId && c.seq > since);
+    const seen = new Set(upserts.map((c) => c.id));
+    const removed = new Map<string, number>();
+    if (!full)
+      for (const t of box.tombstones)
+        if (t.folderId === folderId && t.seq > since && !seen.has(t.id)) removed.set(t.id, t.seq);
+    const changes = [
+      ...upserts.map((c) => ({ seq: c.seq, upsert: c, id: c.id })),
+      ...[...removed].map(([id, seq]) => ({ seq, upsert: null, id })),
+    ].sort((a, b) => a.seq - b.seq);
+    const upTo = box.seq;
+    const pages = Math.max(1, Math.ceil(changes.length / this.pageSize));
+    for (let page = 0; page < pages; page++) {
+      if (page > 0) this.hooks.enter('delta');
+      const slice = changes.slice(page * this.pageSize, (page + 1) * this.pageSize);
+      const last = page === pages - 1;
+      const cursor = `fakedelta:${mailbox}|${folderId}|${box.generation}|${last ? upTo : (slice.at(-1)?.seq ?? upTo)}`;
+      yield {
+        upserts: slice.flatMap((c) => (c.upsert ? [box.view(c.upsert)] : [])),
+        removedIds: slice.filter((c) => c.upsert === null).map((c) => c.id),
+        resumeCursor: cursor,
+        ...(last ? { deltaLink: cursor } : {}),
         restarted,
       };
     }
@@ -155,7 +206,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
     return found ? box.view(found) : null;
   }
 
-  async createSubscription(input: Parameters<ExchangeContacts['createSubscription']>[0]) {
+  async createSubscription(input: Parameters<ContactSubscriptions['createSubscription']>[0]) {
     await this.hooks.gate('createSubscription');
     this.hooks.enter('createSubscription');
     this.mailbox(input.mailbox);
@@ -168,14 +219,14 @@ export class FakeExchangeContacts implements ExchangeContacts {
       notificationUrl: input.notificationUrl,
       lifecycleNotificationUrl: input.lifecycleNotificationUrl,
     };
-    this.subscriptions.set(subscription.id, subscription);
+    this.subscriptionsById.set(subscription.id, subscription);
     return copy(subscription);
   }
 
   async renewSubscription(id: string, expirationDateTime: string) {
     await this.hooks.gate('renewSubscription');
     this.hooks.enter('renewSubscription');
-    const subscription = this.subscriptions.get(id);
+    const subscription = this.subscriptionsById.get(id);
     if (!subscription) throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
     this.checkExpiry(expirationDateTime);
     subscription.expirationDateTime = expirationDateTime;
@@ -188,7 +239,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
   async reauthorizeSubscription(id: string): Promise<void> {
     await this.hooks.gate('reauthorizeSubscription');
     this.hooks.enter('reauthorizeSubscription');
-    if (!this.subscriptions.has(id))
+    if (!this.subscriptionsById.has(id))
       throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
     this.reauthorized.push(id);
   }
@@ -196,13 +247,13 @@ export class FakeExchangeContacts implements ExchangeContacts {
   async getSubscription(id: string): Promise<GraphSubscription | null> {
     await this.hooks.gate('getSubscription');
     this.hooks.enter('getSubscription');
-    return this.subscriptions.get(id) ?? null;
+    return this.subscriptionsById.get(id) ?? null;
   }
 
   async deleteSubscription(id: string): Promise<void> {
     await this.hooks.gate('deleteSubscription');
     this.hooks.enter('deleteSubscription');
-    if (!this.subscriptions.delete(id))
+    if (!this.subscriptionsById.delete(id))
       throw new SyncError('notFound', 'ResourceNotFound', `subscription ${id} not found`);
   }
 
@@ -322,7 +373,7 @@ export class FakeExchangeContacts implements ExchangeContacts {
 
   /** Microsoft removes a subscription (expiry, or an admin). */
   dropSubscription(id: string): void {
-    this.subscriptions.delete(id);
+    this.subscriptionsById.delete(id);
   }
 
   // ------------------------------------------------------------------ helpers

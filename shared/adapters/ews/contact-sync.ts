@@ -10,16 +10,15 @@ import { child, el, esc } from './xml.js';
  * call (the most Exchange returns), looping until IncludesLastItemInRange. Creates and
  * updates are read in small GetItem batches (the caller's `read`); deletes become removedIds.
  *
- * Port mapping: the round's final SyncState is the page's `deltaLink` (last page only, as the
- * port says). Every page also carries its own SyncState as `resumeState`: a valid point to
- * resume from, which the engine could store per page once removals are applied per page
- * (see exchange-contacts.ts, "What the port should change").
+ * Port mapping: every page carries its own SyncState as `resumeCursor` (a valid point to
+ * resume from once the page has been processed: Exchange hands out a new SyncState with every
+ * answer and takes any of them back), and the last page's is also its `deltaLink`.
  *
  * ErrorInvalidSyncStateData restarts the round without a state (`restarted: true`, the whole
  * folder from then on), at most twice, as the Graph adapter does with a 410.
  */
 export interface EwsDeltaPage extends DeltaPage {
-  resumeState: string;
+  resumeCursor: string;
 }
 
 export const MAX_CHANGES = 512;
@@ -68,7 +67,7 @@ export async function* syncFolderItems(
       upserts: read_,
       removedIds: removedIds.filter((id) => !found.has(id)),
       restarted,
-      resumeState: next,
+      resumeCursor: next,
       ...(last ? { deltaLink: next } : {}),
     };
     if (last) return;

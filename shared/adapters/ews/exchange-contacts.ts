@@ -1,6 +1,6 @@
 import type { ExchangeContact, ExchangeFields } from '../../contact/exchange-contact.js';
 import { isSyncError, SyncError } from '../../errors.js';
-import type { ContactFolder, ExchangeContacts, GraphSubscription } from '../../ports.js';
+import type { ContactFolder, ExchangeContacts } from '../../ports.js';
 import { defaultContactsFolderId, listContactFolders } from './contact-folders.js';
 import { fromEwsContact, ITEM_SHAPE, toEwsContact, toEwsUpdates } from './contact-mapping.js';
 import { type EwsDeltaPage, syncFolderItems } from './contact-sync.js';
@@ -16,18 +16,14 @@ import { attributes, child, esc } from './xml.js';
  * Outlook). Every failure is a SyncError (classify-ews-error.ts); ErrorServerBusy is an
  * EwsThrottledError carrying BackOffMilliseconds, for the caller to reschedule the account.
  *
- * Subscriptions do not exist for EWS here: the account is polled (issue 18 item 2). The
- * subscription methods throw `invalid` EwsHasNoSubscriptions.
+ * Subscriptions do not exist for EWS here: the account is polled (issue 18 item 2), so the
+ * adapter has no `subscriptions` and the engine makes, renews and reconciles none for it
+ * (ports.ts `ExchangeContacts.subscriptions`). Every SyncFolderItems page carries its SyncState
+ * as `resumeCursor`, so a cut-off first sync resumes where it stopped.
  *
- * What the port should change (not changed this session):
- * - the five subscription methods are Graph-only: move them to a `GraphSubscriptions` port
- *   (or make them optional on ExchangeContacts) so the engine asks the account's provider
- *   whether it is push (Graph) or polled (EWS) instead of calling methods that must throw;
+ * What the port could still change:
  * - `GraphSubscription`/"deltaLink" are Graph words for a provider cursor: a `cursor` string
  *   per folder is what both need;
- * - DeltaPage should carry the resume cursor on every page (EWS's SyncState is valid after
- *   each page; `resumeState` here), and the engine should apply a page's removals before
- *   saving it, so a cut-off 2,000-contact first sync resumes instead of starting over;
  * - `ExchangeContact` is Graph's contact type (emailAddresses with `name`, `@odata` keys):
  *   an adapter-neutral contact type (id, changeKey, folder, modified, fields) would fit both.
  */
@@ -50,6 +46,8 @@ export interface EwsExchangeContactsOptions {
 const GONE = new Set(['ErrorItemNotFound']);
 
 export class EwsExchangeContacts implements ExchangeContacts {
+  /** Polled, never pushed (issue 18 item 2): no subscriptions. */
+  readonly subscriptions: undefined = undefined;
   private readonly transports = new Map<string, Promise<EwsTransport>>();
   private readonly contactFolders = new Map<string, Set<string>>();
   private readonly readBatch: number;
@@ -184,24 +182,6 @@ export class EwsExchangeContacts implements ExchangeContacts {
     return null;
   }
 
-  createSubscription(
-    _input: Parameters<ExchangeContacts['createSubscription']>[0],
-  ): Promise<GraphSubscription> {
-    return Promise.reject(noSubscriptions());
-  }
-  renewSubscription(_id: string, _expirationDateTime: string): Promise<GraphSubscription> {
-    return Promise.reject(noSubscriptions());
-  }
-  reauthorizeSubscription(_id: string): Promise<void> {
-    return Promise.reject(noSubscriptions());
-  }
-  getSubscription(_id: string): Promise<GraphSubscription | null> {
-    return Promise.reject(noSubscriptions());
-  }
-  deleteSubscription(_id: string): Promise<void> {
-    return Promise.reject(noSubscriptions());
-  }
-
   /** GetItem in batches; gone items and items outside the contact folders (Deleted Items) are left out. */
   private async readMany(mailbox: string, ids: string[]): Promise<ExchangeContact[]> {
     const out: ExchangeContact[] = [];
@@ -264,12 +244,4 @@ function itemIdOf(element: ReturnType<typeof orThrow>): string {
   const id = child(child(child(element, 'Items'), 'Contact'), 'ItemId')?.attrs['Id'];
   if (!id) throw new SyncError('transient', 'UnexpectedResponse', 'CreateItem: no ItemId in the answer.');
   return id;
-}
-
-function noSubscriptions(): SyncError {
-  return new SyncError(
-    'invalid',
-    'EwsHasNoSubscriptions',
-    'EWS accounts are polled with SyncFolderItems; they have no subscriptions.',
-  );
 }

@@ -6,7 +6,12 @@ import {
   graphContactSchema,
 } from '../../contact/exchange-contact.js';
 import { isSyncError, type SyncError } from '../../errors.js';
-import type { ContactFolder, ExchangeContacts, GraphSubscription } from '../../ports.js';
+import type {
+  ContactFolder,
+  ContactSubscriptions,
+  ExchangeContacts,
+  GraphSubscription,
+} from '../../ports.js';
 import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
 import { contactDelta, type GraphDeltaPage } from './contact-delta.js';
 import { ContactFolderIndex } from './contact-folder-index.js';
@@ -66,8 +71,10 @@ export type { BatchItemResult, GraphDeltaPage };
 
 const folderSchema = z.object({ id: z.string().min(1) }).loose();
 
-export class GraphExchangeContacts implements ExchangeContacts {
+export class GraphExchangeContacts implements ExchangeContacts, ContactSubscriptions {
   readonly scheduler: MailboxScheduler;
+  /** Graph pushes changes: the account keeps a subscription (the methods below). */
+  readonly subscriptions: ContactSubscriptions = this;
   private readonly graph: GraphCaller;
   private readonly linkPropertyId: string;
   private readonly pageSize: number;
@@ -105,7 +112,12 @@ export class GraphExchangeContacts implements ExchangeContacts {
 
   async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<GraphDeltaPage> {
     for await (const page of contactDelta(this.graph, mailbox, folderId, deltaLink, this.pageSize)) {
-      yield { ...page, upserts: await this.view.read(mailbox, page.upserts) };
+      // No cursor mid-round (a nextLink is not kept): the last page's deltaLink is the one.
+      yield {
+        ...page,
+        upserts: await this.view.read(mailbox, page.upserts),
+        ...(page.deltaLink ? { resumeCursor: page.deltaLink } : {}),
+      };
     }
   }
 

@@ -33,25 +33,25 @@ describe('subscription tasks', () => {
   it('reauthorize: a subscription Graph no longer has is made again', async () => {
     const world = new World();
     const id = await connected(world);
-    world.exchange.subscriptions.delete(id);
+    world.exchange.subscriptionsById.delete(id);
     await world.run(world.task('reauthorize'));
     const now = (await world.account()).subscription?.id;
     expect(now).toBeDefined();
     expect(now).not.toBe(id);
-    expect(world.exchange.subscriptions.has(now ?? '')).toBe(true);
+    expect(world.exchange.subscriptionsById.has(now ?? '')).toBe(true);
   });
 
   it('connect and reconcile make again a subscription Graph deleted silently on expiry', async () => {
     for (const via of ['connect', 'reconcile'] as const) {
       const world = new World();
       const id = await connected(world);
-      world.exchange.subscriptions.delete(id);
+      world.exchange.subscriptionsById.delete(id);
       world.exchange.userCreate(MAILBOX, { givenName: 'Stella', surname: 'Still' });
       world.inbox.length = 0; // no notification: there was no subscription
       await world.run(via === 'connect' ? world.task('connect') : world.reconcile());
       const now = (await world.account()).subscription?.id;
       expect(now, via).not.toBe(id);
-      expect(world.exchange.subscriptions.has(now ?? ''), via).toBe(true);
+      expect(world.exchange.subscriptionsById.has(now ?? ''), via).toBe(true);
       expect(
         world.crm.all().map((c) => c.lastName),
         via,
@@ -62,7 +62,7 @@ describe('subscription tasks', () => {
   it('a renewal that finds the subscription gone makes a new one and catches up by delta', async () => {
     const world = new World();
     const id = await connected(world);
-    world.exchange.subscriptions.delete(id);
+    world.exchange.subscriptionsById.delete(id);
     world.exchange.userCreate(MAILBOX, { givenName: 'Rita', surname: 'Renew' });
     world.inbox.length = 0;
     await world.run(world.task('renewSubscription'));

@@ -36,7 +36,8 @@ const FAR_FUTURE = new Date('2099-01-01T00:00:00Z');
  */
 export class World {
   readonly clock = new TickingClock();
-  readonly exchange = new FakeExchangeContacts(this.clock);
+  /** Graph's mailbox (pushed), or with `{ exchange: 'ews' }` EWS's (polled, a cursor per page). */
+  readonly exchange: FakeExchangeContacts;
   readonly crm = new FakeCrmContacts(this.clock);
   readonly mirror = new InMemoryMirror();
   readonly accounts = new InMemoryAccounts();
@@ -51,7 +52,11 @@ export class World {
   echoesDropped = 0;
   private seq = 0;
 
-  constructor(migration: Partial<SyncSettings['migration']> = {}) {
+  constructor(
+    migration: Partial<SyncSettings['migration']> = {},
+    options: { exchange?: 'graph' | 'ews'; pageSize?: number } = {},
+  ) {
+    this.exchange = new FakeExchangeContacts(this.clock, options.pageSize ?? 5, options.exchange ?? 'graph');
     const settings: SyncSettings = {
       massDelete: { share: 0.5, min: 10 },
       migration: { deadline: FAR_FUTURE, shutdown: FAR_FUTURE, ...migration },
@@ -70,10 +75,12 @@ export class World {
       settings,
       log: (line) => this.logLines.push(line),
     };
-    this.exchange.onChange(({ mailbox }) => {
-      for (const id of this.accountIds)
-        if (this.mailboxOf.get(id) === mailbox.toLowerCase()) this.inbox.push(this.exchangeChanged(id));
-    });
+    // Graph notifies every change (our own writes too); EWS notifies nothing: the timer polls.
+    if (this.exchange.kind === 'graph')
+      this.exchange.onChange(({ mailbox }) => {
+        for (const id of this.accountIds)
+          if (this.mailboxOf.get(id) === mailbox.toLowerCase()) this.inbox.push(this.exchangeChanged(id));
+      });
     this.crm.onChange(({ type, contactId, version }) =>
       this.inbox.push({
         v: 1,
