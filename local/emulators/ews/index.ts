@@ -17,6 +17,9 @@ import {
   syncFolderItems,
   updateItem,
 } from './item-ops.js';
+import { EwsMailAdmin } from './mail/mail-admin.js';
+import { handleMailAdmin } from './mail/mail-admin-http.js';
+import { mailGetItem, mailSyncFolderItems, resolveNames } from './mail/mail-ops.js';
 import {
   type EwsHttpResponse,
   envelope,
@@ -31,6 +34,8 @@ import { EwsStore } from './store.js';
 
 export type { ContactInput, CreateMailboxInput, Fault, LoggedRequest } from './admin.js';
 export { EwsAdmin } from './admin.js';
+export type { IncomingMail, OutgoingMail } from './mail/mail-admin.js';
+export { EwsMailAdmin } from './mail/mail-admin.js';
 
 /**
  * An Exchange server's EWS endpoint over HTTPS with the local CA: `POST /EWS/Exchange.asmx`
@@ -51,6 +56,8 @@ export interface RunningEwsEmulator {
   caPath: string;
   caPem: string;
   admin: EwsAdmin;
+  /** Mail: delivery, sendMail, what an Outlook user does to messages (mail/mail-admin.ts). */
+  mail: EwsMailAdmin;
   stop(): Promise<void>;
 }
 
@@ -59,8 +66,10 @@ const OPERATIONS: Record<string, Operation> = {
   SyncFolderHierarchy: (ctx, op) => syncFolderHierarchy(ctx.store, ctx.mailbox, op),
   FindFolder: (ctx, op) => findFolder(ctx.store, ctx.mailbox, op),
   GetFolder: (ctx, op) => getFolder(ctx.store, ctx.mailbox, op),
-  SyncFolderItems: syncFolderItems,
-  GetItem: getItem,
+  // Mail folders and messages are answered by mail/mail-ops.ts, everything else by item-ops.ts.
+  SyncFolderItems: (ctx, op) => mailSyncFolderItems(ctx, op) ?? syncFolderItems(ctx, op),
+  GetItem: (ctx, op) => mailGetItem(ctx, op) ?? getItem(ctx, op),
+  ResolveNames: resolveNames,
   FindItem: findItem,
   CreateItem: createItem,
   UpdateItem: updateItem,
@@ -73,6 +82,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
   const store = new EwsStore();
   const now = options.now ?? (() => new Date());
   const admin = new EwsAdmin(store, now);
+  const mail = new EwsMailAdmin(store, now);
   admin.authMode = options.auth ?? 'ntlm';
   const auth = new Authenticator(store, () => admin.authMode);
   let origin = '';
@@ -195,7 +205,9 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
       json(res, 400, { error: { code: 'invalidJson', message: 'Body is not JSON.' } });
       return;
     }
-    const answer = handleAdmin(admin, req.method ?? 'GET', path, input);
+    const answer =
+      handleMailAdmin(mail, req.method ?? 'GET', path, input) ??
+      handleAdmin(admin, req.method ?? 'GET', path, input);
     json(res, answer.status, answer.json);
   }
 
@@ -210,6 +222,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
     caPath: cert.caPath,
     caPem: cert.certPem,
     admin,
+    mail,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

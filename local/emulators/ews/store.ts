@@ -121,6 +121,14 @@ export class EwsStore {
       hidden: false,
       distinguished: 'inbox',
     });
+    // The other well-known mail folders every mailbox has (distinguishedfolderid.md); their mail
+    // lives in mail/mail-store.ts.
+    for (const [distinguished, displayName] of [
+      ['sentitems', 'Sent Items'],
+      ['junkemail', 'Junk Email'],
+      ['drafts', 'Drafts'],
+    ] as const)
+      add({ parentId: root.id, displayName, folderClass: 'IPF.Note', hidden: false, distinguished });
     // Outlook's autocomplete cache: a contact folder nobody sees (PR_ATTR_HIDDEN).
     add({
       parentId: root.id,
