@@ -6,6 +6,7 @@ import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/gra
 import { GraphExchangeMail } from '../shared/adapters/graph/mail/graph-exchange-mail.js';
 import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
 import { StorageQueueTransport } from '../shared/adapters/queue/storage-queue-transport.js';
+import { EncryptedTableSecrets, KeyVaultSecrets, parseSecretsKey } from '../shared/adapters/secrets/index.js';
 import { TableAccounts } from '../shared/adapters/tables/table-accounts.js';
 import { TableLease } from '../shared/adapters/tables/table-lease.js';
 import { TableMail } from '../shared/adapters/tables/table-mail.js';
@@ -15,7 +16,7 @@ import { type Config, loadConfig, secretValues } from '../shared/config.js';
 import { toError } from '../shared/errors.js';
 import { CrmContactIndex } from '../shared/mail-sync/contact-index.js';
 import type { MailDeps } from '../shared/mail-sync/deps.js';
-import type { Queue } from '../shared/ports.js';
+import type { Queue, SecretStore } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
 import { batchMailboxHints, type MailboxHints } from '../shared/sync/hint-batcher.js';
@@ -61,12 +62,13 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const storage = { connectionString: config.storageConnection };
   const clock = clockFrom(config.clockStart);
-  const [mirror, accounts, lease, queue, mailStore] = await Promise.all([
+  const [mirror, accounts, lease, queue, mailStore, secrets] = await Promise.all([
     TableMirror.create(storage),
     TableAccounts.create(storage),
     TableLease.create({ ...storage, clock }),
     createQueue(config),
     TableMail.create(storage),
+    createSecretStore(config),
   ]);
   const graph = createGraphClient(config.graph);
   const ownWrites = new OwnCrmWrites();
@@ -94,6 +96,7 @@ export async function buildRuntime(
       publicBaseUrl: config.publicBaseUrl,
       subscriptionMaxMinutes: config.graph.subscriptionMaxMinutes,
     },
+    secrets,
     log,
   };
   const crmEndpoint = { baseUrl: config.crm.baseUrl, token: config.crm.token };
@@ -124,6 +127,28 @@ async function createQueue(config: Readonly<Config>): Promise<Queue> {
     return StorageQueueTransport.create({ connectionString: config.storageConnection });
   const client = new ServiceBusClient(config.serviceBusNamespace, new DefaultAzureCredential());
   return new ServiceBusQueue(client);
+}
+
+/**
+ * On-premises passwords: Key Vault through the managed identity in Azure; locally the `secrets`
+ * table encrypted with SECRETS_KEY. With neither, a store that refuses every use with a message
+ * naming the setting (only connecting an on-premises account needs it).
+ */
+async function createSecretStore(config: Readonly<Config>): Promise<SecretStore> {
+  if (config.secrets.vaultUrl !== null)
+    return new KeyVaultSecrets({
+      vaultUrl: config.secrets.vaultUrl,
+      credential: new DefaultAzureCredential(),
+    });
+  if (config.secrets.key !== null)
+    return EncryptedTableSecrets.create({
+      connectionString: config.storageConnection,
+      key: parseSecretsKey(config.secrets.key),
+    });
+  const missing = async (): Promise<never> => {
+    throw new Error('no secret store: set SECRETS_VAULT_URL (Azure) or SECRETS_KEY (local stack)');
+  };
+  return { get: missing, set: missing, delete: missing };
 }
 
 export function redactor(secrets: string[]): (error: unknown) => string {

@@ -171,6 +171,18 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+// The on-premises accounts' passwords (issue 18): a vault of their own, so the app may write
+// and delete there (Key Vault Secrets Officer) and stays read-only on the configuration vault.
+// Soft delete without purge protection: removing an account deletes and purges its secret.
+module accountVault 'modules/keyvault.bicep' = {
+  name: 'account-keyvault'
+  params: {
+    name: 'kvacct-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
 // The always-ready group `http` covers every HTTP function (Flex Consumption per-function scaling).
 var alwaysReady = alwaysReadyHttpInstances > 0 ? [
   {
@@ -242,6 +254,7 @@ module roles 'modules/roles.bicep' = {
     storageAccountName: storage.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
+    accountVaultName: accountVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
 }
@@ -295,6 +308,9 @@ var appSettings = {
   MIGRATION_CUTOFF_SCHEDULE: migrationCutoffSchedule
   LOG_RETENTION_DAYS: logRetentionDays
   LOG_RETENTION_SCHEDULE: logRetentionSchedule
+  // On-premises accounts' passwords: Key Vault in Azure; the local key stays unset.
+  SECRETS_VAULT_URL: accountVault.outputs.vaultUri
+  SECRETS_KEY: ''
 }
 
 // A separate resource so the identity's role assignments exist before the Key Vault references
@@ -312,6 +328,7 @@ output AZURE_LOCATION string = location
 output RESOURCE_GROUP string = resourceGroup().name
 output FUNCTION_APP_NAME string = functionApp.name
 output KEY_VAULT_NAME string = keyVault.outputs.name
+output ACCOUNT_KEY_VAULT_NAME string = accountVault.outputs.name
 output SERVICEBUS_NAMESPACE string = serviceBus.outputs.name
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output PUBLIC_BASE_URL string = appBaseUrl

@@ -178,6 +178,19 @@ export const SETTINGS = [
     default: '180',
   },
   {
+    name: 'SECRETS_VAULT_URL',
+    description:
+      "Key Vault URL (`https://<vault>.vault.azure.net/`) of the on-premises accounts' passwords, read and written through the app's managed identity; empty = the local encrypted store (SECRETS_KEY)",
+    default: '',
+  },
+  {
+    name: 'SECRETS_KEY',
+    description:
+      "Local stack only: AES-256-GCM key (64 hex digits or base64 of 32 bytes) of the on-premises accounts' passwords in the `secrets` table; `npm start` generates one into .local",
+    default: '',
+    secret: true,
+  },
+  {
     name: 'LOG_RETENTION_SCHEDULE',
     description: 'NCRONTAB schedule of the action-log retention',
     default: '0 30 2 * * *',
@@ -213,6 +226,12 @@ export interface Config {
   massDelete: { share: number; min: number; windowMs: number };
   /** Days the action log keeps an entry (the retention timer removes older ones). */
   logRetentionDays: number;
+  /**
+   * Where on-premises passwords live: Key Vault (`vaultUrl`) in Azure, else the local table
+   * encrypted with `key` (its text form, 32 bytes as hex or base64). Both null: none configured,
+   * connecting an on-premises account fails with a message naming SECRETS_KEY.
+   */
+  secrets: { vaultUrl: string | null; key: string | null };
   schedules: {
     reconcile: string;
     subscriptionRenewal: string;
@@ -279,7 +298,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logRetention: text('LOG_RETENTION_SCHEDULE'),
     },
     logRetentionDays: from.get('LOG_RETENTION_DAYS').required().asIntPositive(),
+    secrets: {
+      vaultUrl: from.get('SECRETS_VAULT_URL').asString() || null,
+      key: from.get('SECRETS_KEY').asString() || null,
+    },
   };
+  if (config.secrets.vaultUrl !== null && !/^https:\/\/[^/\s]+\/?$/.test(config.secrets.vaultUrl))
+    throw new Error(
+      `env-var: "SECRETS_VAULT_URL" should be a Key Vault https URL, got "${config.secrets.vaultUrl}"`,
+    );
+  if (config.secrets.key !== null) {
+    const key = config.secrets.key.trim();
+    const bytes = /^[0-9a-f]{64}$/i.test(key) ? 32 : Buffer.from(key, 'base64').length;
+    if (bytes !== 32) throw new Error('env-var: "SECRETS_KEY" should be 32 bytes as 64 hex digits or base64');
+  }
   if (config.queueTransport === 'servicebus' && config.serviceBusNamespace === '') {
     throw new Error(
       'env-var: "SERVICEBUS_CONNECTION__fullyQualifiedNamespace" is required when QUEUE_TRANSPORT=servicebus',
@@ -341,5 +373,6 @@ export function secretValues(config: Config): string[] {
     config.crm.webhookSecret,
     config.crm.previousWebhookSecret ?? '',
     config.storageConnection,
+    config.secrets.key ?? '',
   ].filter((v) => v.length >= 8);
 }

@@ -8,6 +8,8 @@ param deployerPrincipalId string = ''
 param storageAccountName string
 param serviceBusNamespaceName string
 param keyVaultName string
+@description('The vault of the on-premises accounts\' passwords: the app writes, reads and deletes there.')
+param accountVaultName string
 param applicationInsightsName string
 
 // Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
@@ -49,6 +51,10 @@ resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
+resource accountVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: accountVaultName
+}
+
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -82,6 +88,17 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: keyVault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Secrets Officer (all secret data actions: set, get, delete, purge) on the accounts' vault only.
+resource accountSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(accountVault.id, appPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: accountVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

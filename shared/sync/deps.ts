@@ -1,4 +1,13 @@
-import type { Accounts, Clock, CrmContacts, ExchangeContacts, Lease, Mirror, Queue } from '../ports.js';
+import type {
+  Accounts,
+  Clock,
+  CrmContacts,
+  ExchangeContacts,
+  Lease,
+  Mirror,
+  Queue,
+  SecretStore,
+} from '../ports.js';
 
 /** Everything the sync engine needs from the outside, handed in by the shell (functions/, local/). */
 export interface SyncDeps {
@@ -16,6 +25,11 @@ export interface SyncDeps {
    */
   wallClock: Clock;
   settings: SyncSettings;
+  /**
+   * Account secrets (an on-premises account's password, under `account.onPremises.secretName`):
+   * Key Vault in Azure, encrypted at rest locally (shared/adapters/secrets/).
+   */
+  secrets: SecretStore;
   log: (line: string) => void;
 }
 

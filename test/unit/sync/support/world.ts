@@ -1,4 +1,5 @@
 import type { Account } from '../../../../shared/accounts/account.js';
+import { InMemorySecretStore } from '../../../../shared/adapters/secrets/in-memory-secrets.js';
 import type { Clock } from '../../../../shared/ports.js';
 import type { QueueMessage } from '../../../../shared/queue-message.js';
 import type { SyncDeps, SyncSettings } from '../../../../shared/sync/deps.js';
@@ -42,6 +43,7 @@ export class World {
   readonly mirror = new InMemoryMirror();
   readonly accounts = new InMemoryAccounts();
   readonly queue = new InMemoryQueue();
+  readonly secrets = new InMemorySecretStore();
   readonly deps: SyncDeps;
   /** Messages waiting to be processed, oldest first. */
   readonly inbox: QueueMessage[] = [];
@@ -73,6 +75,7 @@ export class World {
       clock: this.clock,
       wallClock: this.clock,
       settings,
+      secrets: this.secrets,
       log: (line) => this.logLines.push(line),
     };
     // Graph notifies every change (our own writes too); EWS notifies nothing: the timer polls.
