@@ -23,7 +23,7 @@ import {
   exchangeToCrm,
   exchangeToCrmBatch,
 } from './queue-workers.js';
-import { logRetention, migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
+import { ewsPoll, logRetention, migrationCutoff, reconcile, subscriptionRenewal } from './timers.js';
 import { webApp } from './web.js';
 
 /**
@@ -168,4 +168,6 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     scheduleSetting: 'LOG_RETENTION_SCHEDULE',
     handler: logRetention,
   },
+  // On-premises (EWS) accounts cannot notify us: each is polled at its own slot (issue 18 item 2).
+  { name: 'ewsPoll', trigger: 'timer', scheduleSetting: 'EWS_POLL_SCHEDULE', handler: ewsPoll },
 ];

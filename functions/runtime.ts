@@ -2,6 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { RestCrmContacts } from '../shared/adapters/crm/rest-crm-contacts.js';
 import { RestCrmEmails } from '../shared/adapters/crm/rest-crm-emails.js';
+import { EwsExchangeContacts, ewsContactsFor } from '../shared/adapters/ews/exchange-contacts.js';
 import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/graph/index.js';
 import { GraphExchangeMail } from '../shared/adapters/graph/mail/graph-exchange-mail.js';
 import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
@@ -16,9 +17,10 @@ import { type Config, loadConfig, secretValues } from '../shared/config.js';
 import { toError } from '../shared/errors.js';
 import { CrmContactIndex } from '../shared/mail-sync/contact-index.js';
 import type { MailDeps } from '../shared/mail-sync/deps.js';
-import type { Queue, SecretStore } from '../shared/ports.js';
+import type { ExchangeContacts, Queue, SecretStore } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
+import { AccountRouter } from '../shared/sync/exchange-router.js';
 import { batchMailboxHints, type MailboxHints } from '../shared/sync/hint-batcher.js';
 import { OwnCrmWrites, rememberingOwnWrites } from '../shared/sync/own-writes.js';
 import { cacheSubscriptionLookups } from '../shared/sync/subscription-cache.js';
@@ -38,6 +40,12 @@ export interface Runtime {
   hints: MailboxHints;
   /** CRM versions this process's workers wrote; the CRM webhook drops their echoes. */
   ownWrites: OwnCrmWrites;
+  /**
+   * Which adapter serves which account (shared/sync/exchange-router.ts): `deps.exchangeFor` is
+   * `routers.contacts.for`. Another kind of adapter per account (EWS mail) is one more
+   * AccountRouter built the same way, next to it.
+   */
+  routers: { contacts: AccountRouter<ExchangeContacts> };
   /** The mail sync's ports on top of `deps` (shared/mail-sync/, the `mail` queue). */
   mail: MailDeps;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
@@ -72,12 +80,22 @@ export async function buildRuntime(
   ]);
   const graph = createGraphClient(config.graph);
   const ownWrites = new OwnCrmWrites();
+  const graphContacts = new GraphExchangeContacts({
+    client: graph,
+    budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
+    appConcurrency: config.graph.appConcurrency,
+  });
+  // Graph for Microsoft 365 accounts; an EWS adapter of its own (one transport) per on-premises one.
+  const contacts = new AccountRouter<ExchangeContacts>({
+    graph: graphContacts,
+    onPremises: (_account, connection) => ewsContactsFor(connection, secrets),
+    close: (adapter) => {
+      if (adapter instanceof EwsExchangeContacts) adapter.close();
+    },
+  });
   const deps: SyncDeps = {
-    exchange: new GraphExchangeContacts({
-      client: graph,
-      budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
-      appConcurrency: config.graph.appConcurrency,
-    }),
+    exchange: graphContacts,
+    exchangeFor: (account) => contacts.for(account),
     crm: rememberingOwnWrites(
       new RestCrmContacts({ baseUrl: config.crm.baseUrl, token: config.crm.token }),
       ownWrites,
@@ -95,6 +113,7 @@ export async function buildRuntime(
       leaseWaitMs: 60_000,
       publicBaseUrl: config.publicBaseUrl,
       subscriptionMaxMinutes: config.graph.subscriptionMaxMinutes,
+      pollIntervalMs: config.ewsPollIntervalMs,
     },
     secrets,
     log,
@@ -105,7 +124,7 @@ export async function buildRuntime(
     // Mail and contacts draw on one Graph budget per mailbox and one app-wide cap.
     exchangeMail: new GraphExchangeMail({
       client: graph,
-      scheduler: (deps.exchange as GraphExchangeContacts).scheduler,
+      scheduler: graphContacts.scheduler,
     }),
     crmEmails: new RestCrmEmails(crmEndpoint),
     mailStore,
@@ -115,6 +134,7 @@ export async function buildRuntime(
   return {
     config,
     deps,
+    routers: { contacts },
     mail,
     hints: batchMailboxHints(queue, clock),
     ownWrites,

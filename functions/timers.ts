@@ -2,6 +2,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { enqueueMailRenewals, enqueueMailSweep } from '../shared/mail-sync/mail-jobs.js';
 import {
   enqueueMigrationCutoff,
+  enqueuePolls,
   enqueueReconcile,
   enqueueSubscriptionRenewal,
   pruneActionLogs,
@@ -43,4 +44,19 @@ export async function logRetention(timer: Timer, context: InvocationContext): Pr
   context.log(
     `logRetention: removed ${removed} action-log entries older than ${rt.config.logRetentionDays} days${timer.isPastDue ? ' (past due)' : ''}`,
   );
+}
+
+/**
+ * On-premises (EWS) accounts have no push: each is polled with SyncFolderItems at its own slot
+ * of EWS_POLL_INTERVAL_SECONDS (shared/sync/poll-schedule.ts). The slots since this timer's
+ * previous run are due (Azure passes it in scheduleStatus.last; otherwise one tick ago).
+ */
+export async function ewsPoll(timer: Timer, context: InvocationContext): Promise<void> {
+  const rt = await runtime();
+  const last = Date.parse(timer.scheduleStatus?.last ?? '');
+  const n = await enqueuePolls(rt.deps, Number.isNaN(last) ? {} : { since: new Date(last) });
+  if (n > 0 || timer.isPastDue)
+    context.log(
+      `ewsPoll: queued ${n} poll(s) of on-premises account(s)${timer.isPastDue ? ' (past due)' : ''}`,
+    );
 }

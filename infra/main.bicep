@@ -89,6 +89,12 @@ param logRetentionDays string = '180'
 @description('NCRONTAB schedule of the action-log retention (LOG_RETENTION_SCHEDULE).')
 param logRetentionSchedule string = '0 30 2 * * *'
 
+@description('NCRONTAB schedule of the on-premises (EWS) polling timer (EWS_POLL_SCHEDULE).')
+param ewsPollSchedule string = '*/30 * * * * *'
+
+@description('Seconds between two polls of one on-premises (EWS) account (EWS_POLL_INTERVAL_SECONDS).')
+param ewsPollIntervalSeconds string = '120'
+
 @description('Share of an account\'s contacts one delta round may delete before it is held (MASS_DELETE_SHARE).')
 param massDeleteShare string = '0.5'
 
@@ -308,6 +314,8 @@ var appSettings = {
   MIGRATION_CUTOFF_SCHEDULE: migrationCutoffSchedule
   LOG_RETENTION_DAYS: logRetentionDays
   LOG_RETENTION_SCHEDULE: logRetentionSchedule
+  EWS_POLL_SCHEDULE: ewsPollSchedule
+  EWS_POLL_INTERVAL_SECONDS: ewsPollIntervalSeconds
   // On-premises accounts' passwords: Key Vault in Azure; the local key stays unset.
   SECRETS_VAULT_URL: accountVault.outputs.vaultUri
   SECRETS_KEY: ''

@@ -25,6 +25,7 @@ async function main() {
     RECONCILE_SCHEDULE: config.schedules.reconcile,
     SUBSCRIPTION_RENEWAL_SCHEDULE: config.schedules.subscriptionRenewal,
     MIGRATION_CUTOFF_SCHEDULE: config.schedules.migrationCutoff,
+    EWS_POLL_SCHEDULE: config.schedules.ewsPoll,
   };
   const host = await startHost({
     definitions: FUNCTION_DEFINITIONS,

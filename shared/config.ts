@@ -195,6 +195,18 @@ export const SETTINGS = [
     description: 'NCRONTAB schedule of the action-log retention',
     default: '0 30 2 * * *',
   },
+  {
+    name: 'EWS_POLL_SCHEDULE',
+    description:
+      'NCRONTAB schedule of the polling timer: on-premises (EWS) accounts whose poll slot fell since its last run get a delta round',
+    default: '*/30 * * * * *',
+  },
+  {
+    name: 'EWS_POLL_INTERVAL_SECONDS',
+    description:
+      'How often each on-premises (EWS) account is polled with SyncFolderItems; accounts are spread over the interval',
+    default: '120',
+  },
 ] as const satisfies readonly SettingInfo[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -237,7 +249,10 @@ export interface Config {
     subscriptionRenewal: string;
     migrationCutoff: string;
     logRetention: string;
+    ewsPoll: string;
   };
+  /** How often each on-premises (EWS) account is polled (EWS_POLL_INTERVAL_SECONDS). */
+  ewsPollIntervalMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
@@ -296,7 +311,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subscriptionRenewal: text('SUBSCRIPTION_RENEWAL_SCHEDULE'),
       migrationCutoff: text('MIGRATION_CUTOFF_SCHEDULE'),
       logRetention: text('LOG_RETENTION_SCHEDULE'),
+      ewsPoll: text('EWS_POLL_SCHEDULE'),
     },
+    ewsPollIntervalMs: from.get('EWS_POLL_INTERVAL_SECONDS').required().asIntPositive() * 1000,
     logRetentionDays: from.get('LOG_RETENTION_DAYS').required().asIntPositive(),
     secrets: {
       vaultUrl: from.get('SECRETS_VAULT_URL').asString() || null,

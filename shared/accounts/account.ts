@@ -93,6 +93,12 @@ export interface Account {
     warnings: number;
     /** Set while Graph cannot read the mailbox; absent or null when it can (older rows lack it). */
     mailbox?: MailboxStatus | null;
+    /**
+     * Set when Exchange asked us to wait (EWS ErrorServerBusy with BackOffMilliseconds): the
+     * account's next run is the polling timer's first after this instant (poll-schedule.ts);
+     * cleared by work that got through. Absent or null otherwise (older rows lack it).
+     */
+    backOffUntil?: string | null;
   };
   /**
    * Set exactly when `provider` is `onPremises`: the account is reached over EWS and polled,

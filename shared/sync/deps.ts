@@ -1,3 +1,4 @@
+import type { Account } from '../accounts/account.js';
 import type {
   Accounts,
   Clock,
@@ -11,7 +12,16 @@ import type {
 
 /** Everything the sync engine needs from the outside, handed in by the shell (functions/, local/). */
 export interface SyncDeps {
+  /**
+   * The Exchange adapter of the account being worked on. The workers bind it per account from
+   * `exchangeFor` (exchange-router.ts `forAccount`), so the engine never asks which one it is.
+   */
   exchange: ExchangeContacts;
+  /**
+   * Which adapter serves an account, where accounts differ (functions/runtime.ts): EWS for an
+   * on-premises account, Graph for the others. Absent: `exchange` serves every account.
+   */
+  exchangeFor?: (account: Account) => ExchangeContacts;
   crm: CrmContacts;
   mirror: Mirror;
   accounts: Accounts;
@@ -43,4 +53,6 @@ export interface SyncSettings {
   publicBaseUrl: string;
   /** Graph's cap on a contact subscription's lifetime (GRAPH_SUBSCRIPTION_MAX_MINUTES; default 10,080). */
   subscriptionMaxMinutes?: number;
+  /** How often a polled (EWS) account is polled (EWS_POLL_INTERVAL_SECONDS; default 2 minutes). */
+  pollIntervalMs?: number;
 }

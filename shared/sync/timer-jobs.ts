@@ -3,9 +3,11 @@ import { planSubscription } from '../accounts/subscription-plan.js';
 import { isSyncError } from '../errors.js';
 import { subscriptionOptions } from './account-tasks.js';
 import type { SyncDeps } from './deps.js';
+import { isPolled } from './exchange-router.js';
+import { DEFAULT_POLL_INTERVAL_MS, pollDue } from './poll-schedule.js';
 
 /**
- * What the three timers do, as use cases over the ports. Each is idempotent: running it twice,
+ * What the timers do, as use cases over the ports. Each is idempotent: running it twice,
  * or late (a missed schedule), gives the same result as running it once on time.
  */
 
@@ -30,9 +32,52 @@ export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
   return n;
 }
 
+/** The polling timer's default period (EWS_POLL_SCHEDULE: every 30 seconds). */
+export const DEFAULT_POLL_TICK_MS = 30_000;
+
+/**
+ * The polling timer (issue 18 item 2): the accounts whose adapter has no subscriptions (EWS,
+ * on-premises) get the delta round a Graph notification would cause, each at its own slot of
+ * the interval (poll-schedule.ts); `since` is this timer's previous run (default one tick
+ * ago). An account whose server asked us to wait is left alone until then, and then polled on
+ * both sides (a reconcile without the full CRM sweep). Answers how many were queued.
+ */
+export async function enqueuePolls(deps: SyncDeps, options: { since?: Date } = {}): Promise<number> {
+  const now = deps.wallClock.now();
+  const since = options.since ?? new Date(now.getTime() - DEFAULT_POLL_TICK_MS);
+  const interval = deps.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  let n = 0;
+  for await (const account of deps.accounts.list()) {
+    if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
+      continue;
+    if (!isPolled(deps, account)) continue;
+    const due = pollDue(account.id, since, now, interval, account.status.backOffUntil);
+    if (!due) continue;
+    const dedupeId = `poll:${account.id}:${due.afterBackOff ? 'b' : ''}${due.slot}`.slice(0, 128);
+    await deps.queue.send(
+      'exchange-to-crm',
+      due.afterBackOff
+        ? { v: 1, kind: 'reconcile', accountId: account.id, full: false, sessionKey: account.id, dedupeId }
+        : {
+            v: 1,
+            kind: 'exchangeChanged',
+            accountId: account.id,
+            folderId: null,
+            reason: 'poll',
+            at: deps.clock.now().toISOString(),
+            sessionKey: account.id,
+            dedupeId,
+          },
+    );
+    n++;
+  }
+  return n;
+}
+
 /**
  * Renew subscriptions well before Graph's cap; create the missing and the expired ones (Graph
  * deletes an expired subscription without telling anyone): `connect` makes one and catches up.
+ * Polled accounts (EWS) have none and are skipped.
  */
 export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number> {
   // Expiries are Graph's real time; the migration state is the product's time.
@@ -41,6 +86,7 @@ export async function enqueueSubscriptionRenewal(deps: SyncDeps): Promise<number
   let n = 0;
   for await (const account of deps.accounts.list()) {
     if (!syncAllowed(migrationState(account.syncVersion, productNow, deps.settings.migration))) continue;
+    if (isPolled(deps, account)) continue;
     const plan = planSubscription(account, now, subscriptionOptions(deps));
     if (plan.kind === 'none') continue;
     await deps.queue.send('exchange-to-crm', {

@@ -13,6 +13,7 @@ import { sweepCrm } from './crm-sweep.js';
 import { defaultFolderOf } from './default-folder.js';
 import type { SyncDeps } from './deps.js';
 import { runDeltaRound } from './exchange-round.js';
+import { forAccount } from './exchange-router.js';
 import { fanOutCrmEvent } from './fan-out.js';
 import { ACCOUNT_LEASE_MS, HeldLease, leaseGuarded } from './lease-guard.js';
 import { coalesceMailboxHints, coveredBy, type MailboxHint } from './mailbox-hints.js';
@@ -88,8 +89,9 @@ export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promis
 /**
  * One writer per account: runs `work` holding the account's lease, with the account read once
  * under it (so what the worker sees is current). `work` gets the ports guarded by the lease
- * (lease-guard.ts): renewed while it works, every write stops once another worker took it over.
- * Counts warnings; records the last error.
+ * (lease-guard.ts): renewed while it works, every write stops once another worker took it over;
+ * `deps.exchange` is the account's own adapter (exchange-router.ts). Counts warnings; records
+ * the last error.
  */
 async function underLease(
   unguarded: SyncDeps,
@@ -98,10 +100,11 @@ async function underLease(
   work: (session: AccountSession, deps: SyncDeps) => Promise<WorkResult>,
 ): Promise<WorkResult> {
   const lease = await acquireLease(unguarded, accountId);
-  const deps = leaseGuarded(unguarded, lease);
   try {
-    const fresh = await deps.accounts.get(accountId);
+    const fresh = await unguarded.accounts.get(accountId);
     if (!fresh) return skipped(`account ${accountId} does not exist (deleted?)`);
+    // The account's own Exchange adapter (Graph or EWS, exchange-router.ts), guarded like the rest.
+    const deps = leaseGuarded(forAccount(unguarded, fresh.value), lease);
     const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
     if (!syncAllowed(state) && !stopping) {
       return skipped(`account ${accountId} is on V2 and its sync stopped at the shutdown`);
@@ -111,15 +114,35 @@ async function underLease(
       const result = await work(session, deps);
       const warnings = result.tally.keptBack + result.tally.conflicts;
       const wasUnavailable = result.outcome === 'done' && isMailboxUnavailable(session.account);
-      if (warnings > 0 || wasUnavailable) {
-        // Work got through: a mailbox marked unavailable is back.
+      const wasBackingOff = result.outcome === 'done' && Boolean(session.account.status.backOffUntil);
+      if (warnings > 0 || wasUnavailable || wasBackingOff) {
+        // Work got through: a mailbox marked unavailable is back, a server's back-off is over.
         await session.update((a) => {
           const next = wasUnavailable ? markMailboxAvailable(a) : a;
-          return { ...next, status: { ...next.status, warnings: next.status.warnings + warnings } };
+          return {
+            ...next,
+            status: {
+              ...next.status,
+              warnings: next.status.warnings + warnings,
+              ...(wasBackingOff ? { backOffUntil: null } : {}),
+            },
+          };
         });
       }
       return result;
     } catch (error) {
+      const backOffMs = serverBackOff(deps, error);
+      if (backOffMs !== null) {
+        // A polled server that is busy (EWS ErrorServerBusy) said how long to wait: retrying the
+        // message sooner only adds to its load. The account's run moves to the end of the wait
+        // (the polling timer's first run after it polls both sides, poll-schedule.ts).
+        const until = new Date(deps.wallClock.now().getTime() + backOffMs).toISOString();
+        await session.update((a) => ({ ...a, status: { ...a.status, backOffUntil: until } }));
+        deps.log(`account ${accountId}: Exchange is busy; its run is rescheduled after ${until}`);
+        return skipped(
+          `Exchange is busy (${(error as SyncError).code}); the account's run is rescheduled after ${until}`,
+        );
+      }
       if (isSyncError(error, 'mailboxUnavailable')) {
         // Not a failure to retry: Graph cannot read this mailbox right now, and retrying the
         // message would only end in the dead-letter queue. Nothing was deleted; the status says
@@ -197,6 +220,18 @@ async function acquireLease(deps: SyncDeps, accountId: string): Promise<HeldLeas
 async function alreadyCovered(deps: SyncDeps, hint: MailboxHint): Promise<boolean> {
   const account = await deps.accounts.get(hint.accountId);
   return account !== null && coveredBy(account.value.status, hint);
+}
+
+/**
+ * The wait a polled account's server asked for with its refusal (a `throttled` SyncError that
+ * carries `retryAfterMs`, as EWS's ErrorServerBusy with BackOffMilliseconds does); null for
+ * anything else. A pushed (Graph) account keeps the queue's retry: its adapter already waited
+ * out Retry-After, and a notification would not come again.
+ */
+function serverBackOff(deps: SyncDeps, error: unknown): number | null {
+  if (deps.exchange.subscriptions !== undefined || !isSyncError(error, 'throttled')) return null;
+  const wait = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : null;
 }
 
 function skipped(reason: string): WorkResult {

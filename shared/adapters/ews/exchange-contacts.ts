@@ -1,6 +1,7 @@
+import type { OnPremisesConnection } from '../../accounts/on-premises.js';
 import type { ExchangeContact, ExchangeFields } from '../../contact/exchange-contact.js';
 import { isSyncError, SyncError } from '../../errors.js';
-import type { ContactFolder, ExchangeContacts } from '../../ports.js';
+import type { ContactFolder, ExchangeContacts, SecretStore } from '../../ports.js';
 import { defaultContactsFolderId, listContactFolders } from './contact-folders.js';
 import { fromEwsContact, ITEM_SHAPE, toEwsContact, toEwsUpdates } from './contact-mapping.js';
 import { type EwsDeltaPage, syncFolderItems } from './contact-sync.js';
@@ -222,18 +223,34 @@ export class EwsExchangeContacts implements ExchangeContacts {
     return contact;
   }
 
+  /**
+   * The mailbox's one transport, built on first use. A failed `connect` (the password could not
+   * be read) is not kept, and a sign-in Exchange refuses drops the transport, so the next call
+   * reads the password again: one changed by reconnecting the account is picked up.
+   */
   private transport(mailbox: string): Promise<EwsTransport> {
     let transport = this.transports.get(mailbox);
     if (!transport) {
-      transport = Promise.resolve(this.options.connect(mailbox)).then(
+      const forget = (t: EwsTransport) => {
+        if (this.transports.get(mailbox) === built) this.transports.delete(mailbox);
+        t.close();
+      };
+      const built: Promise<EwsTransport> = Promise.resolve(this.options.connect(mailbox)).then(
         (c) =>
-          new EwsTransport({
-            url: c.url,
-            credentials: c.credentials,
-            ...(c.ca ? { ca: c.ca } : {}),
-            ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-          }),
+          new ForgettingTransport(
+            {
+              url: c.url,
+              credentials: c.credentials,
+              ...(c.ca ? { ca: c.ca } : {}),
+              ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
+            },
+            forget,
+          ),
       );
+      built.catch(() => {
+        if (this.transports.get(mailbox) === built) this.transports.delete(mailbox);
+      });
+      transport = built;
       this.transports.set(mailbox, transport);
     }
     return transport;
@@ -244,4 +261,53 @@ function itemIdOf(element: ReturnType<typeof orThrow>): string {
   const id = child(child(child(element, 'Items'), 'Contact'), 'ItemId')?.attrs['Id'];
   if (!id) throw new SyncError('transient', 'UnexpectedResponse', 'CreateItem: no ItemId in the answer.');
   return id;
+}
+
+/** A transport that hands itself back when Exchange refuses the sign-in (a changed password). */
+class ForgettingTransport extends EwsTransport {
+  constructor(
+    options: ConstructorParameters<typeof EwsTransport>[0],
+    private readonly forget: (t: EwsTransport) => void,
+  ) {
+    super(options);
+  }
+
+  override async post(body: string, path?: string) {
+    try {
+      return await super.post(body, path);
+    } catch (error) {
+      if (isSyncError(error, 'auth')) this.forget(this);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The adapter of an on-premises account (functions/runtime.ts routes to it): the server, login
+ * and CA of its connection, the password read from the secret store when the transport is
+ * built (never kept anywhere else, never logged). A missing secret is `auth`: the account has
+ * to be connected again.
+ */
+export function ewsContactsFor(
+  connection: OnPremisesConnection,
+  secrets: SecretStore,
+  options: Omit<EwsExchangeContactsOptions, 'connect'> = {},
+): EwsExchangeContacts {
+  return new EwsExchangeContacts({
+    ...options,
+    connect: async () => {
+      const password = await secrets.get(connection.secretName);
+      if (password === null)
+        throw new SyncError(
+          'auth',
+          'EwsPasswordMissing',
+          'The password of this Exchange account is not stored; connect the account again.',
+        );
+      return {
+        url: connection.ewsUrl,
+        credentials: { username: connection.username, password },
+        ...(connection.caPem ? { ca: connection.caPem } : {}),
+      };
+    },
+  });
 }
