@@ -1,3 +1,4 @@
+import { ewsRequests } from '../ews-requests.js';
 import type { Scenario } from '../support/figure.js';
 import { bulkPush } from './bulk-push.js';
 import { e2eLatency } from './e2e-latency.js';
@@ -12,6 +13,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mappingThroughput,
   webhookLatency,
   requestsPerEdit,
+  ewsRequests,
   e2eLatency,
   bulkPush,
   initialSync,
