@@ -8,6 +8,7 @@ import {
   projectToExchange,
 } from '../contact/index.js';
 import type { SyncDeps } from '../sync/deps.js';
+import { contactsOf } from '../sync/exchange-router.js';
 import type { ContactLink, LogEntry } from '../sync/link.js';
 import { isTaggedFor } from '../sync/plan.js';
 
@@ -97,7 +98,7 @@ export async function contactWhy(
   const [stored, crm] = await Promise.all([deps.mirror.getByCrmId(account.id, crmId), deps.crm.get(crmId)]);
   const link = stored?.value ?? null;
   if (!link && !(crm && isTaggedFor(crm, account.id))) return null;
-  const exchange = link ? await deps.exchange.get(account.userId, link.exchangeId) : null;
+  const exchange = link ? await contactsOf(deps, account).get(account.userId, link.exchangeId) : null;
   const exchangeFields = exchange ? exchangeFieldsOf(exchange, account.defaultCountry) : null;
   const projection = crm
     ? projectToExchange(crmContent(crm), {

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Account } from '../accounts/account.js';
 import type { Stored } from '../ports.js';
 import type { SyncDeps } from '../sync/deps.js';
+import { contactsOf } from '../sync/exchange-router.js';
 import type { ContactLink, LogEntry } from '../sync/link.js';
 import { isTaggedFor } from '../sync/plan.js';
 
@@ -27,10 +28,11 @@ export async function listHeldDeletes(deps: SyncDeps, account: Account): Promise
   if (account.status.heldDeletes === 0) return [];
   const links: ContactLink[] = [];
   for await (const link of deps.mirror.list(account.id)) links.push(link);
+  const exchange = contactsOf(deps, account);
   const limit = pLimit(4);
   const gone = await Promise.all(
     links.map((link) =>
-      limit(async () => ((await deps.exchange.get(account.userId, link.exchangeId)) ? null : link)),
+      limit(async () => ((await exchange.get(account.userId, link.exchangeId)) ? null : link)),
     ),
   );
   const held: HeldDelete[] = [];
