@@ -21,8 +21,8 @@ export class CrmContactIndex {
   #index: ContactIndex = new Map();
   #fullAt: number | null = null;
   #since: string | null = null;
-  #version = 0;
-  readonly #seenBy = new Map<string, number>();
+  /** The index each account last looked at (`changesFor`). */
+  readonly #indexSeenBy = new Map<string, ContactIndex>();
 
   constructor(
     private readonly crm: Pick<CrmContacts, 'list'>,
@@ -35,13 +35,24 @@ export class CrmContactIndex {
   }
 
   /**
-   * True once per change of the index for each account: its round then looks for earlier
-   * mail the changed contacts are on (the first call after a process start is a change too).
+   * What changed in the index since this account last asked: null when nothing did, `all`
+   * on its first look in this process (nothing to compare with), else the addresses whose
+   * contacts differ (gained, lost or moved to another contact). A contact edit that changes no
+   * address changes nothing here.
    */
-  changedFor(accountId: string): boolean {
-    if (this.#seenBy.get(accountId) === this.#version) return false;
-    this.#seenBy.set(accountId, this.#version);
-    return true;
+  changesFor(accountId: string): Set<string> | 'all' | null {
+    const seen = this.#indexSeenBy.get(accountId);
+    this.#indexSeenBy.set(accountId, this.#index);
+    if (seen === undefined) return 'all';
+    if (seen === this.#index) return null;
+    const changed = new Set<string>();
+    for (const [address, ids] of this.#index) {
+      const before = seen.get(address);
+      if (!before || before.length !== ids.length || before.some((id, i) => ids[i] !== id))
+        changed.add(address);
+    }
+    for (const address of seen.keys()) if (!this.#index.has(address)) changed.add(address);
+    return changed.size === 0 ? null : changed;
   }
 
   /** The current index, and the contacts that changed since the last call (none on a full read). */
@@ -55,7 +66,6 @@ export class CrmContactIndex {
       this.#fullAt = now;
       this.#since = started;
       this.#index = contactIndexOf([...all.values()]);
-      this.#version++;
       return { index: this.#index, changed: [] };
     }
     const changed: IndexedContact[] = [];
@@ -66,7 +76,6 @@ export class CrmContactIndex {
     this.#since = started;
     if (changed.length > 0) {
       this.#index = contactIndexOf([...this.#contacts.values()]);
-      this.#version++;
     }
     return { index: this.#index, changed };
   }

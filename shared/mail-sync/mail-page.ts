@@ -52,8 +52,11 @@ export async function processMailPage(
   page: MailDeltaPage,
   context: ClassifyContext,
   known: Map<string, KnownCopy>,
-  /** Ids of this account's unlinked copies in our store (kept up to date here). */
-  unlinked: Set<string>,
+  /**
+   * This account's unlinked copies in our store (kept up to date here): the copies, or only
+   * their ids when the caller keeps no more.
+   */
+  unlinked: Map<string, UnlinkedCopy> | Set<string>,
 ): Promise<PageOutcome> {
   const { tenantId } = context;
   const current = await loadCurrent(deps, tenantId, page, known);
@@ -112,16 +115,24 @@ function plan(
   const mails = new Map<string, CrmMail>();
   for (const [key, stored] of current) mails.set(key, stored.mail);
   const actions = planMailPage({ entries: page.entries, context, known, current: mails });
-  // A copy new to this account whose e-mail our store already holds as planned: a worker died
-  // between our store's write and the CRM's (the copy is recorded only after the CRM has it).
-  // The CRM may lack it, so it is sent again (a PUT by key: at worst the same e-mail twice).
+  // A copy recorded anew (new to this account, or in another folder) or dropped, whose e-mail
+  // our store already holds as planned: a worker died between our store's write and the CRM's
+  // (the copies are recorded only after the CRM has the e-mail), or after both. The CRM may
+  // lack that state, so it is sent again (a PUT by key: at worst the same e-mail twice). A page
+  // replayed after it was done whole changes no copy, so it sends nothing.
   const upserted = new Set(actions.flatMap((a) => (a.kind === 'upsert' ? [a.key] : [])));
   const resend: MailAction[] = [];
   for (const action of actions) {
-    if (action.kind !== 'remember' || known.has(action.messageId) || upserted.has(action.key)) continue;
-    const stored = mails.get(action.key);
+    const key =
+      action.kind === 'remember'
+        ? action.key
+        : action.kind === 'forget'
+          ? known.get(action.messageId)?.key
+          : undefined;
+    if (key === undefined || upserted.has(key)) continue;
+    const stored = mails.get(key);
     if (!stored) continue;
-    const { key, ...mail } = stored;
+    const { key: _key, ...mail } = stored;
     resend.push({ kind: 'upsert', key, mail });
     upserted.add(key);
   }
@@ -231,7 +242,7 @@ async function recordUnlinked(
   page: MailDeltaPage,
   context: ClassifyContext,
   actions: readonly MailAction[],
-  unlinked: Set<string>,
+  unlinked: Map<string, UnlinkedCopy> | Set<string>,
 ): Promise<void> {
   const messages = new Map(
     page.entries.flatMap((e) => (e.kind === 'message' ? [[e.message.id, e.message] as const] : [])),
@@ -258,6 +269,9 @@ async function recordUnlinked(
   await lease.check();
   if (add.length > 0) await deps.mailStore.rememberUnlinked(context.accountId, add);
   if (drop.length > 0) await deps.mailStore.forgetUnlinked(context.accountId, drop);
-  for (const copy of add) unlinked.add(copy.messageId);
+  for (const copy of add) {
+    if (unlinked instanceof Map) unlinked.set(copy.messageId, copy);
+    else unlinked.add(copy.messageId);
+  }
   for (const id of drop) unlinked.delete(id);
 }

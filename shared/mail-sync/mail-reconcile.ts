@@ -9,7 +9,7 @@ import type { LogEntry } from '../sync/link.js';
 import type { MailDeps } from './deps.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
 import type { MailFolderState } from './mail-state.js';
-import type { KnownCopy } from './ports.js';
+import type { KnownCopy, UnlinkedCopy } from './ports.js';
 import { writeMail } from './write-mail.js';
 
 /**
@@ -59,7 +59,7 @@ export async function reconcileMailbox(
   base: Omit<ClassifyContext, 'applyWindow' | 'folder'>,
   folders: Readonly<Record<string, MailFolderState>>,
   known: Map<string, KnownCopy>,
-  unlinked: Set<string>,
+  unlinked: Map<string, UnlinkedCopy>,
 ): Promise<MailboxReconcileResult> {
   const result: MailboxReconcileResult = { listed: 0, missing: 0, moved: 0, gone: 0, outcomes: [] };
   const at = deps.clock.now().toISOString();

@@ -1,4 +1,5 @@
 import type { ClassifyContext } from '../mail/classify.js';
+import type { DeltaEntry } from '../mail/message.js';
 import { windowStart } from '../mail/window.js';
 import type { HeldLease } from '../sync/lease-guard.js';
 import type { MailDeps } from './deps.js';
@@ -10,7 +11,7 @@ import type { KnownCopy, UnlinkedCopy } from './ports.js';
  * window's unlinked copies whose participants now match a CRM contact are read again by id
  * (20 per `$batch`) and carried out like a delta page of their folder, so they link exactly as
  * they would have, once. Gone ones are dropped. Runs whenever the contact index changed since
- * this account last looked (contact-index.ts `changedFor`), which the CRM's own changes
+ * this account last looked (contact-index.ts `changesFor`), which the CRM's own changes
  * bring within one mail round (a notification or the sweep).
  */
 const CHUNK = 100;
@@ -30,7 +31,6 @@ export async function relinkEarlierMail(
       (copy.receivedAt === null || Date.parse(copy.receivedAt) >= since) &&
       copy.addresses.some((address) => !base.ownAddresses.has(address) && base.index.has(address)),
   );
-  const ids = new Set(unlinked.keys());
   const outcomes: PageOutcome[] = [];
   const byFolder = new Map<string, UnlinkedCopy[]>();
   for (const copy of candidates) byFolder.set(copy.folder, [...(byFolder.get(copy.folder) ?? []), copy]);
@@ -42,17 +42,82 @@ export async function relinkEarlierMail(
       if (gone.length > 0) {
         await lease.check();
         await deps.mailStore.forgetUnlinked(base.accountId, gone);
-        for (const id of gone) ids.delete(id);
+        for (const id of gone) unlinked.delete(id);
       }
       const page = {
         entries: [...found.values()].map((message) => ({ kind: 'message' as const, message })),
         restarted: false,
       };
       outcomes.push(
-        await processMailPage(deps, lease, mailbox, page, { ...base, folder, applyWindow: true }, known, ids),
+        await processMailPage(
+          deps,
+          lease,
+          mailbox,
+          page,
+          { ...base, folder, applyWindow: true },
+          known,
+          unlinked,
+        ),
       );
     }
   }
-  for (const id of [...unlinked.keys()]) if (!ids.has(id)) unlinked.delete(id);
+  return outcomes;
+}
+
+/**
+ * The same for mail linked already: an e-mail of the window this mailbox linked, one of whose
+ * participants has an address that changed in the index (`addresses`; `all` on the account's
+ * first look in this process) and now names a contact the e-mail lacks, is read again by id
+ * and carried out as a page of its folder, so the contact is added (merge.ts unions them). Our
+ * store's copy of the window is scanned, not the CRM.
+ */
+export async function relinkLinkedMail(
+  deps: MailDeps,
+  lease: HeldLease,
+  mailbox: string,
+  base: Omit<ClassifyContext, 'applyWindow' | 'folder'>,
+  windowDays: number,
+  known: Map<string, KnownCopy>,
+  unlinked: Map<string, UnlinkedCopy>,
+  addresses: ReadonlySet<string> | 'all',
+): Promise<PageOutcome[]> {
+  const idsByKey = new Map<string, string[]>();
+  for (const [id, copy] of known) idsByKey.set(copy.key, [...(idsByKey.get(copy.key) ?? []), id]);
+  const stale: string[] = [];
+  for await (const mail of deps.mailStore.mailsSince(base.tenantId, windowStart(base.now, windowDays))) {
+    const ids = idsByKey.get(mail.key);
+    if (!ids) continue;
+    const lacking = mail.participants.some(
+      (p) =>
+        !base.ownAddresses.has(p.address) &&
+        (addresses === 'all' || addresses.has(p.address)) &&
+        (base.index.get(p.address) ?? []).some((id) => !mail.contactIds.includes(id)),
+    );
+    if (lacking) stale.push(...ids);
+  }
+  const outcomes: PageOutcome[] = [];
+  for (let i = 0; i < stale.length; i += CHUNK) {
+    const found = await deps.exchangeMail.messages(mailbox, stale.slice(i, i + CHUNK));
+    const byFolder = new Map<string, DeltaEntry[]>();
+    for (const [id, message] of found) {
+      const folder = known.get(id)?.folder;
+      if (!folder) continue;
+      byFolder.set(folder, [...(byFolder.get(folder) ?? []), { kind: 'message', message }]);
+    }
+    // Gone ones are left to the delta rounds and the reconcile.
+    for (const [folder, entries] of byFolder) {
+      outcomes.push(
+        await processMailPage(
+          deps,
+          lease,
+          mailbox,
+          { entries, restarted: false },
+          { ...base, folder, applyWindow: true },
+          known,
+          unlinked,
+        ),
+      );
+    }
+  }
   return outcomes;
 }

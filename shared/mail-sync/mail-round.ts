@@ -5,11 +5,12 @@ import { blocklistOf, type MailSettings, mailSettingsSchema } from '../mail/sett
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from '../sync/account-session.js';
 import { HeldLease } from '../sync/lease-guard.js';
+import { copyCacheOf, MailCopyCache } from './copy-cache.js';
 import type { MailDeps } from './deps.js';
 import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
 import { reconcileMail, reconcileMailbox } from './mail-reconcile.js';
-import { relinkEarlierMail } from './mail-relink.js';
+import { relinkEarlierMail, relinkLinkedMail } from './mail-relink.js';
 import {
   emptyMailState,
   type MailAccountState,
@@ -18,7 +19,6 @@ import {
   stageOf,
 } from './mail-state.js';
 import { ensureMailSubscription, removeMailSubscription } from './mail-subscription.js';
-import type { UnlinkedCopy } from './ports.js';
 
 /**
  * The mail queue's use case (issue 17): one `mailSync` message → one mail round of the
@@ -72,6 +72,7 @@ export async function handleMailSync(deps: MailDeps, message: MailSyncMessage): 
     try {
       return await mailRound(deps, session, lease, message);
     } catch (error) {
+      copyCacheOf(deps.mailStore).drop(message.accountId);
       const reason = toError(error).message.slice(0, 500);
       await lease.check().catch(() => undefined);
       await session
@@ -131,10 +132,16 @@ async function mailRound(
   if (full) await ensureMailSubscription(deps, session, lease, message.reason === LIFECYCLE_REAUTHORIZE);
 
   const { index } = await deps.contactIndex.refresh();
-  const known = await deps.mailStore.knownCopies(account.id);
-  const unlinked = new Map<string, UnlinkedCopy>();
-  for await (const copy of deps.mailStore.unlinked(account.id)) unlinked.set(copy.messageId, copy);
-  const unlinkedIds = new Set(unlinked.keys());
+  // The account's copies: this process's own from its last round when no other worker ran one since.
+  const previousStamp = session.account.mail?.copiesStamp;
+  const stamp = MailCopyCache.newStamp();
+  await update((m) => ({ ...m, copiesStamp: stamp }));
+  const { known, unlinked } = await copyCacheOf(deps.mailStore).load(
+    deps.mailStore,
+    account.id,
+    previousStamp,
+    stamp,
+  );
   const tenantId = account.tenantId ?? deps.defaultTenantId;
   const mail = session.account.mail ?? emptyMailState();
   const base: Omit<ClassifyContext, 'applyWindow' | 'folder'> = {
@@ -175,16 +182,23 @@ async function mailRound(
       };
       if (context.applyWindow) listedWhole = true;
       const outcome = await carryOut(() =>
-        processMailPage(deps, lease, session.mailbox, page, context, known, unlinkedIds),
+        processMailPage(deps, lease, session.mailbox, page, context, known, unlinked),
       );
       await record(outcome, folderId, page.deltaLink);
     }
   }
   // Contacts created or given an address since this account last looked: their earlier mail.
-  if (deps.contactIndex.changedFor(account.id) || full) {
-    for (const id of [...unlinked.keys()]) if (!unlinkedIds.has(id)) unlinked.delete(id);
+  const changes = deps.contactIndex.changesFor(account.id);
+  if (changes !== null || full) {
     const outcomes = await carryOut(() =>
       relinkEarlierMail(deps, lease, session.mailbox, base, settings.windowDays, known, unlinked),
+    );
+    for (const outcome of outcomes) await record(outcome);
+  }
+  // …and the e-mails linked already that one of the changed addresses is on: that contact too.
+  if (changes !== null) {
+    const outcomes = await carryOut(() =>
+      relinkLinkedMail(deps, lease, session.mailbox, base, settings.windowDays, known, unlinked, changes),
     );
     for (const outcome of outcomes) await record(outcome);
   }
@@ -193,7 +207,7 @@ async function mailRound(
     let mailbox: MailboxReconcileCounts | undefined;
     if (!listedWhole) {
       const { outcomes, ...counts } = await carryOut(() =>
-        reconcileMailbox(deps, lease, session.mailbox, base, mail.folders, known, unlinkedIds),
+        reconcileMailbox(deps, lease, session.mailbox, base, mail.folders, known, unlinked),
       );
       for (const outcome of outcomes) await record(outcome);
       mailbox = counts;

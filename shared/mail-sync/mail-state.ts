@@ -47,6 +47,8 @@ export interface MailAccountState {
   progress: { messagesSeen: number };
   counts: { linked: number; upserts: number; skipped: Partial<Record<SkipReason | 'invalid', number>> };
   subscription: MailSubscriptionState | null;
+  /** Written by every mail round before it touches the copies (copy-cache.ts); absent on older rows. */
+  copiesStamp?: string;
   /**
    * The last reconcile (mail-reconcile.ts); absent until the first: the window's e-mails
    * compared with the CRM (checked, repaired), and the mailbox's folders with what was linked
