@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type RunningEwsEmulator, startEwsEmulator } from '../../../local/emulators/ews/index.js';
-import { EwsExchangeMail } from '../../../shared/adapters/ews/mail/ews-exchange-mail.js';
+import { EwsExchangeMail, ewsMailFor } from '../../../shared/adapters/ews/mail/ews-exchange-mail.js';
 import type { EwsMailDeltaPage } from '../../../shared/adapters/ews/mail/message-sync.js';
 import { connectOnPremises } from '../../../shared/adapters/ews/mail/transports.js';
 import { isSyncError } from '../../../shared/errors.js';
@@ -177,6 +177,18 @@ describe('the connection of an on-premises account', () => {
     }
   });
 
+  it("ewsMailFor builds an account's adapter from its OnPremisesConnection, as the AccountRouter does", async () => {
+    const adapter = ewsMailFor(account(), secrets({ 'onprem-max': PASSWORD }), { pageSize: 1 });
+    try {
+      emulator.mail.receive(MAILBOX, { subject: 'eins' });
+      emulator.mail.receive(MAILBOX, { subject: 'zwei' });
+      const pages = await collect(adapter.messageDelta(MAILBOX, 'inbox', null));
+      expect(pages.map((p) => p.entries.length)).toEqual([1, 1]);
+    } finally {
+      adapter.close();
+    }
+  });
+
   it('a missing secret or connection is an auth error that names the mailbox and no secret; it is tried again next time', async () => {
     let stored: Record<string, string> = {};
     const onPremises = new EwsExchangeMail({
@@ -187,7 +199,7 @@ describe('the connection of an on-premises account', () => {
     });
     try {
       const missing = await onPremises.ownAddresses(MAILBOX).catch((e: unknown) => e);
-      expect(missing).toMatchObject({ kind: 'auth', code: 'EwsNoSecret' });
+      expect(missing).toMatchObject({ kind: 'auth', code: 'EwsPasswordMissing' });
       expect(String((missing as Error).message)).toContain(MAILBOX);
       const none = await onPremises.ownAddresses('other@makler.example').catch((e: unknown) => e);
       expect(none).toMatchObject({ kind: 'auth', code: 'EwsNotConnected' });

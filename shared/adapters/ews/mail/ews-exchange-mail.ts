@@ -1,15 +1,16 @@
+import type { OnPremisesConnection } from '../../../accounts/on-premises.js';
 import { SyncError } from '../../../errors.js';
 import type { MailFolderInfo } from '../../../mail/folders.js';
 import type { GraphMessage } from '../../../mail/message.js';
 import type { MailSettings } from '../../../mail/settings.js';
 import type { ExchangeMail, MessageContent } from '../../../mail-sync/ports.js';
-import type { GraphSubscription } from '../../../ports.js';
+import type { GraphSubscription, SecretStore } from '../../../ports.js';
 import { READ_BATCH } from './get-items.js';
 import { syncedMailFolders } from './mail-folders.js';
 import { ewsMessageContents, ewsMessagesById } from './message-contents.js';
 import { type EwsMailDeltaPage, MAX_CHANGES, mailFolderChanges } from './message-sync.js';
 import { ewsOwnerAddresses } from './owner-addresses.js';
-import { type ConnectMailbox, EwsTransports } from './transports.js';
+import { type ConnectMailbox, connectAccount, EwsTransports } from './transports.js';
 
 /**
  * The ExchangeMail port over Exchange Web Services, for mailboxes on the customer's own
@@ -112,4 +113,17 @@ function noSubscriptions(): SyncError {
     'EwsHasNoSubscriptions',
     'EWS accounts are polled with SyncFolderItems; they have no subscriptions.',
   );
+}
+
+/**
+ * The mail adapter of one on-premises account, from its connection and its password in the
+ * secret store: what an `AccountRouter<ExchangeMail>` builds for an account
+ * (shared/sync/exchange-router.ts), as `ewsContactsFor` does for contacts.
+ */
+export function ewsMailFor(
+  connection: OnPremisesConnection,
+  secrets: SecretStore,
+  options: Omit<EwsExchangeMailOptions, 'connect' | 'transports'> = {},
+): EwsExchangeMail {
+  return new EwsExchangeMail({ ...options, connect: connectAccount(connection, secrets) });
 }

@@ -1,4 +1,4 @@
-export { EwsExchangeMail, type EwsExchangeMailOptions } from './ews-exchange-mail.js';
+export { EwsExchangeMail, type EwsExchangeMailOptions, ewsMailFor } from './ews-exchange-mail.js';
 export { rawMessage } from './message-mapping.js';
 export type { EwsMailDeltaPage } from './message-sync.js';
 export {

@@ -55,6 +55,11 @@ export class EwsTransports {
   }
 }
 
+/** The connection of one on-premises account (the AccountRouter builds an adapter per account). */
+export function connectAccount(connection: OnPremisesConnection, secrets: SecretStore): ConnectMailbox {
+  return connectOnPremises(async () => connection, secrets);
+}
+
 /**
  * The connection of an on-premises mailbox from its account (OnPremisesConnection, written by
  * the connect step) and its password from the SecretStore; the password never leaves this
@@ -73,8 +78,8 @@ export function connectOnPremises(
     if (password === null)
       throw new SyncError(
         'auth',
-        'EwsNoSecret',
-        `The password of ${mailbox} is missing from the secret store.`,
+        'EwsPasswordMissing',
+        `The password of ${mailbox} is not stored; connect the account again.`,
       );
     return {
       url: connection.ewsUrl,
