@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { child, el, parseXml } from '../../../shared/adapters/ews/xml.js';
 import type { EwsHttpResponse } from './soap-response.js';
 import type { EwsStore } from './store.js';
@@ -46,5 +47,49 @@ export function autodiscover(store: EwsStore, origin: string, raw: string): EwsH
       `<User>${el('DisplayName', mailbox.smtp)}${el('AutoDiscoverSMTPAddress', mailbox.smtp)}</User>` +
       `<Account><AccountType>email</AccountType><Action>settings</Action>${protocol('EXCH')}${protocol('EXPR')}</Account>` +
       '</Response></Autodiscover>',
+  };
+}
+
+/**
+ * The HTTP redirect probe's server side (MS-OXDISCO 3.1.5.4 "Locations Found by an HTTP
+ * Redirect"; "Generate a list of Autodiscover endpoints"): plain http, only
+ * `GET /autodiscover/autodiscover.xml`, answered with 302 and the Location of the https
+ * Autodiscover endpoint; no credentials are asked for or read. Anything else is 404.
+ * `location` may be set to an http URL, to test that a client does not follow it.
+ */
+export interface RedirectProbe {
+  url: string;
+  requests: { method: string; path: string; authorization: boolean }[];
+  stop(): Promise<void>;
+}
+
+export async function startRedirectProbe(options: {
+  location: () => string;
+  port?: number;
+}): Promise<RedirectProbe> {
+  const requests: RedirectProbe['requests'] = [];
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization !== undefined });
+    if (req.method === 'GET' && path.toLowerCase() === '/autodiscover/autodiscover.xml') {
+      res.writeHead(302, { Location: options.location(), 'Content-Length': '0' });
+      res.end();
+      return;
+    }
+    res.writeHead(404, { 'Content-Length': '0' });
+    res.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -6,7 +6,7 @@ import { ensureLocalCertificate } from '../../tls.js';
 import { EwsAdmin } from './admin.js';
 import { handleAdmin } from './admin-http.js';
 import { Authenticator } from './auth.js';
-import { autodiscover } from './autodiscover.js';
+import { autodiscover, type RedirectProbe, startRedirectProbe } from './autodiscover.js';
 import { findFolder, getFolder, syncFolderHierarchy } from './folder-ops.js';
 import {
   createItem,
@@ -31,6 +31,7 @@ import {
   serverBusy,
 } from './soap-response.js';
 import { EwsStore } from './store.js';
+import { type CertificateMode, servedCertificate } from './tls-modes.js';
 
 export type { ContactInput, CreateMailboxInput, Fault, LoggedRequest } from './admin.js';
 export { EwsAdmin } from './admin.js';
@@ -46,6 +47,15 @@ export interface EwsEmulatorOptions {
   tlsDir: string;
   port?: number;
   auth?: 'ntlm' | 'basic';
+  /** `untrusted`: a certificate from a CA nobody trusts (tls-modes.ts); default `local`. */
+  certificate?: CertificateMode;
+  /** Extra host names the certificate covers (e.g. `autodiscover.contoso.example`). */
+  hostnames?: string[];
+  /**
+   * Also serve the Autodiscover HTTP redirect probe on a plain http port (autodiscover.ts
+   * `startRedirectProbe`): 302 to this URL, default this emulator's https Autodiscover URL.
+   */
+  redirectProbe?: { location?: string; port?: number };
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -54,7 +64,10 @@ export interface RunningEwsEmulator {
   url: string;
   ewsUrl: string;
   caPath: string;
+  /** The CA a client must trust (the local CA, or the unknown CA of `certificate: 'untrusted'`). */
   caPem: string;
+  /** The redirect probe's http origin, when `redirectProbe` was asked for. */
+  redirectProbe?: RedirectProbe;
   admin: EwsAdmin;
   /** Mail: delivery, sendMail, what an Outlook user does to messages (mail/mail-admin.ts). */
   mail: EwsMailAdmin;
@@ -78,7 +91,8 @@ const OPERATIONS: Record<string, Operation> = {
 const MAX_BODY = 4 * 1024 * 1024;
 
 export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<RunningEwsEmulator> {
-  const cert = await ensureLocalCertificate(options.tlsDir);
+  const local = await ensureLocalCertificate(options.tlsDir);
+  const served = await servedCertificate(local, options.certificate ?? 'local', options.hostnames ?? []);
   const store = new EwsStore();
   const now = options.now ?? (() => new Date());
   const admin = new EwsAdmin(store, now);
@@ -87,7 +101,7 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
   const auth = new Authenticator(store, () => admin.authMode);
   let origin = '';
   const server = createServer(
-    { cert: cert.certPem, key: cert.keyPem, keepAliveTimeout: 30_000 },
+    { cert: served.certPem, key: served.keyPem, keepAliveTimeout: 30_000 },
     (req, res) => {
       handle(req, res).catch((error: unknown) => {
         options.log?.(`ews emulator: ${String(error)}`);
@@ -216,14 +230,22 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const redirectProbe = options.redirectProbe
+    ? await startRedirectProbe({
+        location: () => options.redirectProbe?.location ?? `${origin}/autodiscover/autodiscover.xml`,
+        ...(options.redirectProbe.port === undefined ? {} : { port: options.redirectProbe.port }),
+      })
+    : undefined;
   return {
     url: origin,
     ewsUrl: `${origin}/EWS/Exchange.asmx`,
-    caPath: cert.caPath,
-    caPem: cert.certPem,
+    caPath: local.caPath,
+    caPem: served.caPem,
+    ...(redirectProbe ? { redirectProbe } : {}),
     admin,
     mail,
     async stop() {
+      await redirectProbe?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,30 +1,82 @@
+import { request as httpRequest } from 'node:http';
 import { isSyncError, SyncError } from '../../errors.js';
+import { type EwsNetwork, nodeNetwork, type SrvRecord } from './connect-network.js';
 import { type EwsCredentials, EwsTransport } from './ews-transport.js';
 import { child, children, el, parseXml } from './xml.js';
 
 /**
- * Finds a mailbox's EWS URL by POX Autodiscover (autodiscover-for-exchange.md, "Generate a list
- * of Autodiscover endpoints"): `https://{domain}/autodiscover/autodiscover.xml`, then
- * `https://autodiscover.{domain}/…`, each with the user's credentials over TLS checked against
- * the account's CA; the EXPR protocol's EwsUrl (then EXCH's). When none answers, the host the
- * user typed: `https://{host}/EWS/Exchange.asmx`. A refused password stops the search at once
- * (it is the answer, not a reason to try elsewhere). Not yet: the HTTP redirect probe and the
- * SRV record (`_autodiscover._tcp.{domain}`), the next two steps of that page.
+ * Finds a mailbox's EWS URL by POX Autodiscover, in the order of "Generate a list of
+ * Autodiscover endpoints" (learn.microsoft.com/exchange/client-developer/exchange-web-services/
+ * how-to-generate-a-list-of-autodiscover-endpoints; SCP needs Active Directory and is skipped):
+ *
+ * 1. `https://{domain}/autodiscover/autodiscover.xml`, then `https://autodiscover.{domain}/…`;
+ * 2. the HTTP redirect probe (MS-OXDISCO 3.1.5.4): an unauthenticated
+ *    `GET http://autodiscover.{domain}/autodiscover/autodiscover.xml`; a 302 to an https URL adds
+ *    that URL. Nothing but the GET goes over http, and a redirect to http is not followed;
+ * 3. the SRV record `_autodiscover._tcp.{domain}` (MS-OXDISCO 3.1.5.3): each target, by priority
+ *    then weight, as `https://{target}/autodiscover/autodiscover.xml`.
+ *
+ * Each endpoint is asked with the user's credentials only after its TLS handshake passed
+ * against the account's trust (public roots plus its CA) and an unauthenticated first request
+ * (EwsTransport). The answer's EXPR protocol gives the EwsUrl (else EXCH's). When none answers,
+ * the host the user typed: `https://{host}/EWS/Exchange.asmx`. A refused password stops the
+ * search at once (it is the answer, not a reason to try elsewhere).
  */
 const REQUEST_NS = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006';
 const RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a';
+const PATH = '/autodiscover/autodiscover.xml';
 
-export function autodiscoverCandidates(email: string): string[] {
+export function emailDomain(email: string): string {
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
   if (!domain || !email.includes('@'))
     throw new SyncError('invalid', 'InvalidEmail', 'Autodiscover needs an e-mail address.');
-  return [
-    `https://${domain}/autodiscover/autodiscover.xml`,
-    `https://autodiscover.${domain}/autodiscover/autodiscover.xml`,
-  ];
+  return domain;
+}
+
+/** Step 1: the two POX endpoints derived from the address, in order. */
+export function autodiscoverCandidates(email: string): string[] {
+  const domain = emailDomain(email);
+  return [`https://${domain}${PATH}`, `https://autodiscover.${domain}${PATH}`];
+}
+
+/** Step 2's probe URL (plain http, no credentials). */
+export function redirectProbeUrl(email: string): string {
+  return `http://autodiscover.${emailDomain(email)}${PATH}`;
+}
+
+/** Step 2's answer: the https URL a 302 (or 301) points to, else null (http targets are refused). */
+export function redirectTarget(status: number, location: string | undefined): string | null {
+  if (status !== 302 && status !== 301) return null;
+  if (!location) return null;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'https:' ? url.toString() : null;
+}
+
+export function srvName(email: string): string {
+  return `_autodiscover._tcp.${emailDomain(email)}`;
+}
+
+/** Step 3: SRV targets by priority (lowest first), then weight (highest first). */
+export function srvCandidates(records: readonly SrvRecord[]): string[] {
+  return [...records]
+    .filter((r) => r.name !== '' && r.name !== '.')
+    .sort((a, b) => a.priority - b.priority || b.weight - a.weight)
+    .map((r) => {
+      const host = r.name.replace(/\.$/, '').toLowerCase();
+      return `https://${host}${r.port === 443 ? '' : `:${r.port}`}${PATH}`;
+    });
 }
 
 export function fallbackEwsUrl(host: string): string {
+  if (/^https:\/\//i.test(host)) {
+    const url = new URL(host);
+    return url.pathname === '/' ? `${url.origin}/EWS/Exchange.asmx` : url.toString();
+  }
   return `https://${host}/EWS/Exchange.asmx`;
 }
 
@@ -34,44 +86,98 @@ export interface DiscoverInput {
   ca?: string;
   /** The Exchange host the user typed, for the fallback. */
   host?: string;
-  /** Endpoints to try; default autodiscoverCandidates(email). */
+  /** Only these POX endpoints, without the redirect probe and SRV (tests of step 1). */
   candidates?: string[];
   timeoutMs?: number;
+  network?: EwsNetwork;
 }
 
-export async function discoverEwsUrl(input: DiscoverInput): Promise<{ url: string; via: string }> {
+export type DiscoveryStep = 'pox' | 'redirect' | 'srv' | 'fallback';
+
+export async function discoverEwsUrl(
+  input: DiscoverInput,
+): Promise<{ url: string; via: string; step: DiscoveryStep }> {
   const body =
     `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="${REQUEST_NS}"><Request>` +
     `${el('EMailAddress', input.email)}${el('AcceptableResponseSchema', RESPONSE_SCHEMA)}</Request></Autodiscover>`;
   let untrusted: SyncError | undefined;
-  for (const endpoint of input.candidates ?? autodiscoverCandidates(input.email)) {
+  const tried = new Set<string>();
+  const ask = async (endpoint: string): Promise<string | null> => {
+    if (tried.has(endpoint)) return null;
+    tried.add(endpoint);
     const transport = new EwsTransport({
       url: endpoint,
       credentials: input.credentials,
       connections: 1,
       timeoutMs: input.timeoutMs ?? 15_000,
       ...(input.ca ? { ca: input.ca } : {}),
+      ...(input.network ? { address: input.network.address } : {}),
     });
     try {
       const answer = await transport.post(body);
-      const url = answer.status === 200 ? ewsUrlOf(answer.body) : null;
-      if (url) return { url, via: endpoint };
+      return answer.status === 200 ? ewsUrlOf(answer.body) : null;
     } catch (error) {
       if (isSyncError(error, 'auth') && error.code === 'EwsUnauthorized') throw error;
       // Unreachable, not this server, or a certificate we do not trust: try the next endpoint,
       // and name the certificate if nothing else works.
       if (isSyncError(error, 'auth') && error.code === 'EwsCertificateRejected') untrusted = error;
+      return null;
     } finally {
       transport.close();
     }
+  };
+
+  for (const endpoint of input.candidates ?? autodiscoverCandidates(input.email)) {
+    const url = await ask(endpoint);
+    if (url) return { url, via: endpoint, step: 'pox' };
   }
-  if (input.host) return { url: fallbackEwsUrl(input.host), via: 'fallback' };
+  if (input.candidates === undefined) {
+    const network = input.network;
+    const redirected = await probeRedirect(redirectProbeUrl(input.email), input.timeoutMs ?? 15_000, network);
+    if (redirected) {
+      const url = await ask(redirected);
+      if (url) return { url, via: redirected, step: 'redirect' };
+    }
+    const records = await (network ?? nodeNetwork).resolveSrv(srvName(input.email)).catch(() => []);
+    for (const endpoint of srvCandidates(records)) {
+      const url = await ask(endpoint);
+      if (url) return { url, via: endpoint, step: 'srv' };
+    }
+  }
+  if (input.host) return { url: fallbackEwsUrl(input.host), via: 'fallback', step: 'fallback' };
   if (untrusted) throw untrusted;
   throw new SyncError(
     'notFound',
     'AutodiscoverFailed',
     'No Autodiscover endpoint answered for this e-mail domain; enter the Exchange host.',
   );
+}
+
+/** The unauthenticated GET of step 2: the https redirect target, or null. Never sends a credential. */
+function probeRedirect(probe: string, timeoutMs: number, network?: EwsNetwork): Promise<string | null> {
+  const url = new URL(probe);
+  const port = Number(url.port || 80);
+  const target = network?.address(url.hostname, port) ?? { host: url.hostname, port };
+  return new Promise((resolve) => {
+    const req = httpRequest(
+      {
+        hostname: target.host,
+        port: target.port,
+        path: url.pathname,
+        method: 'GET',
+        headers: { Host: url.host },
+        timeout: Math.min(timeoutMs, 10_000),
+      },
+      (res) => {
+        res.resume();
+        const location = res.headers.location;
+        resolve(redirectTarget(res.statusCode ?? 0, Array.isArray(location) ? location[0] : location));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(null));
+    req.end();
+  });
 }
 
 function ewsUrlOf(xml: string): string | null {

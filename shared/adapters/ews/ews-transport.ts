@@ -1,4 +1,6 @@
 import { Agent, request } from 'node:https';
+import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import ntlm from '@ewsjs/ntlm-client';
 import { SyncError } from '../../errors.js';
 
@@ -8,8 +10,8 @@ import { SyncError } from '../../errors.js';
  * socket: the handshake (type 1 → 401 with type 2 → type 3) runs once on it and later
  * requests go without a header until the server closes it. The scheme is chosen from the
  * server's `WWW-Authenticate` (NTLM when offered, else Basic). The server certificate is
- * checked against the account's own CA PEM when it has one (else the system's roots) before
- * any credential is sent; verification is never switched off.
+ * checked before any credential is sent, against the public roots plus the account's own CA
+ * PEM when it has one (added for this transport only); verification is never switched off.
  */
 export interface EwsCredentials {
   /** `DOMAIN\user` or a UPN (`user@domain`). */
@@ -25,6 +27,18 @@ export interface EwsTransportOptions {
   /** Connections, and so requests in flight, for this mailbox. Default 2 (issue 18 item 6). */
   connections?: number;
   timeoutMs?: number;
+  /** A scheme already known (the account's `onPremises.auth`): skips the unauthenticated probe. */
+  scheme?: 'ntlm' | 'basic';
+  /**
+   * Where to open the TCP connection for the URL's host and port (default: there, by DNS).
+   * The certificate is still checked against the URL's host name. Tests point hosts at the emulator.
+   */
+  address?: (host: string, port: number) => { host: string; port: number };
+}
+
+/** The trust of one account: the public roots and, when given, its server's internal CA. */
+export function trustFor(caPem: string | undefined): string[] | undefined {
+  return caPem ? [...rootCertificates, caPem] : undefined;
 }
 
 export interface HttpAnswer {
@@ -48,8 +62,10 @@ export class EwsTransport {
 
   constructor(private readonly options: EwsTransportOptions) {
     this.url = new URL(options.url);
+    this.scheme = options.scheme;
+    const ca = trustFor(options.ca);
     this.connections = Array.from({ length: options.connections ?? 2 }, () => ({
-      agent: new Agent({ keepAlive: true, maxSockets: 1, ...(options.ca ? { ca: options.ca } : {}) }),
+      agent: new Agent({ keepAlive: true, maxSockets: 1, ...(ca ? { ca } : {}) }),
       authenticated: false,
       busy: false,
     }));
@@ -67,6 +83,11 @@ export class EwsTransport {
 
   close(): void {
     for (const c of this.connections) c.agent.destroy();
+  }
+
+  /** The scheme the server's `WWW-Authenticate` chose (undefined before the first 401). */
+  get authScheme(): Scheme | undefined {
+    return this.scheme;
   }
 
   private async authenticated(c: Connection, body: string, path: string): Promise<HttpAnswer> {
@@ -117,16 +138,21 @@ export class EwsTransport {
     authorization?: string,
   ): Promise<HttpAnswer & { challenges: string[] }> {
     return new Promise((resolve, reject) => {
+      const port = Number(this.url.port || 443);
+      const target = this.options.address?.(this.url.hostname, port) ?? { host: this.url.hostname, port };
       const req = request(
         {
           protocol: this.url.protocol,
-          hostname: this.url.hostname,
-          port: this.url.port,
+          hostname: target.host,
+          port: target.port,
+          // The certificate must be the URL host's, wherever the connection goes.
+          ...(isIP(this.url.hostname) ? {} : { servername: this.url.hostname }),
           path,
           method: 'POST',
           agent: c.agent,
           timeout: this.options.timeoutMs ?? 60_000,
           headers: {
+            Host: this.url.host,
             'Content-Type': 'text/xml; charset=utf-8',
             'Content-Length': Buffer.byteLength(body),
             ...(authorization ? { Authorization: authorization } : {}),

@@ -30,7 +30,11 @@ describe('POX Autodiscover (autodiscover-for-exchange.md)', () => {
         `${emulator.url}/autodiscover/autodiscover.xml`,
       ],
     });
-    expect(found).toEqual({ url: emulator.ewsUrl, via: `${emulator.url}/autodiscover/autodiscover.xml` });
+    expect(found).toEqual({
+      url: emulator.ewsUrl,
+      via: `${emulator.url}/autodiscover/autodiscover.xml`,
+      step: 'pox',
+    });
   });
 
   it('stops at a refused password, and falls back to the host when nothing answers', async () => {
@@ -48,7 +52,11 @@ describe('POX Autodiscover (autodiscover-for-exchange.md)', () => {
       host: 'mail.contoso.example',
       candidates: ['https://127.0.0.1:1/autodiscover/autodiscover.xml'],
     });
-    expect(fallback).toEqual({ url: 'https://mail.contoso.example/EWS/Exchange.asmx', via: 'fallback' });
+    expect(fallback).toEqual({
+      url: 'https://mail.contoso.example/EWS/Exchange.asmx',
+      via: 'fallback',
+      step: 'fallback',
+    });
     await expect(discoverEwsUrl({ email: MAILBOX, credentials, candidates: [] })).rejects.toMatchObject({
       kind: 'notFound',
     });

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  autodiscoverCandidates,
+  fallbackEwsUrl,
+  redirectProbeUrl,
+  redirectTarget,
+  srvCandidates,
+  srvName,
+} from '../../../shared/adapters/ews/autodiscover.js';
+import { classifyConnectError, connectMessage } from '../../../shared/adapters/ews/connect.js';
+import { SyncError } from '../../../shared/errors.js';
+
+// The order of "Generate a list of Autodiscover endpoints"
+// (learn.microsoft.com/en-us/exchange/client-developer/exchange-web-services/how-to-generate-a-list-of-autodiscover-endpoints):
+// SCP (Active Directory only, not for us), then https://{domain}/autodiscover/autodiscover.xml and
+// https://autodiscover.{domain}/autodiscover/autodiscover.xml, then the HTTP redirect probe
+// (MS-OXDISCO 3.1.5.4, learn.microsoft.com/openspecs/exchange_server_protocols/ms-oxdisco/115f06cf-62db-46a1-a825-8b30897f27d3),
+// then DNS SRV (MS-OXDISCO 3.1.5.3 "Locations Found from SRV DNS Records": for each <host>,
+// "https://<host>/Autodiscover/Autodiscover.xml").
+describe('Autodiscover endpoint order', () => {
+  it('derives the two POX URLs from the address, domain first, lower-cased', () => {
+    expect(autodiscoverCandidates('Anna@Contoso.Example')).toEqual([
+      'https://contoso.example/autodiscover/autodiscover.xml',
+      'https://autodiscover.contoso.example/autodiscover/autodiscover.xml',
+    ]);
+  });
+
+  it('probes http://autodiscover.{domain}/autodiscover/autodiscover.xml and asks DNS for _autodiscover._tcp.{domain}', () => {
+    expect(redirectProbeUrl('anna@contoso.example')).toBe(
+      'http://autodiscover.contoso.example/autodiscover/autodiscover.xml',
+    );
+    expect(srvName('anna@Contoso.Example')).toBe('_autodiscover._tcp.contoso.example');
+  });
+
+  it('takes SRV targets by priority, then by weight, with a port other than 443 kept', () => {
+    expect(
+      srvCandidates([
+        { name: 'b.contoso.example', port: 443, priority: 10, weight: 5 },
+        { name: 'a.contoso.example.', port: 8443, priority: 0, weight: 1 },
+        { name: 'c.contoso.example', port: 443, priority: 10, weight: 50 },
+        { name: '.', port: 0, priority: 0, weight: 0 }, // "no service" (RFC 2782)
+      ]),
+    ).toEqual([
+      'https://a.contoso.example:8443/autodiscover/autodiscover.xml',
+      'https://c.contoso.example/autodiscover/autodiscover.xml',
+      'https://b.contoso.example/autodiscover/autodiscover.xml',
+    ]);
+  });
+
+  it('follows a redirect only to https', () => {
+    expect(redirectTarget(302, 'https://ex01.contoso.example/autodiscover/autodiscover.xml')).toBe(
+      'https://ex01.contoso.example/autodiscover/autodiscover.xml',
+    );
+    expect(redirectTarget(302, 'http://ex01.contoso.example/autodiscover/autodiscover.xml')).toBeNull();
+    expect(redirectTarget(200, 'https://ex01.contoso.example/')).toBeNull();
+    expect(redirectTarget(302, undefined)).toBeNull();
+    expect(redirectTarget(302, 'not a url')).toBeNull();
+  });
+
+  it('falls back to https://{host}/EWS/Exchange.asmx, or takes a typed https URL as it is', () => {
+    expect(fallbackEwsUrl('mail.contoso.example')).toBe('https://mail.contoso.example/EWS/Exchange.asmx');
+    expect(fallbackEwsUrl('mail.contoso.example:8443')).toBe(
+      'https://mail.contoso.example:8443/EWS/Exchange.asmx',
+    );
+    expect(fallbackEwsUrl('https://mail.contoso.example')).toBe(
+      'https://mail.contoso.example/EWS/Exchange.asmx',
+    );
+    expect(fallbackEwsUrl('https://mail.contoso.example/ews/exchange.asmx')).toBe(
+      'https://mail.contoso.example/ews/exchange.asmx',
+    );
+  });
+});
+
+describe('connect failures', () => {
+  it('names a refused sign-in, a certificate and an unreachable host apart', () => {
+    expect(classifyConnectError(new SyncError('auth', 'EwsUnauthorized', 'x'))).toBe('EwsWrongPassword');
+    expect(classifyConnectError(new SyncError('auth', 'EwsCertificateRejected', 'x'))).toBe(
+      'EwsBadCertificate',
+    );
+    expect(classifyConnectError(new SyncError('transient', 'ECONNREFUSED', 'x'))).toBe('EwsHostUnreachable');
+    expect(classifyConnectError(new SyncError('transient', 'ENOTFOUND', 'x'))).toBe('EwsHostUnreachable');
+    expect(classifyConnectError(new SyncError('transient', 'Timeout', 'x'))).toBe('EwsHostUnreachable');
+    expect(classifyConnectError(Object.assign(new Error('x'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))).toBe(
+      'EwsBadCertificate',
+    );
+    expect(
+      classifyConnectError(Object.assign(new Error('x'), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' })),
+    ).toBe('EwsBadCertificate');
+    expect(classifyConnectError(new SyncError('transient', 'Http404', 'x'))).toBe('EwsNotExchange');
+  });
+
+  it('says which, naming the host and never a password', () => {
+    expect(connectMessage('EwsWrongPassword', 'ex01.contoso.example')).toMatch(/user name or password/);
+    expect(connectMessage('EwsHostUnreachable', 'ex01.contoso.example')).toMatch(/could not be reached/);
+    expect(connectMessage('EwsBadCertificate', 'ex01.contoso.example')).toMatch(
+      /certificate .* not trusted; no password was sent/,
+    );
+    for (const code of [
+      'EwsWrongPassword',
+      'EwsHostUnreachable',
+      'EwsBadCertificate',
+      'EwsNotExchange',
+    ] as const)
+      expect(connectMessage(code, 'ex01.contoso.example')).toContain('ex01.contoso.example');
+  });
+});
