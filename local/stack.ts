@@ -7,6 +7,7 @@ import { loadConfig, SETTINGS } from '../shared/config.js';
 import type { RunningAzurite } from './azurite.js';
 import { startAzurite } from './azurite.js';
 import { type RunningCrmEmulator, startCrmEmulator } from './emulators/crm/index.js';
+import { type RunningEwsEmulator, startEwsEmulator } from './emulators/ews/index.js';
 import {
   type GraphEmulatorOptions,
   type RunningGraphEmulator,
@@ -18,7 +19,7 @@ import { addUsers, type DemoUser, demoUsers, userToken } from './stack-identity.
 import { ensureLocalCertificate } from './tls.js';
 
 /**
- * The whole product on one machine: Azurite, the Graph and CRM emulators and the local
+ * The whole product on one machine: Azurite, the Graph, CRM and EWS emulators and the local
  * Functions host running every function, wired by the same environment variables a real
  * deployment uses. `npm start` runs it; the end-to-end tests start it in-process.
  * The calling process must trust the local CA (NODE_EXTRA_CA_CERTS at start): the Graph
@@ -34,6 +35,8 @@ export interface StackOptions {
   hostHttpsPort?: number;
   graphPort?: number;
   crmPort?: number;
+  /** The EWS emulator (an on-premises Exchange server, with the demo mailbox DEMO_EWS_*). */
+  ewsPort?: number;
   /** Start instant of the product's clock (SYNC_CLOCK_START). */
   clockStart?: string;
   graph?: Pick<GraphEmulatorOptions, 'throttle' | 'notificationDelayMs' | 'notificationRetry' | 'latencyMs'>;
@@ -55,6 +58,10 @@ export interface RunningStack {
   host: RunningHost;
   graph: RunningGraphEmulator;
   crm: RunningCrmEmulator;
+  /** An on-premises Exchange server over EWS (issue 18), with the demo on-premises mailbox. */
+  ews: RunningEwsEmulator;
+  /** The demo on-premises mailbox's sign-in (also in env as EWS_URL, EWS_USERNAME, EWS_PASSWORD). */
+  onPremises: DemoOnPremisesMailbox;
   transport: StorageQueueTransport;
   runtime: Runtime;
   /** The demo agent and the demo tenant administrator (users of the Graph emulator's default tenant). */
@@ -86,6 +93,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(options.crmRetryDelaysMs ? { retryDelaysMs: options.crmRetryDelaysMs } : {}),
     });
     stops.push(() => crm.stop());
+    const ews = await startEwsEmulator({ tlsDir: options.tlsDir, port: options.ewsPort ?? 0 });
+    stops.push(() => ews.stop());
+    const onPremises = addDemoOnPremisesMailbox(ews);
 
     const hostPort = options.hostPort ?? 7071;
     const webhookSecret = randomBytes(24).toString('base64url');
@@ -104,6 +114,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       CRM_WEBHOOK_SECRET: webhookSecret,
       // The service caller (SERVICE_CLIENT_ID) manages the default tenant's accounts.
       AUTH_SERVICE_TENANTS: graph.tenantId,
+      // On-premises passwords, encrypted at rest (a key of this run unless one is given).
+      SECRETS_KEY: randomBytes(32).toString('hex'),
       ...(options.clockStart ? { SYNC_CLOCK_START: options.clockStart } : {}),
       ...options.settings,
     };
@@ -141,12 +153,39 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     env.FUNCTIONS_BASE_URL = host.url;
     env.FUNCTIONS_MASTER_KEY = masterKey;
     Object.assign(env, await identityLines(graph, users));
+    // The on-premises server and its demo mailbox, as `npm run emulator:ews` prints them.
+    Object.assign(env, {
+      EWS_URL: ews.ewsUrl,
+      EWS_USERNAME: onPremises.username,
+      EWS_PASSWORD: onPremises.password,
+      EWS_MAILBOX: onPremises.smtp,
+      EWS_CA_CERT: ews.caPath,
+    });
     await crm.admin.addWebhook({ url: `${host.url}/api/crm/events`, secret: webhookSecret });
-    return { env, host, graph, crm, transport, runtime, users, stop };
+    return { env, host, graph, crm, ews, onPremises, transport, runtime, users, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+export interface DemoOnPremisesMailbox {
+  smtp: string;
+  /** `DOMAIN\user`, as the migrate form takes it. */
+  username: string;
+  password: string;
+}
+
+/** The demo agent's mailbox on the on-premises server (a fresh password every start). */
+export function addDemoOnPremisesMailbox(ews: RunningEwsEmulator): DemoOnPremisesMailbox {
+  const mailbox = {
+    smtp: 'max.makler@immobilien-mueller.example',
+    user: 'max',
+    domain: 'MUELLER',
+    password: `Ews-${randomBytes(9).toString('base64url')}`,
+  };
+  ews.admin.createMailbox(mailbox);
+  return { smtp: mailbox.smtp, username: `${mailbox.domain}\\${mailbox.user}`, password: mailbox.password };
 }
 
 /** What a person or script needs to call the API: the scope, the demo sign-ins and ready tokens. */
