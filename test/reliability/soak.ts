@@ -43,6 +43,11 @@ async function main() {
     const { runMemorySoak } = await import('../unit/sync/support/memory-soak.js');
     process.exit(await runMemorySoak(argv));
   }
+  // `--model mail`: the mail pipeline's model over in-memory fakes (test/reliability/mail/).
+  if (argv.includes('--model') && argv[argv.indexOf('--model') + 1] === 'mail') {
+    const { runMailSoak } = await import('./mail/soak.js');
+    process.exit(await runMailSoak(argv));
+  }
   if (Number.isNaN(minutes) || minutes <= 0 || (actionBudget !== undefined && !(actionBudget > 0)))
     throw new Error('usage: npm run soak -- [--minutes N] [--actions N]');
   const cert = await ensureLocalCertificate(tlsDir);
