@@ -7,9 +7,10 @@ import { defaultDataDir, startStack } from './stack.js';
 import { ensureLocalCertificate } from './tls.js';
 
 /**
- * `npm start`: the whole product on this machine (DESIGN section 5): Azurite, the Graph and
- * CRM emulators, the local Functions host and a demo. `npm run host` runs only the host,
- * against whatever services the environment names (see README, "Against real services").
+ * `npm start`: the whole product on this machine (DESIGN section 5): Azurite, the Graph, CRM
+ * and EWS (on-premises Exchange, with a demo mailbox) emulators, the local Functions host and
+ * a demo. `npm run host` runs only the host, against whatever services the environment names
+ * (see README, "Against real services").
  * Node reads NODE_EXTRA_CA_CERTS only at start, so the process re-runs itself once with the
  * Graph emulator's CA trusted; the production code path (https, real token flow) is unchanged.
  */
@@ -37,6 +38,8 @@ async function main() {
     hostHttpsPort: Number(process.env.FUNCTIONS_HTTPS_PORT ?? 7072),
     graphPort: Number(process.env.GRAPH_EMULATOR_PORT ?? 7443),
     crmPort: Number(process.env.CRM_EMULATOR_PORT ?? 7080),
+    // The on-premises Exchange server (EWS) with the demo mailbox EWS_USERNAME / EWS_PASSWORD.
+    ewsPort: Number(process.env.EWS_EMULATOR_PORT ?? 7444),
     ...(process.env.SYNC_CLOCK_START ? { clockStart: process.env.SYNC_CLOCK_START } : {}),
     log,
   });
