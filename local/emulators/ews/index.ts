@@ -32,6 +32,7 @@ import {
 } from './soap-response.js';
 import { EwsStore } from './store.js';
 import { type CertificateMode, servedCertificate } from './tls-modes.js';
+import { getUserConfiguration } from './user-config.js';
 
 export type { ContactInput, CreateMailboxInput, Fault, LoggedRequest } from './admin.js';
 export { EwsAdmin } from './admin.js';
@@ -87,6 +88,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateItem: createItem,
   UpdateItem: updateItem,
   DeleteItem: deleteItem,
+  GetUserConfiguration: (ctx, op) => getUserConfiguration(ctx.mailbox, op),
 };
 const MAX_BODY = 4 * 1024 * 1024;
 

@@ -1,4 +1,5 @@
 import type { ExchangeContact, ExchangeFields, PhysicalAddress } from '../../contact/exchange-contact.js';
+import { birthdayFromGraph, birthdayToGraph } from '../graph/birthday.js';
 import {
   ADDRESS_PARTS,
   CONTACT_FIELD_URIS,
@@ -66,8 +67,11 @@ export interface EwsContact {
   linkId: string | null;
 }
 
-/** A `t:Contact` of a GetItem answer as the port's contact. */
-export function fromEwsContact(element: XmlElement): EwsContact {
+/**
+ * A `t:Contact` of a GetItem answer as the port's contact; its birthday the date it falls on
+ * in the mailbox's time zone `zone` (see birthdayFromEws).
+ */
+export function fromEwsContact(element: XmlElement, zone?: string): EwsContact {
   const id = child(element, 'ItemId');
   const text = (name: string) => {
     const value = child(element, name)?.text;
@@ -113,24 +117,29 @@ export function fromEwsContact(element: XmlElement): EwsContact {
     otherAddress: address('Other'),
   };
   for (const [field, name] of PLAIN) (contact as Record<string, unknown>)[field] = text(name);
-  contact.birthday = birthdayFromEws(contact.birthday ?? null);
+  contact.birthday = birthdayFromEws(contact.birthday ?? null, zone);
   return { contact, linkId: extended.get(extendedKey(LINK_PROPERTY)) || null };
 }
 
 /**
- * EWS carries a birthday as an instant. Outlook stores local midnight of the user's zone;
- * we write midnight UTC. Both read back as the right date when taken 12 hours later in UTC
- * (every zone from UTC−11 to UTC+12). Reading the mailbox's zone would be exact (issue 18 left).
+ * EWS carries a birthday as an instant (Birthday, xs:dateTime: the contact's PidTagBirthday).
+ * Outlook stores the local midnight of the zone of the client the user typed it in (the
+ * "birthday one day off" cases of MAPI clients in another zone), so the date is the one the
+ * instant falls on in the mailbox's time zone (`zone`, mailbox-time-zone.ts), the shared pure
+ * core of Graph's adapter (graph/birthday.ts), and we write the local midnight of that zone,
+ * as Outlook there does. Without a zone (no mailbox at hand): the date 12 hours later in UTC,
+ * right for every writer from UTC−11 to UTC+12.
  */
-export function birthdayFromEws(value: string | null): string | null {
+export function birthdayFromEws(value: string | null, zone?: string): string | null {
   if (!value) return null;
+  if (zone) return birthdayFromGraph(value, zone);
   const instant = Date.parse(value);
   if (Number.isNaN(instant)) return null;
   return new Date(instant + 12 * 3600_000).toISOString().slice(0, 10);
 }
 
-function birthdayToEws(date: string): string {
-  return `${date}T00:00:00Z`;
+function birthdayToEws(date: string, zone?: string): string {
+  return zone ? birthdayToGraph(date, zone) : `${date}T00:00:00Z`;
 }
 
 /** What Exchange would show as the name: the non-empty name parts (as graph/contact-writes.ts). */
@@ -145,8 +154,8 @@ export function generatedName(fields: {
     .join(' ');
 }
 
-/** The `t:Contact` of a CreateItem, in schema order, with the link marker. */
-export function toEwsContact(fields: ExchangeFields, linkId: string): string {
+/** The `t:Contact` of a CreateItem, in schema order, with the link marker (birthday: local midnight of `zone`). */
+export function toEwsContact(fields: ExchangeFields, linkId: string, zone?: string): string {
   const name = generatedName(fields) || fields.companyName || '';
   const parts: string[] = [el('t:ItemClass', 'IPM.Contact')];
   if (fields.title) parts.push(extendedXml(TITLE_PROPERTY, fields.title));
@@ -155,7 +164,7 @@ export function toEwsContact(fields: ExchangeFields, linkId: string): string {
   const plain = (key: keyof ExchangeFields, elName: string) => {
     const value = fields[key];
     if (typeof value === 'string' && value !== '')
-      parts.push(el(`t:${elName}`, key === 'birthday' ? birthdayToEws(value) : value));
+      parts.push(el(`t:${elName}`, key === 'birthday' ? birthdayToEws(value, zone) : value));
   };
   plain('givenName', 'GivenName');
   plain('middleName', 'MiddleName');
@@ -185,7 +194,11 @@ export function toEwsContact(fields: ExchangeFields, linkId: string): string {
  * (`contacts:EmailAddress` + FieldIndex), which clears address, name and routing type.
  * `current` tells which slots hold something, so only those are cleared.
  */
-export function toEwsUpdates(fields: Partial<ExchangeFields>, current?: ExchangeContact): string[] {
+export function toEwsUpdates(
+  fields: Partial<ExchangeFields>,
+  current?: ExchangeContact,
+  zone?: string,
+): string[] {
   const out: string[] = [];
   const set = (uri: string, contactXml: string) =>
     out.push(`<t:SetItemField>${uri}<t:Contact>${contactXml}</t:Contact></t:SetItemField>`);
@@ -214,7 +227,7 @@ export function toEwsUpdates(fields: Partial<ExchangeFields>, current?: Exchange
     const value = fields[key];
     if (value === undefined) continue;
     if (typeof value === 'string' && value !== '')
-      set(field(name), el(`t:${name}`, key === 'birthday' ? birthdayToEws(value) : value));
+      set(field(name), el(`t:${name}`, key === 'birthday' ? birthdayToEws(value, zone) : value));
     else del(field(name));
   }
   if (fields.emailAddresses !== undefined) {

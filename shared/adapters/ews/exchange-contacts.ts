@@ -7,6 +7,7 @@ import { fromEwsContact, ITEM_SHAPE, toEwsContact, toEwsUpdates } from './contac
 import { type EwsDeltaPage, syncFolderItems } from './contact-sync.js';
 import { LINK_PROPERTY } from './ews-schema.js';
 import { type EwsCredentials, EwsTransport } from './ews-transport.js';
+import { readMailboxTimeZone } from './mailbox-time-zone.js';
 import { callEws, orThrow, type ResponseMessage } from './soap-client.js';
 import { attributes, child, esc } from './xml.js';
 
@@ -51,6 +52,8 @@ export class EwsExchangeContacts implements ExchangeContacts {
   readonly subscriptions: undefined = undefined;
   private readonly transports = new Map<string, Promise<EwsTransport>>();
   private readonly contactFolders = new Map<string, Set<string>>();
+  /** The mailbox's time zone for birthdays (mailbox-time-zone.ts), read once per mailbox per 6 h. */
+  private readonly zones = new Map<string, { zone: Promise<string>; until: number }>();
   private readonly readBatch: number;
   private readonly pageSize: number;
 
@@ -102,7 +105,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
       messages = await callEws(
         transport,
         'CreateItem',
-        `<m:CreateItem><m:SavedItemFolderId><t:FolderId Id="${esc(folderId)}"/></m:SavedItemFolderId><m:Items>${toEwsContact(fields, linkId)}</m:Items></m:CreateItem>`,
+        `<m:CreateItem><m:SavedItemFolderId><t:FolderId Id="${esc(folderId)}"/></m:SavedItemFolderId><m:Items>${toEwsContact(fields, linkId, fields.birthday ? await this.zone(mailbox) : undefined)}</m:Items></m:CreateItem>`,
       );
     } catch (error) {
       // No answer (a timeout, a cut connection): Exchange may have stored it. Look before anyone retries.
@@ -123,7 +126,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
     changeKey?: string,
     current?: ExchangeContact,
   ): Promise<ExchangeContact> {
-    const updates = toEwsUpdates(fields, current);
+    const updates = toEwsUpdates(fields, current, fields.birthday ? await this.zone(mailbox) : undefined);
     if (updates.length > 0) {
       // NeverOverwrite with the ChangeKey we read: an Outlook edit since is a conflict, never lost.
       const mode = changeKey === undefined ? 'AlwaysOverwrite' : 'NeverOverwrite';
@@ -198,11 +201,23 @@ export class EwsExchangeContacts implements ExchangeContacts {
         if (!message.ok && GONE.has(message.code)) continue;
         const element = child(child(orThrow('GetItem', message), 'Items'), 'Contact');
         if (!element) continue; // not a contact (a distribution list): outside the window
-        const { contact } = fromEwsContact(element);
+        // The zone is read only when a birthday is there to convert.
+        const zone = child(element, 'Birthday') ? await this.zone(mailbox) : undefined;
+        const { contact } = fromEwsContact(element, zone);
         if (await this.inContactFolder(mailbox, contact.parentFolderId ?? null)) out.push(contact);
       }
     }
     return out;
+  }
+
+  private zone(mailbox: string): Promise<string> {
+    const key = mailbox.toLowerCase();
+    const cached = this.zones.get(key);
+    if (cached && cached.until > Date.now()) return cached.zone;
+    const zone = this.transport(mailbox).then(readMailboxTimeZone);
+    zone.catch(() => this.zones.delete(key));
+    this.zones.set(key, { zone, until: Date.now() + 6 * 3600_000 });
+    return zone;
   }
 
   private async inContactFolder(mailbox: string, folderId: string | null): Promise<boolean> {
