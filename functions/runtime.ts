@@ -3,6 +3,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { RestCrmContacts } from '../shared/adapters/crm/rest-crm-contacts.js';
 import { RestCrmEmails } from '../shared/adapters/crm/rest-crm-emails.js';
 import { EwsExchangeContacts, ewsContactsFor } from '../shared/adapters/ews/exchange-contacts.js';
+import { EwsExchangeMail, ewsMailFor } from '../shared/adapters/ews/mail/ews-exchange-mail.js';
 import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/graph/index.js';
 import { GraphExchangeMail } from '../shared/adapters/graph/mail/graph-exchange-mail.js';
 import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
@@ -17,6 +18,7 @@ import { type Config, loadConfig, secretValues } from '../shared/config.js';
 import { toError } from '../shared/errors.js';
 import { CrmContactIndex } from '../shared/mail-sync/contact-index.js';
 import type { MailDeps } from '../shared/mail-sync/deps.js';
+import type { ExchangeMail } from '../shared/mail-sync/ports.js';
 import type { ExchangeContacts, Queue, SecretStore } from '../shared/ports.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import type { SyncDeps } from '../shared/sync/deps.js';
@@ -45,7 +47,7 @@ export interface Runtime {
    * `routers.contacts.for`. Another kind of adapter per account (EWS mail) is one more
    * AccountRouter built the same way, next to it.
    */
-  routers: { contacts: AccountRouter<ExchangeContacts> };
+  routers: { contacts: AccountRouter<ExchangeContacts>; mail: AccountRouter<ExchangeMail> };
   /** The mail sync's ports on top of `deps` (shared/mail-sync/, the `mail` queue). */
   mail: MailDeps;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
@@ -119,13 +121,20 @@ export async function buildRuntime(
     log,
   };
   const crmEndpoint = { baseUrl: config.crm.baseUrl, token: config.crm.token };
+  // Mail and contacts draw on one Graph budget per mailbox and one app-wide cap.
+  const graphMail = new GraphExchangeMail({ client: graph, scheduler: graphContacts.scheduler });
+  // EWS mail for on-premises accounts, one adapter (one transport) per account, as for contacts.
+  const mailRouter = new AccountRouter<ExchangeMail>({
+    graph: graphMail,
+    onPremises: (_account, connection) => ewsMailFor(connection, secrets),
+    close: (adapter) => {
+      if (adapter instanceof EwsExchangeMail) adapter.close();
+    },
+  });
   const mail: MailDeps = {
     ...deps,
-    // Mail and contacts draw on one Graph budget per mailbox and one app-wide cap.
-    exchangeMail: new GraphExchangeMail({
-      client: graph,
-      scheduler: graphContacts.scheduler,
-    }),
+    exchangeMail: graphMail,
+    exchangeMailFor: (account) => mailRouter.for(account),
     crmEmails: new RestCrmEmails(crmEndpoint),
     mailStore,
     contactIndex: new CrmContactIndex(new RestCrmContacts(crmEndpoint), clock),
@@ -134,7 +143,7 @@ export async function buildRuntime(
   return {
     config,
     deps,
-    routers: { contacts },
+    routers: { contacts, mail: mailRouter },
     mail,
     hints: batchMailboxHints(queue, clock),
     ownWrites,

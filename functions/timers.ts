@@ -1,5 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import { enqueueMailRenewals, enqueueMailSweep } from '../shared/mail-sync/mail-jobs.js';
+import { enqueueMailPolls, enqueueMailRenewals, enqueueMailSweep } from '../shared/mail-sync/mail-jobs.js';
 import {
   enqueueMigrationCutoff,
   enqueuePolls,
@@ -54,9 +54,12 @@ export async function logRetention(timer: Timer, context: InvocationContext): Pr
 export async function ewsPoll(timer: Timer, context: InvocationContext): Promise<void> {
   const rt = await runtime();
   const last = Date.parse(timer.scheduleStatus?.last ?? '');
-  const n = await enqueuePolls(rt.deps, Number.isNaN(last) ? {} : { since: new Date(last) });
-  if (n > 0 || timer.isPastDue)
+  const since = Number.isNaN(last) ? {} : { since: new Date(last) };
+  const n = await enqueuePolls(rt.deps, since);
+  // Their mail too: EWS has no message notifications.
+  const mail = await enqueueMailPolls(rt.deps, since);
+  if (n > 0 || mail > 0 || timer.isPastDue)
     context.log(
-      `ewsPoll: queued ${n} poll(s) of on-premises account(s)${timer.isPastDue ? ' (past due)' : ''}`,
+      `ewsPoll: queued ${n} poll(s) of on-premises account(s), ${mail} mail round(s)${timer.isPastDue ? ' (past due)' : ''}`,
     );
 }

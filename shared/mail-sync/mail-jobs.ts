@@ -5,6 +5,9 @@ import type { Queue } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
 import { subscriptionOptions } from '../sync/account-tasks.js';
 import type { SyncDeps } from '../sync/deps.js';
+import { isPolled } from '../sync/exchange-router.js';
+import { DEFAULT_POLL_INTERVAL_MS, pollDue } from '../sync/poll-schedule.js';
+import { DEFAULT_POLL_TICK_MS } from '../sync/timer-jobs.js';
 import { asPlannable } from './mail-subscription.js';
 
 /**
@@ -57,13 +60,49 @@ export async function enqueueMailSweep(deps: SyncDeps): Promise<number> {
   return n;
 }
 
-/** Message subscriptions due for renewal (or missing): a full round renews or makes them. */
+/**
+ * Polled (EWS) accounts' mail (issue 18 items 2 and 9): at each account's poll slot
+ * (poll-schedule.ts, the same slots as its contacts), a delta mail round, which is what a
+ * Graph message notification would cause. An account the server asked to wait is left alone
+ * until then. `since` is the polling timer's previous run. Answers how many were queued.
+ */
+export async function enqueueMailPolls(deps: SyncDeps, options: { since?: Date } = {}): Promise<number> {
+  const now = deps.wallClock.now();
+  const since = options.since ?? new Date(now.getTime() - DEFAULT_POLL_TICK_MS);
+  const interval = deps.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  let n = 0;
+  for await (const account of deps.accounts.list()) {
+    if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
+      continue;
+    if (!isPolled(deps, account)) continue;
+    const due = pollDue(account.id, since, now, interval, account.status.backOffUntil);
+    if (!due) continue;
+    await deps.queue.send(
+      'mail',
+      mailSyncMessage(
+        account.id,
+        false,
+        'poll',
+        deps.clock.now(),
+        `poll:${due.afterBackOff ? 'b' : ''}${due.slot}`,
+      ),
+    );
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Message subscriptions due for renewal (or missing): a full round renews or makes them.
+ * Polled (EWS) accounts have none and are skipped.
+ */
 export async function enqueueMailRenewals(deps: SyncDeps): Promise<number> {
   const now = deps.wallClock.now();
   let n = 0;
   for await (const account of deps.accounts.list()) {
     if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
       continue;
+    if (isPolled(deps, account)) continue;
     if (planSubscription(asPlannable(account), now, subscriptionOptions(deps)).kind === 'none') continue;
     await enqueueMailSync(deps, account.id, true, 'mail subscription renewal');
     n++;

@@ -4,9 +4,10 @@ import type { ClassifyContext } from '../mail/classify.js';
 import { blocklistOf, type MailSettings, mailSettingsSchema } from '../mail/settings.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from '../sync/account-session.js';
+import { isPolled } from '../sync/exchange-router.js';
 import { HeldLease } from '../sync/lease-guard.js';
 import { copyCacheOf, MailCopyCache } from './copy-cache.js';
-import type { MailDeps } from './deps.js';
+import { type MailDeps, mailForAccount } from './deps.js';
 import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
 import { reconcileMail, reconcileMailbox } from './mail-reconcile.js';
@@ -60,17 +61,19 @@ export async function handleMailSync(deps: MailDeps, message: MailSyncMessage): 
   try {
     const fresh = await deps.accounts.get(message.accountId);
     if (!fresh) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+    // The account's own mail adapter (EWS for an on-premises account), as for contacts.
+    const routed = mailForAccount(deps, fresh.value);
     const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
     if (!syncAllowed(state)) {
-      await removeMailSubscription(deps, new AccountSession(deps, fresh), lease);
+      await removeMailSubscription(routed, new AccountSession(routed, fresh), lease);
       return skipped(`account ${message.accountId} is on V2 and its sync stopped at the shutdown`);
     }
     if (!message.full && covered(fresh.value.mail, message.at)) {
       return skipped('a mail round started after this change was reported already covered it');
     }
-    const session = new AccountSession(deps, fresh);
+    const session = new AccountSession(routed, fresh);
     try {
-      return await mailRound(deps, session, lease, message);
+      return await mailRound(routed, session, lease, message);
     } catch (error) {
       copyCacheOf(deps.mailStore).drop(message.accountId);
       const reason = toError(error).message.slice(0, 500);
@@ -129,7 +132,9 @@ async function mailRound(
       return { ...mail, ownAddresses: own, folders: next, discoveredAt: startedAt, stage: stageOf(next) };
     });
   }
-  if (full) await ensureMailSubscription(deps, session, lease, message.reason === LIFECYCLE_REAUTHORIZE);
+  // A polled (EWS) account has no subscription: its rounds come from the polling timer.
+  if (full && !isPolled(deps, account))
+    await ensureMailSubscription(deps, session, lease, message.reason === LIFECYCLE_REAUTHORIZE);
 
   const { index } = await deps.contactIndex.refresh();
   // The account's copies: this process's own from its last round when no other worker ran one since.

@@ -30,7 +30,8 @@ const MAILBOX = 'max@makler.example';
 const PASSWORD = 'S3cret-Max!';
 const TENANT = 'tenant-ews-mail';
 const connectionString = inject('storageConnectionString');
-const tableName = uniqueName('ewsmail');
+/** A mail table per test: a full round reconciles every e-mail of the tenant in it. */
+const tables: string[] = [];
 
 let ews: RunningEwsEmulator;
 let crm: RunningCrmEmulator;
@@ -62,9 +63,10 @@ afterAll(async () => {
   exchangeMail.close();
   await ews.stop();
   await crm.stop();
-  await TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true })
-    .deleteTable()
-    .catch(() => undefined);
+  for (const tableName of tables)
+    await TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true })
+      .deleteTable()
+      .catch(() => undefined);
 });
 
 beforeEach(async () => {
@@ -75,6 +77,8 @@ beforeEach(async () => {
   [client] = crm.admin
     .seed([{ firstName: 'Anna', lastName: 'Kunde', emails: [{ address: 'anna@kunde.example', type: null }] }])
     .map((c) => c.id) as [string];
+  const table = uniqueName('ewsmail');
+  tables.push(table);
   const endpoint = { baseUrl: `${crm.url}/`, token: crm.token, retryBaseMs: 5, retryMaxMs: 50 };
   const clock = { now: () => new Date() };
   const accounts = new InMemoryAccounts();
@@ -101,11 +105,23 @@ beforeEach(async () => {
     log: () => undefined,
     exchangeMail,
     crmEmails: new RestCrmEmails(endpoint),
-    mailStore: await TableMail.create({ connectionString, tableName }),
+    mailStore: await TableMail.create({ connectionString, tableName: table }),
     contactIndex: new CrmContactIndex(new RestCrmContacts(endpoint), clock),
     defaultTenantId: TENANT,
   };
 });
+
+/** Graph's adapters, which an on-premises account must never reach once routed. */
+const graphMail = new Proxy({} as MailDeps['exchangeMail'], {
+  get(_target, prop) {
+    if (prop === 'then') return undefined;
+    return () => {
+      throw new Error(`the on-premises account reached Graph's mail.${String(prop)}`);
+    };
+  },
+});
+/** The account's contacts adapter as the router gives it: polled (no subscriptions capability). */
+const polledContacts = { subscriptions: undefined } as unknown as ExchangeContacts;
 
 const poll = () => handleMailSync(deps, mailSyncMessage('acc-ews', false, 'poll', new Date()));
 const crmMails = async () => (await deps.crmEmails.listForContact(client)).items;
@@ -180,5 +196,20 @@ describe('the mail pipeline over EWS', () => {
     ews.mail.delete(MAILBOX, item.id);
     await poll();
     expect((await crmMails()).map((m) => m.subject)).toEqual(['Angebot']);
+  });
+
+  it('routed like contacts: a full round (connect, sweep) of an on-premises account uses its EWS adapter and makes no subscription', async () => {
+    deps = {
+      ...deps,
+      exchangeMail: graphMail,
+      exchangeMailFor: (a) => (a.provider === 'onPremises' ? exchangeMail : graphMail),
+      exchangeFor: () => polledContacts,
+    };
+    ews.mail.receive(MAILBOX, { from: { address: 'anna@kunde.example' }, subject: 'Anfrage' });
+    await handleMailSync(deps, mailSyncMessage('acc-ews', true, 'connect', new Date()));
+    expect((await crmMails()).map((m) => m.subject)).toEqual(['Anfrage']);
+    const stored = await deps.accounts.get('acc-ews');
+    expect(stored?.value.mail?.subscription ?? null).toBeNull();
+    expect(stored?.value.mail?.stage).toBe('live');
   });
 });
