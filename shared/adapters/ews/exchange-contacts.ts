@@ -43,6 +43,12 @@ export interface EwsExchangeContactsOptions {
   /** SyncFolderItems MaxChangesReturned. Default 512 (Exchange's maximum). */
   pageSize?: number;
   timeoutMs?: number;
+  /**
+   * Transports shared with the mailbox's other EWS adapters (mail/transports.ts EwsTransports),
+   * so contacts and mail draw on the same two connections: then `connect` is not used, and the
+   * adapter neither builds nor closes a transport of its own.
+   */
+  transports?: { get(mailbox: string): Promise<EwsTransport> };
 }
 
 const GONE = new Set(['ErrorItemNotFound']);
@@ -63,7 +69,11 @@ export class EwsExchangeContacts implements ExchangeContacts {
   }
 
   close(): void {
-    for (const t of this.transports.values()) void t.then((x) => x.close());
+    for (const t of this.transports.values())
+      void t.then(
+        (x) => x.close(),
+        () => undefined,
+      );
     this.transports.clear();
   }
 
@@ -244,6 +254,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
    * reads the password again: one changed by reconnecting the account is picked up.
    */
   private transport(mailbox: string): Promise<EwsTransport> {
+    if (this.options.transports) return this.options.transports.get(mailbox);
     let transport = this.transports.get(mailbox);
     if (!transport) {
       const forget = (t: EwsTransport) => {
