@@ -60,7 +60,7 @@ export interface RunningStack {
   crm: RunningCrmEmulator;
   /** An on-premises Exchange server over EWS (issue 18), with the demo on-premises mailbox. */
   ews: RunningEwsEmulator;
-  /** The demo on-premises mailbox's sign-in (also in env as EWS_URL, EWS_USERNAME, EWS_PASSWORD). */
+  /** The demo on-premises mailbox's sign-in (also in env as EWS_URL, EWS_USERNAME, EWS_PASSWORD, EWS_EMAIL). */
   onPremises: DemoOnPremisesMailbox;
   transport: StorageQueueTransport;
   runtime: Runtime;
@@ -158,7 +158,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       EWS_URL: ews.ewsUrl,
       EWS_USERNAME: onPremises.username,
       EWS_PASSWORD: onPremises.password,
-      EWS_MAILBOX: onPremises.smtp,
+      EWS_EMAIL: onPremises.smtp,
       EWS_CA_CERT: ews.caPath,
     });
     await crm.admin.addWebhook({ url: `${host.url}/api/crm/events`, secret: webhookSecret });
