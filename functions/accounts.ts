@@ -91,7 +91,8 @@ export const accountsMigrate = authenticated(async (request, context, api) => {
     stored,
     body.value,
   );
-  await record(api, context, accountAudit(api, stored.value, 'migrate', result.kind));
+  const outcome = result.kind === 'onPremisesFailed' ? result.code : result.kind;
+  await record(api, context, accountAudit(api, stored.value, 'migrate', outcome));
   switch (result.kind) {
     case 'migrated':
       context.log(`account ${stored.value.id} migrated to V3`);
@@ -110,6 +111,9 @@ export const accountsMigrate = authenticated(async (request, context, api) => {
       });
     case 'unsupported':
       return json(422, { state: 'providerNotSupported', message: result.message });
+    case 'onPremisesFailed':
+      // Which of wrong password / unreachable host / bad certificate; nothing was stored.
+      return json(422, { state: 'onPremisesConnectFailed', code: result.code, message: result.message });
   }
 });
 

@@ -3,7 +3,8 @@ import type { DetectedProvider } from './provider.js';
 /**
  * What POST /api/accounts/{id}/migrate does with the detected and the requested provider. An
  * explicit Microsoft 365 choice is trusted (it is how a user resolves "Sonderfall Ionos");
- * on-premises Exchange is a valid answer but not something V3 sync can serve yet.
+ * an on-premises choice with its host, login and password is connected over EWS (issue 18:
+ * shared/service/connect-on-premises.ts); without them there is nothing to connect.
  */
 
 export interface MigrationDecisionInput {
@@ -14,18 +15,18 @@ export interface MigrationDecisionInput {
 
 export type MigrationDecision =
   | { kind: 'proceed'; provider: 'microsoft365' }
+  | { kind: 'connectOnPremises'; provider: 'onPremises'; host: string; username: string }
   | { kind: 'chooseProvider'; reason: string }
   | { kind: 'unsupported'; provider: 'onPremises'; message: string };
 
 export function decideMigration(input: MigrationDecisionInput): MigrationDecision {
   if (input.requestedProvider === 'onPremises') {
-    const host = input.onPremises ? ` (${input.onPremises.host})` : '';
+    if (input.onPremises) return { kind: 'connectOnPremises', provider: 'onPremises', ...input.onPremises };
     return {
       kind: 'unsupported',
       provider: 'onPremises',
       message:
-        `On-premises Exchange${host} is not supported yet: V3 sync works with Microsoft 365 ` +
-        'mailboxes only. The account stays on V2.',
+        'On-premises Exchange needs the Exchange host, the user name and the password. The account stays as it is.',
     };
   }
   if (input.requestedProvider === 'microsoft365') return { kind: 'proceed', provider: 'microsoft365' };

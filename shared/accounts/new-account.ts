@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { type Account, providerSchema } from './account.js';
@@ -18,6 +19,61 @@ export const countrySchema = z
   .toUpperCase()
   .refine((code) => isSupportedCountry(code), 'an ISO 3166 alpha-2 country code with phone metadata');
 
+/** An Exchange host as a person types it: a host name, optionally with a port, or an https URL. */
+const exchangeHostSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .refine(
+    (host) => /^https:\/\/\S+$/i.test(host) || /^[^\s/:]+(:\d{1,5})?$/.test(host),
+    'a host name or URL',
+  );
+
+/**
+ * The Exchange login: `DOMAIN\user`, a UPN (`user@domain`), or a bare user name (NTLM then
+ * sends no domain and the server uses its own).
+ */
+const exchangeUsernameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(320)
+  .refine(
+    (name) => /^[^\s\\@]+\\[^\s\\@]+$/.test(name) || /^[^\s\\@]+(@[^\s\\@]+)?$/.test(name),
+    'DOMAIN\\user or a user principal name',
+  );
+
+/** The password goes to the SecretStore only; never echoed, logged or stored in a table. */
+const exchangePasswordSchema = z.string().min(1).max(1024);
+
+/** PEM of the Exchange server's internal CA: one or more certificates Node can read. */
+export const caPemSchema = z
+  .string()
+  .trim()
+  .max(65_536)
+  .refine((pem) => {
+    const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+    if (!blocks) return false;
+    try {
+      for (const block of blocks) new X509Certificate(block);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'PEM certificates (-----BEGIN CERTIFICATE-----)');
+
+/** What connecting an on-premises account takes (register: `onPremises`; migrate: the body). */
+export const onPremisesFormSchema = z
+  .object({
+    host: exchangeHostSchema,
+    username: exchangeUsernameSchema,
+    password: exchangePasswordSchema,
+    caPem: caPemSchema.nullable().optional(),
+  })
+  .strict();
+export type OnPremisesFormInput = z.infer<typeof onPremisesFormSchema>;
+
 export const registerAccountSchema = z
   .object({
     email: z.email().max(320),
@@ -28,8 +84,26 @@ export const registerAccountSchema = z
     defaultCountry: countrySchema.optional(),
     targetFolderId: z.string().min(1).max(1024).nullable().optional(),
     exchangeDeleteAction: z.enum(['unlink', 'delete']).optional(),
+    /** An on-premises mailbox: connected (and tested) before the account is stored. */
+    onPremises: onPremisesFormSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.onPremises && body.provider !== undefined && body.provider !== 'onPremises')
+      ctx.addIssue({ code: 'custom', path: ['onPremises'], message: 'onPremises needs provider onPremises' });
+    if (body.onPremises && body.syncVersion !== 'v3')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['syncVersion'],
+        message: 'an on-premises account syncs with V3',
+      });
+    if (body.provider === 'onPremises' && !body.onPremises)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['onPremises'],
+        message: 'provider onPremises needs onPremises (host, username, password)',
+      });
+  });
 export type RegisterAccountInput = z.infer<typeof registerAccountSchema>;
 
 export interface NewAccountContext {
@@ -77,33 +151,24 @@ export function newAccount(input: RegisterAccountInput, context: NewAccountConte
   };
 }
 
-/** An Exchange host as a person types it: a host name, optionally with a port, or an https URL. */
-const exchangeHostSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(2048)
-  .refine(
-    (host) => /^https:\/\/\S+$/i.test(host) || /^[^\s/:]+(:\d{1,5})?$/.test(host),
-    'a host name or URL',
-  );
-
 export const migrateBodySchema = z
   .object({
     provider: z.enum(['microsoft365', 'onPremises']).optional(),
     host: exchangeHostSchema.optional(),
-    username: z.string().trim().min(1).max(320).optional(),
+    username: exchangeUsernameSchema.optional(),
+    password: exchangePasswordSchema.optional(),
+    caPem: caPemSchema.nullable().optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
     if (body.provider === 'onPremises') {
-      for (const key of ['host', 'username'] as const) {
+      for (const key of ['host', 'username', 'password'] as const) {
         if (body[key] === undefined) {
           ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required for onPremises` });
         }
       }
     } else {
-      for (const key of ['host', 'username'] as const) {
+      for (const key of ['host', 'username', 'password', 'caPem'] as const) {
         if (body[key] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [key], message: `${key} is only allowed for onPremises` });
         }

@@ -8,22 +8,27 @@ import {
   isConsentError,
   type MxResolver,
 } from '../accounts/provider.js';
+import { testOnPremisesConnection } from '../adapters/ews/connect.js';
 import { isSyncError } from '../errors.js';
 import type { Stored } from '../ports.js';
 import type { SyncDeps } from '../sync/deps.js';
+import { type ConnectTester, connectExisting, forgetOnPremises } from './connect-on-premises.js';
 import { enqueueConnect } from './register-account.js';
 
 export interface MigrationEnv {
   resolver: MxResolver;
   graphApp: { tenantId: string; clientId: string; authorityHost: string };
   publicBaseUrl: string;
+  /** The on-premises connect test; default: shared/adapters/ews/connect.ts over the real network. */
+  connectOnPremises?: ConnectTester;
 }
 
 export type MigrateResult =
   | { kind: 'migrated'; account: Account }
   | { kind: 'adminConsentRequired'; adminConsentUrl: string; message: string }
   | { kind: 'chooseProvider'; reason: string }
-  | { kind: 'unsupported'; message: string };
+  | { kind: 'unsupported'; message: string }
+  | { kind: 'onPremisesFailed'; code: string; message: string };
 
 /**
  * "Zu V3 migrieren" (seeds/001): find the provider, prove the app can read the mailbox with
@@ -48,6 +53,22 @@ export async function migrateAccount(
   });
   if (decision.kind === 'chooseProvider') return { kind: 'chooseProvider', reason: decision.reason };
   if (decision.kind === 'unsupported') return { kind: 'unsupported', message: decision.message };
+  if (decision.kind === 'connectOnPremises') {
+    const connected = await connectExisting(
+      deps,
+      env.connectOnPremises ?? ((input) => testOnPremisesConnection(input)),
+      stored,
+      {
+        host: decision.host,
+        username: decision.username,
+        password: body.password ?? '',
+        caPem: body.caPem ?? null,
+      },
+      (id, reason) => enqueueConnect(deps, id, reason),
+    );
+    if (!connected.ok) return { kind: 'onPremisesFailed', code: connected.code, message: connected.message };
+    return { kind: 'migrated', account: connected.account };
+  }
 
   try {
     await deps.exchange.defaultFolderId(account.userId);
@@ -71,7 +92,9 @@ export async function migrateAccount(
     throw error;
   }
 
-  const migrated: Account = { ...account, syncVersion: 'v3', provider: decision.provider };
+  // Leaving on-premises Exchange: its password is deleted with the connection.
+  const left = await forgetOnPremises(deps, account);
+  const migrated: Account = { ...left, syncVersion: 'v3', provider: decision.provider };
   const plan = planMigrationCutoff(migrated, deps.clock.now(), deps.settings.migration);
   await deps.accounts.put(plan.account, stored.etag);
   await enqueueConnect(deps, account.id, 'migrated to V3');

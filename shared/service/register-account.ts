@@ -2,12 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Account } from '../accounts/account.js';
 import { syncAllowed } from '../accounts/migration-policy.js';
 import { newAccount, type RegisterAccountInput } from '../accounts/new-account.js';
+import { testOnPremisesConnection } from '../adapters/ews/connect.js';
 import { enqueueMailSync } from '../mail-sync/mail-jobs.js';
 import type { SyncDeps } from '../sync/deps.js';
+import {
+  type ConnectTester,
+  connectedAccount,
+  storeConnected,
+  testConnection,
+} from './connect-on-premises.js';
 
 export type RegisterResult =
   | { ok: true; account: Account }
-  | { ok: false; status: 409; code: 'AccountExists'; message: string };
+  | { ok: false; status: 409; code: 'AccountExists'; message: string }
+  | { ok: false; status: 422; code: string; message: string };
 
 /**
  * Registers a mailbox. An account that may sync is connected at once by the worker
@@ -19,7 +27,7 @@ export type RegisterResult =
 export async function registerAccount(
   deps: SyncDeps,
   input: RegisterAccountInput,
-  options: { visible?: (account: Account) => boolean } = {},
+  options: { visible?: (account: Account) => boolean; connectOnPremises?: ConnectTester } = {},
 ): Promise<RegisterResult> {
   const email = input.email.toLowerCase();
   for await (const existing of deps.accounts.list()) {
@@ -35,12 +43,25 @@ export async function registerAccount(
       };
     }
   }
-  const account = newAccount(input, {
+  const { onPremises, ...fields } = input;
+  const fresh = newAccount(fields, {
     id: randomUUID(),
     now: deps.clock.now(),
     instants: deps.settings.migration,
   });
-  await deps.accounts.put(account, null);
+  let account = fresh;
+  if (onPremises) {
+    // An on-premises mailbox is tested before anything is stored (connect-on-premises.ts).
+    const form = { ...onPremises, caPem: onPremises.caPem ?? null };
+    const tested = await testConnection(
+      options.connectOnPremises ?? ((i) => testOnPremisesConnection(i)),
+      input.email,
+      form,
+    );
+    if (!tested.ok) return { ok: false, status: 422, code: tested.code, message: tested.message };
+    account = connectedAccount(fresh, tested.connection);
+    await storeConnected(deps, account, null, form.password, null);
+  } else await deps.accounts.put(account, null);
   if (syncAllowed(account.migration.state)) await enqueueConnect(deps, account.id, 'registered');
   return { ok: true, account };
 }

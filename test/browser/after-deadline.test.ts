@@ -144,7 +144,7 @@ describe('web app: after the deadline', { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
-  it('asks for the provider when the sign-in cannot tell, and stores nothing for on-premises', async () => {
+  it('asks for the provider when the sign-in cannot tell, and stores nothing for an unreachable on-premises host', async () => {
     const page = await signedIn(ANNA);
     await page.getByRole('button', { name: `Zu V3 migrieren: ${annaIonos.email}` }).click();
     await signInAtAuthority(page, ANNA, PASSWORD);
@@ -161,7 +161,7 @@ describe('web app: after the deadline', { timeout: 120_000 }, () => {
     await page.getByLabel('Passwort').fill('geheim-onprem');
     const before = await stack.runtime.deps.accounts.get(annaIonos.id);
     await page.getByRole('button', { name: 'Verbinden' }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('noch nicht verfügbar');
+    expect(await page.getByRole('alert').textContent()).toContain('nicht erreichbar');
     const after = await stack.runtime.deps.accounts.get(annaIonos.id);
     expect(after?.etag).toBe(before?.etag);
     expect(JSON.stringify(after?.value)).not.toContain('geheim-onprem');

@@ -95,6 +95,19 @@ const de = {
   onPremSubmit: 'Verbinden',
   onPremUnsupported:
     'Die Synchronisierung mit einem eigenen Exchange-Server (On-Premises) ist noch nicht verfügbar. Ihre Eingaben wurden nicht gespeichert; das Konto bleibt auf V2.',
+  onPremCa: 'Zertifikat der eigenen Zertifizierungsstelle (PEM, optional)',
+  onPremCaHint:
+    'Nur nötig, wenn Ihr Exchange-Server ein Zertifikat Ihrer eigenen (internen) Zertifizierungsstelle verwendet. Es gilt nur für dieses Konto.',
+  onPremWrongPassword:
+    'Der Exchange-Server hat den Username oder das Passwort nicht angenommen. Es wurde nichts gespeichert.',
+  onPremUnreachable:
+    'Der Exchange-Server ist nicht erreichbar. Bitte prüfen Sie den Exchange-Host. Es wurde nichts gespeichert.',
+  onPremBadCertificate:
+    'Dem Zertifikat des Exchange-Servers wird nicht vertraut; das Passwort wurde nicht gesendet. Verwendet der Server eine eigene Zertifizierungsstelle, fügen Sie deren Zertifikat (PEM) hinzu. Es wurde nichts gespeichert.',
+  onPremNotExchange:
+    'Unter dieser Adresse antwortet kein Exchange-Server (EWS). Bitte prüfen Sie den Exchange-Host. Es wurde nichts gespeichert.',
+  onPremInvalid:
+    'Bitte prüfen Sie Ihre Eingaben: Exchange-Host, E-Mail oder Username (DOMÄNE\\user) und Passwort sind nötig; ein Zertifikat muss im PEM-Format sein.',
   back: 'Zurück',
   // Why page
   searchTitle: 'Warum kam das nicht in Outlook an?',
@@ -264,6 +277,18 @@ const en: Messages = {
   onPremSubmit: 'Connect',
   onPremUnsupported:
     'Sync with your own Exchange server (on-premises) is not available yet. Nothing you entered was stored; the account stays on V2.',
+  onPremCa: 'Certificate of your own certificate authority (PEM, optional)',
+  onPremCaHint:
+    'Only needed when your Exchange server uses a certificate of your own (internal) certificate authority. It applies to this account only.',
+  onPremWrongPassword: 'The Exchange server did not accept the user name or password. Nothing was stored.',
+  onPremUnreachable:
+    'The Exchange server could not be reached. Please check the Exchange host. Nothing was stored.',
+  onPremBadCertificate:
+    'The Exchange server’s certificate is not trusted; the password was not sent. If the server uses a certificate authority of its own, add its certificate (PEM). Nothing was stored.',
+  onPremNotExchange:
+    'No Exchange server (EWS) answers at this address. Please check the Exchange host. Nothing was stored.',
+  onPremInvalid:
+    'Please check your entries: the Exchange host, the e-mail or user name (DOMAIN\\user) and the password are needed; a certificate must be PEM.',
   back: 'Back',
   searchTitle: 'Why did this not reach Outlook?',
   searchLabel: 'Search a contact (name or e-mail)',

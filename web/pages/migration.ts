@@ -6,7 +6,7 @@ import { adminConsentUrl } from '../auth/oidc-client.js';
 import type { Req } from '../context.js';
 import { originOf } from '../http.js';
 import { newToken } from '../session/session-store.js';
-import { consentPage, onPremPage, providerPage } from '../views/migration.js';
+import { consentPage, type OnPremError, onPremPage, providerPage } from '../views/migration.js';
 import { startSignIn } from './sign-in.js';
 
 /**
@@ -65,6 +65,7 @@ export async function finishMigrationSignIn(
   switch (result.kind) {
     case 'migrated':
     case 'unsupported':
+    case 'onPremisesFailed':
       return req.redirect('/');
     case 'adminConsentRequired':
       return req.redirect(`${accountPath(id)}/admin-freigabe`);
@@ -147,28 +148,57 @@ export async function providerChoose(req: Req, id: string, form: URLSearchParams
 export async function onPremShow(req: Req, id: string): Promise<HttpResponseInit> {
   const stored = await req.account(id);
   if (!stored) return req.error(404, 'NotFound');
-  return req.page(onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: false }));
+  return req.page(onPremPage(req.frame(), { accountId: id, email: stored.value.email }));
 }
 
+const ON_PREM_ERRORS: readonly OnPremError[] = [
+  'EwsWrongPassword',
+  'EwsHostUnreachable',
+  'EwsBadCertificate',
+  'EwsNotExchange',
+];
+
 /**
- * The on-premises form. V3 has no on-premises sync yet: the use case answers "unsupported"
- * and nothing is stored (the password is never read from the form).
+ * The on-premises form: the same use case as `POST /api/accounts/{id}/migrate` with provider
+ * onPremises (connect test first; on success the password goes to the SecretStore and the
+ * account to V3 over EWS). A failure names which (wrong password, unreachable host, bad
+ * certificate) and stores nothing; the password is never shown again.
  */
 export async function onPremSubmit(req: Req, id: string, form: URLSearchParams): Promise<HttpResponseInit> {
   const stored = await req.account(id);
   const principal = req.principal;
   if (!stored || !principal) return req.error(404, 'NotFound');
+  const typed = {
+    host: (form.get('host') ?? '').trim(),
+    username: (form.get('username') ?? '').trim(),
+    caPem: (form.get('caPem') ?? '').trim(),
+  };
+  const again = (error: OnPremError) =>
+    req.page(onPremPage(req.frame(), { accountId: id, email: stored.value.email, error, ...typed }), 422);
   const body = migrateBodySchema.safeParse({
     provider: 'onPremises',
-    host: form.get('host') ?? '',
-    username: form.get('username') ?? '',
+    host: typed.host,
+    username: typed.username,
+    password: form.get('password') ?? '',
+    ...(typed.caPem === '' ? {} : { caPem: typed.caPem }),
   });
-  if (!body.success) return req.error(400, 'InvalidOnPremisesForm');
+  if (!body.success) return again('invalid');
   const result = await migrateAccount(req.web.deps, req.web.migration, stored, body.data);
-  await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome: result.kind });
-  if (result.kind !== 'unsupported') return req.redirect('/');
-  return req.page(
-    onPremPage(req.frame(), { accountId: id, email: stored.value.email, unsupported: true }),
-    422,
-  );
+  const outcome = result.kind === 'onPremisesFailed' ? result.code : result.kind;
+  await req.web.audit?.({ principal, account: stored.value, action: 'migrate', outcome });
+  switch (result.kind) {
+    case 'migrated':
+      req.notice('ok', req.m.migrated(stored.value.email));
+      return req.redirect('/');
+    case 'onPremisesFailed':
+      return again(
+        (ON_PREM_ERRORS as readonly string[]).includes(result.code)
+          ? (result.code as OnPremError)
+          : 'EwsNotExchange',
+      );
+    case 'unsupported':
+      return again('unsupported');
+    default:
+      return req.redirect('/');
+  }
 }

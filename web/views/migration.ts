@@ -73,30 +73,65 @@ export function providerPage(frame: Frame, model: ProviderModel): Html {
   return page(frame, m.providerTitle, body);
 }
 
+/** Why a submit did not connect (nothing was stored); the API's codes plus a form that did not parse. */
+export type OnPremError =
+  | 'EwsWrongPassword'
+  | 'EwsHostUnreachable'
+  | 'EwsBadCertificate'
+  | 'EwsNotExchange'
+  | 'invalid'
+  | 'unsupported';
+
 export interface OnPremModel {
   accountId: string;
   email: string;
-  /** Set after a submit: on-premises sync does not exist yet, and nothing was stored. */
-  unsupported: boolean;
+  /** Set after a submit that connected nothing. */
+  error?: OnPremError | null;
+  /** What the user typed, shown again after an error (never the password). */
+  host?: string;
+  username?: string;
+  caPem?: string;
+}
+
+function onPremErrorText(m: Frame['m'], error: OnPremError): string {
+  switch (error) {
+    case 'EwsWrongPassword':
+      return m.onPremWrongPassword;
+    case 'EwsHostUnreachable':
+      return m.onPremUnreachable;
+    case 'EwsBadCertificate':
+      return m.onPremBadCertificate;
+    case 'EwsNotExchange':
+      return m.onPremNotExchange;
+    case 'invalid':
+      return m.onPremInvalid;
+    case 'unsupported':
+      return m.onPremUnsupported;
+  }
 }
 
 export function onPremPage(frame: Frame, model: OnPremModel): Html {
   const { m } = frame;
   const body = html`
-    ${model.unsupported && html`<div class="notice notice-error" role="alert">${m.onPremUnsupported}</div>`}
+    ${model.error && html`<div class="notice notice-error" role="alert" data-error="${model.error}">${onPremErrorText(m, model.error)}</div>`}
     <form method="post" action="${base(model.accountId)}/exchange-server" autocomplete="off">
       ${csrfField(frame)}
       <div class="field">
         <label for="host">${m.onPremHost}</label>
-        <input id="host" name="host" type="text" required maxlength="253" aria-describedby="onprem-hint">
+        <input id="host" name="host" type="text" required maxlength="253" aria-describedby="onprem-hint" value="${model.host ?? ''}">
       </div>
       <div class="field">
         <label for="username">${m.onPremUser}</label>
-        <input id="username" name="username" type="text" required maxlength="320" value="${model.email}">
+        <input id="username" name="username" type="text" required maxlength="320" value="${model.username ?? model.email}">
       </div>
       <div class="field">
         <label for="password">${m.onPremPassword}</label>
-        <input id="password" name="password" type="password" required maxlength="256">
+        <input id="password" name="password" type="password" required maxlength="1024" autocomplete="current-password">
+      </div>
+      <div class="field">
+        <label for="caPem">${m.onPremCa}</label>
+        <textarea id="caPem" name="caPem" rows="4" maxlength="65536" spellcheck="false" aria-describedby="onprem-ca-hint">${model.caPem ?? ''}</textarea>
+        <p id="onprem-ca-hint" class="hint">${m.onPremCaHint}</p>
       </div>
       <p id="onprem-hint" class="hint">${m.onPremHint}</p>
       <button type="submit">${m.onPremSubmit}</button>

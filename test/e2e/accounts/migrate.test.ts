@@ -87,16 +87,17 @@ describe('migrating a V2 account to V3 after the shutdown', () => {
     expect(empty.json).toMatchObject({ state: 'providerChoiceRequired' });
   });
 
-  it('answers 422 for on-premises Exchange and keeps the account on V2', async () => {
+  it('answers 422 naming an unreachable on-premises host and keeps the account on V2', async () => {
     const [account] = await accountsByEmail(choiceMail);
     const response = await migrate(account?.id ?? '', {
       provider: 'onPremises',
       host: 'exchange.unknown-provider.example',
       username: 'choice',
+      password: 'geheim',
     });
     expect(response.status, response.text).toBe(422);
-    expect(response.json).toMatchObject({ state: 'providerNotSupported' });
-    expect((response.json as { message: string }).message).toContain('not supported');
+    expect(response.json).toMatchObject({ state: 'onPremisesConnectFailed', code: 'EwsHostUnreachable' });
+    expect((response.json as { message: string }).message).toContain('could not be reached');
     expect((await getAccount(stack, account?.id ?? '')).syncVersion).toBe('v2');
   });
 

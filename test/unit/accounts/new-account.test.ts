@@ -140,28 +140,44 @@ describe('migrateBodySchema', () => {
   it.each([
     [{}],
     [{ provider: 'microsoft365' }],
-    [{ provider: 'onPremises', host: 'mail.firma.de', username: 'FIRMA\\anna' }],
-    [{ provider: 'onPremises', host: 'https://mail.firma.de/EWS/Exchange.asmx', username: 'anna@firma.de' }],
-    [{ provider: 'onPremises', host: 'mail.firma.de:443', username: 'anna' }],
+    [{ provider: 'onPremises', host: 'mail.firma.de', username: 'FIRMA\\anna', password: 'pw' }],
+    [
+      {
+        provider: 'onPremises',
+        host: 'https://mail.firma.de/EWS/Exchange.asmx',
+        username: 'anna@firma.de',
+        password: 'pw',
+      },
+    ],
+    [{ provider: 'onPremises', host: 'mail.firma.de:443', username: 'anna', password: 'pw', caPem: null }],
   ])('accepts %j', (body) => {
     expect(migrateBodySchema.safeParse(body).success).toBe(true);
   });
 
   it.each([
-    ['onPremises without host', { provider: 'onPremises', username: 'anna' }],
-    ['onPremises without username', { provider: 'onPremises', host: 'mail.firma.de' }],
+    ['onPremises without host', { provider: 'onPremises', username: 'anna', password: 'pw' }],
+    ['onPremises without username', { provider: 'onPremises', host: 'mail.firma.de', password: 'pw' }],
+    ['onPremises without password', { provider: 'onPremises', host: 'mail.firma.de', username: 'anna' }],
+    [
+      'a login with two backslashes',
+      { provider: 'onPremises', host: 'h', username: 'A\\B\\c', password: 'pw' },
+    ],
+    [
+      'a CA that is no PEM',
+      { provider: 'onPremises', host: 'h', username: 'anna', password: 'pw', caPem: 'abc' },
+    ],
     ['host without onPremises', { provider: 'microsoft365', host: 'mail.firma.de' }],
     ['ionos is no migration target', { provider: 'ionos' }],
-    ['host with a space', { provider: 'onPremises', host: 'mail firma.de', username: 'anna' }],
-    ['http URL', { provider: 'onPremises', host: 'http://mail.firma.de', username: 'anna' }],
+    ['host with a space', { provider: 'onPremises', host: 'mail firma.de', username: 'anna', password: 'p' }],
+    ['http URL', { provider: 'onPremises', host: 'http://mail.firma.de', username: 'anna', password: 'p' }],
     ['unknown field', { provider: 'microsoft365', password: 'secret' }],
   ])('rejects %s', (_name, body) => {
     const result = migrateBodySchema.safeParse(body);
     expect(result.success).toBe(false);
   });
 
-  it('names the missing field', () => {
+  it('names the missing fields', () => {
     const result = migrateBodySchema.safeParse({ provider: 'onPremises', host: 'mail.firma.de' });
-    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['username']);
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['username', 'password']);
   });
 });

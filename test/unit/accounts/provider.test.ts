@@ -116,14 +116,26 @@ describe('decideMigration', () => {
     expect(decideMigration(input)).toEqual(expected);
   });
 
-  it('accepts on-premises as a choice but answers that it is not supported yet', () => {
+  it('connects an on-premises choice with its host and login over EWS (issue 18), whatever was detected', () => {
     const decision = decideMigration({
       detected: m365,
       requestedProvider: 'onPremises',
       onPremises: { host: 'mail.firma.de', username: 'anna' },
     });
+    expect(decision).toEqual({
+      kind: 'connectOnPremises',
+      provider: 'onPremises',
+      host: 'mail.firma.de',
+      username: 'anna',
+    });
+  });
+
+  it('has nothing to connect for an on-premises choice without host and login', () => {
+    const decision = decideMigration({ detected: unknown, requestedProvider: 'onPremises' });
     expect(decision).toMatchObject({ kind: 'unsupported', provider: 'onPremises' });
-    expect(decision.kind === 'unsupported' && decision.message).toMatch(/mail\.firma\.de.*not supported yet/);
+    expect(decision.kind === 'unsupported' && decision.message).toMatch(
+      /host, the user name and the password/,
+    );
   });
 });
 
