@@ -19,7 +19,7 @@ import {
 } from './item-ops.js';
 import { EwsMailAdmin } from './mail/mail-admin.js';
 import { handleMailAdmin } from './mail/mail-admin-http.js';
-import { mailGetItem, mailSyncFolderItems, resolveNames } from './mail/mail-ops.js';
+import { mailDeleteItem, mailGetItem, mailSyncFolderItems, moveItem, resolveNames } from './mail/mail-ops.js';
 import {
   type EwsHttpResponse,
   envelope,
@@ -87,7 +87,8 @@ const OPERATIONS: Record<string, Operation> = {
   FindItem: findItem,
   CreateItem: createItem,
   UpdateItem: updateItem,
-  DeleteItem: deleteItem,
+  DeleteItem: (ctx, op) => mailDeleteItem(ctx, op) ?? deleteItem(ctx, op),
+  MoveItem: moveItem,
   GetUserConfiguration: (ctx, op) => getUserConfiguration(ctx.mailbox, op),
 };
 const MAX_BODY = 4 * 1024 * 1024;

@@ -301,6 +301,83 @@ describe('ResolveNames (resolvenames-operation.md)', () => {
   });
 });
 
+// moveitem-operation.md, "MoveItem request example" (verbatim but for the id).
+const moveToDrafts = (id: string) => `<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
+xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+  <soap:Body>
+    <MoveItem xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"
+    xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+      <ToFolderId>
+        <t:DistinguishedFolderId Id="drafts"/>
+      </ToFolderId>
+      <ItemIds>
+        <t:ItemId Id="${id}" ChangeKey="EwAAABYA/s4b"/>
+      </ItemIds>
+    </MoveItem>
+  </soap:Body>
+</soap:Envelope>`;
+
+// deleteitem-operation.md, "DeleteItem request example" (verbatim but for the id and DeleteType).
+const deleteMessage = (id: string, type = 'HardDelete') => `<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
+  xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+  <soap:Body>
+    <DeleteItem DeleteType="${type}" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages">
+      <ItemIds>
+        <t:ItemId Id="${id}"/>
+      </ItemIds>
+    </DeleteItem>
+  </soap:Body>
+</soap:Envelope>`;
+
+describe('MoveItem and DeleteItem over messages (moveitem-operation.md, deleteitem-operation.md)', () => {
+  it("moves the page's item to Drafts and answers the new ItemId (the page's answer spells it ItemID; the element is ItemId)", async () => {
+    const item = emulator.mail.receive(MAILBOX, { subject: 'Entwurf' });
+    const { body } = await postSoap(ews, moveToDrafts(item.id));
+    const [message] = messages(body);
+    expect(message?.attrs['ResponseClass']).toBe('Success');
+    const moved = child(child(message, 'Items'), 'Message');
+    expect(child(moved, 'ItemID')).toBeUndefined();
+    const id = child(moved, 'ItemId')?.attrs['Id'];
+    expect(id).toBeTruthy();
+    expect(id).not.toBe(item.id);
+    expect(emulator.mail.messages(MAILBOX).map((m) => [m.id, m.folder])).toEqual([[id, 'drafts']]);
+    // The old id is gone: a second move of it is ErrorItemNotFound.
+    const again = messages((await postSoap(ews, moveToDrafts(item.id))).body)[0];
+    expect(text(again, 'ResponseCode')).toBe('ErrorItemNotFound');
+  });
+
+  it("answers the page's HardDelete with a bare Success; MoveToDeletedItems moves into Deleted Items; the Inbox's SyncFolderItems reports a Delete", async () => {
+    const a = emulator.mail.receive(MAILBOX, { subject: 'weg' });
+    const b = emulator.mail.receive(MAILBOX, { subject: 'Papierkorb' });
+    const first = await postSoap(
+      ews,
+      `${SOAP_OPEN}<SyncFolderItems xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ItemShape><t:BaseShape>IdOnly</t:BaseShape></ItemShape><SyncFolderId><t:DistinguishedFolderId Id="inbox"/></SyncFolderId><MaxChangesReturned>10</MaxChangesReturned></SyncFolderItems>${SOAP_CLOSE}`,
+    );
+    const state = text(messages(first.body)[0], 'SyncState') ?? '';
+    const hard = messages((await postSoap(ews, deleteMessage(a.id))).body)[0];
+    expect(hard?.attrs['ResponseClass']).toBe('Success');
+    expect(hard?.children.map((c) => c.name)).toEqual(['ResponseCode']);
+    await postSoap(ews, deleteMessage(b.id, 'MoveToDeletedItems'));
+    expect(emulator.mail.messages(MAILBOX).map((m) => [m.data.subject, m.folder])).toEqual([
+      ['Papierkorb', 'deleteditems'],
+    ]);
+    const next = await postSoap(
+      ews,
+      `${SOAP_OPEN}<SyncFolderItems xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ItemShape><t:BaseShape>IdOnly</t:BaseShape></ItemShape><SyncFolderId><t:DistinguishedFolderId Id="inbox"/></SyncFolderId><SyncState>${state}</SyncState><MaxChangesReturned>10</MaxChangesReturned></SyncFolderItems>${SOAP_CLOSE}`,
+    );
+    const deletes = children(child(messages(next.body)[0], 'Changes'), 'Delete').map(
+      (d) => child(d, 'ItemId')?.attrs['Id'],
+    );
+    expect(deletes).toEqual([a.id, b.id]);
+    const gone = messages((await postSoap(ews, deleteMessage(a.id))).body)[0];
+    expect(text(gone, 'ResponseCode')).toBe('ErrorItemNotFound');
+  });
+});
+
 // biome-ignore lint/suspicious/noExplicitAny: the admin API's JSON, read field by field in the assertions.
 type Json = any;
 
@@ -352,16 +429,24 @@ describe('the mail admin API over HTTP', () => {
       displayName: 'Kunden',
     });
     expect(folder.status).toBe(201);
-    const moved = await admin('POST', `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(received.json.id)}/move`, {
-      folder: folder.json.id,
-    });
+    const moved = await admin(
+      'POST',
+      `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(received.json.id)}/move`,
+      {
+        folder: folder.json.id,
+      },
+    );
     expect(moved.status).toBe(200);
     expect(moved.json.id).not.toBe(received.json.id);
-    const deleted = await admin('DELETE', `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(moved.json.id)}`);
-    expect(deleted.json.folderId).toBe(emulator.admin.folderId(MAILBOX, 'deleteditems'));
-    expect((await admin('DELETE', `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(moved.json.id)}`)).status).toBe(
-      404,
+    const deleted = await admin(
+      'DELETE',
+      `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(moved.json.id)}`,
     );
+    expect(deleted.json.folderId).toBe(emulator.admin.folderId(MAILBOX, 'deleteditems'));
+    expect(
+      (await admin('DELETE', `/_emulator/mailboxes/${MAILBOX}/messages/${encodeURIComponent(moved.json.id)}`))
+        .status,
+    ).toBe(404);
     const listed = await admin('GET', `/_emulator/mailboxes/${MAILBOX}/messages`);
     expect(listed.json.map((m: { folder: string }) => m.folder).sort()).toEqual([
       'deleteditems',

@@ -3,8 +3,8 @@ import { resolveFolder } from '../folder-ops.js';
 import type { OpContext } from '../item-ops.js';
 import { type EwsHttpResponse, envelope, failure, SchemaError, success } from '../soap-response.js';
 import { newId } from '../store.js';
-import { isMailFolder, mailOf } from './mail-store.js';
-import { messageXml, readMessageShape } from './message-codec.js';
+import { isMailFolder, mailOf, moveMessage, removeMessage } from './mail-store.js';
+import { elementFor, messageXml, readMessageShape } from './message-codec.js';
 
 /**
  * The item operations over mail (syncfolderitems-operation.md, getitem-operation-email-message.md)
@@ -173,4 +173,80 @@ export function resolveNames(ctx: OpContext, op: XmlElement): EwsHttpResponse {
   return envelope('ResolveNames', [
     `<m:ResolveNamesResponseMessage ResponseClass="Warning"><m:MessageText>Multiple results were found.</m:MessageText><m:ResponseCode>ErrorNameResolutionMultipleResults</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>${set}</m:ResolveNamesResponseMessage>`,
   ]);
+}
+
+/**
+ * MoveItem (moveitem-operation.md): every item into ToFolderId, each answered with its new
+ * ItemId (EWS ids change on a move). Messages and contacts alike, as Outlook moves either.
+ */
+export function moveItem(ctx: OpContext, op: XmlElement): EwsHttpResponse {
+  expectOrder(op, ['ToFolderId', 'ItemIds', 'ReturnNewItemIds']);
+  const target = resolveFolder(ctx.store, ctx.mailbox, child(op, 'ToFolderId'));
+  const mail = mailOf(ctx.mailbox);
+  return envelope(
+    'MoveItem',
+    children(child(op, 'ItemIds'), 'ItemId').map((ref) => {
+      const id = ref.attrs['Id'] ?? '';
+      if (!target)
+        return failure(
+          'MoveItem',
+          'ErrorFolderNotFound',
+          'The specified folder could not be found in the store.',
+          '<m:Items/>',
+        );
+      const message = mail.messages.get(id);
+      if (message) {
+        const moved = moveMessage(ctx.store, ctx.mailbox, message, target.id, ctx.now);
+        const tag = `t:${elementFor(moved.data.itemClass)}`;
+        return success(
+          'MoveItem',
+          `<m:Items><${tag}><t:ItemId Id="${esc(moved.id)}" ChangeKey="${esc(moved.changeKey)}"/></${tag}></m:Items>`,
+        );
+      }
+      const contact = ctx.mailbox.items.get(id);
+      if (contact) {
+        const moved = ctx.store.moveItem(ctx.mailbox, contact, target.id, ctx.now);
+        return success(
+          'MoveItem',
+          `<m:Items><t:Contact><t:ItemId Id="${esc(moved.id)}" ChangeKey="${esc(moved.changeKey)}"/></t:Contact></m:Items>`,
+        );
+      }
+      return failure('MoveItem', 'ErrorItemNotFound', NOT_FOUND, '<m:Items/>');
+    }),
+  );
+}
+
+/**
+ * DeleteItem over messages (deleteitem-operation.md): MoveToDeletedItems moves a message into
+ * Deleted Items (a new id there), or deletes it for good when it is there already; SoftDelete
+ * and HardDelete remove it from every folder view. Taken when a requested id is a message; a
+ * request of contacts only is the contact operation's (item-ops.ts).
+ */
+export function mailDeleteItem(ctx: OpContext, op: XmlElement): EwsHttpResponse | null {
+  const mail = mailOf(ctx.mailbox);
+  const ids = children(child(op, 'ItemIds'), 'ItemId').map((ref) => ref.attrs['Id'] ?? '');
+  if (!ids.some((id) => mail.messages.has(id))) return null;
+  const type = op.attrs['DeleteType'];
+  if (type !== 'HardDelete' && type !== 'SoftDelete' && type !== 'MoveToDeletedItems')
+    throw new SchemaError("The required attribute 'DeleteType' is missing or invalid.");
+  const trash = ctx.store.folder(ctx.mailbox, { distinguished: 'deleteditems' });
+  return envelope(
+    'DeleteItem',
+    ids.map((id) => {
+      const message = mail.messages.get(id);
+      const contact = ctx.mailbox.items.get(id);
+      if (!message && !contact) return failure('DeleteItem', 'ErrorItemNotFound', NOT_FOUND);
+      const toTrash = type === 'MoveToDeletedItems' && trash !== undefined;
+      if (message) {
+        if (toTrash && message.folderId !== trash.id)
+          moveMessage(ctx.store, ctx.mailbox, message, trash.id, ctx.now);
+        else removeMessage(ctx.store, ctx.mailbox, message);
+      } else if (contact) {
+        if (toTrash && contact.folderId !== trash.id)
+          ctx.store.moveItem(ctx.mailbox, contact, trash.id, ctx.now);
+        else ctx.store.deleteItem(ctx.mailbox, contact);
+      }
+      return success('DeleteItem');
+    }),
+  );
 }
