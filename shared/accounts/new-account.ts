@@ -61,7 +61,9 @@ export const caPemSchema = z
     } catch {
       return false;
     }
-  }, 'PEM certificates (-----BEGIN CERTIFICATE-----)');
+  }, 'PEM certificates (-----BEGIN CERTIFICATE-----)')
+  // A browser's textarea sends CRLF line ends; the stored PEM has LF.
+  .transform((pem) => pem.replace(/\r\n?/g, '\n'));
 
 /** What connecting an on-premises account takes (register: `onPremises`; migrate: the body). */
 export const onPremisesFormSchema = z
