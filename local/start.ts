@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toError } from '../shared/errors.js';
 import { runDemo, summaryLines } from './demo/run-demo.js';
@@ -17,6 +18,18 @@ import { ensureLocalCertificate } from './tls.js';
 const args = new Set(process.argv.slice(2));
 const root = join(process.cwd(), '.local');
 const { tlsDir, azuriteLocation } = defaultDataDir(root);
+
+/** SECRETS_KEY from the environment, else .local/secrets.key (generated once, owner-only). */
+async function secretsKey(): Promise<string> {
+  if (process.env.SECRETS_KEY) return process.env.SECRETS_KEY;
+  const path = join(root, 'secrets.key');
+  const existing = await readFile(path, 'utf8').catch(() => '');
+  if (/^[0-9a-f]{64}$/.test(existing.trim())) return existing.trim();
+  const key = randomBytes(32).toString('hex');
+  await mkdir(root, { recursive: true });
+  await writeFile(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}
 
 async function main() {
   if (args.has('--help')) {
@@ -41,6 +54,8 @@ async function main() {
     // The on-premises Exchange server (EWS) with the demo mailbox EWS_USERNAME / EWS_PASSWORD.
     ewsPort: Number(process.env.EWS_EMULATOR_PORT ?? 7444),
     ...(process.env.SYNC_CLOCK_START ? { clockStart: process.env.SYNC_CLOCK_START } : {}),
+    // On-premises passwords are encrypted at rest under this key (shared/adapters/secrets/).
+    settings: { SECRETS_KEY: await secretsKey() },
     log,
   });
   let stopping = false;
