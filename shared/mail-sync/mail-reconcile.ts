@@ -186,7 +186,13 @@ function logEntry(contactId: string, at: string, action: string, detail: string)
   return { contactKey: `crm:${contactId}`, at, level: 'warning', action, detail };
 }
 
-/** Takes the account off the e-mail (store, then CRM); false when it was not listed (any more). */
+/**
+ * Takes the account off the e-mail; false when it was not listed (any more). The CRM first:
+ * with our store first, a worker dying between the two would leave the CRM listing the mailbox
+ * and our store not, and nothing would find the e-mail again (it lists no copy of ours). Then
+ * our store under its ETag and the CRM again (write-mail.ts), so concurrent merges still end
+ * with the CRM holding the store's state.
+ */
 async function dropMailbox(
   deps: MailDeps,
   lease: HeldLease,
@@ -197,6 +203,9 @@ async function dropMailbox(
   for (let attempt = 0; attempt < 5; attempt++) {
     const stored = await deps.mailStore.getMail(tenantId, key);
     if (!stored?.value.mailboxes.some((m) => m.accountId === accountId)) return false;
+    const { key: _key, ...input } = withoutMailbox(stored.value, accountId);
+    await lease.check();
+    await deps.crmEmails.upsert(key, input);
     const written = await writeMail(deps, lease, tenantId, withoutMailbox(stored.value, accountId), {
       mail: stored.value,
       etag: stored.etag,

@@ -44,4 +44,15 @@ describe('mail model regressions', () => {
     const world = await runMailSequence(commands);
     expect(world.crashes.fired).toBeGreaterThan(0);
   });
+
+  it('takes a mailbox off an e-mail in the CRM before our store when the reconcile finds no copy behind it', async () => {
+    // Before: the reconcile wrote our store first; a worker dying then left the CRM listing the
+    // mailbox, and our store (no longer listing it) gave nothing to find it by again.
+    const commands = JSON.parse(SOAK_FOUND) as MailCommand[];
+    const world = await runMailSequence(commands);
+    expect(world.crashes.fired).toBeGreaterThan(0);
+  });
 });
+
+/** Found by `npm run soak -- --model mail` (seed 2131657053), shrunk a little. */
+const SOAK_FOUND = `[{"kind":"send","agent":1,"to":[0],"cc":[],"bcc":[],"priv":false},{"kind":"process","index":0,"worker":0},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":false},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":false},{"kind":"processTwo","a":0,"b":38},{"kind":"crash","point":"putMail:after"},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":true},{"kind":"crash","point":"crmUpsert:after"},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":false},{"kind":"process","index":38,"worker":0},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":false},{"kind":"process","index":9,"worker":0},{"kind":"send","agent":0,"to":[],"cc":[3],"bcc":[],"priv":true},{"kind":"duplicateNotifications","count":2},{"kind":"move","agent":0,"n":46,"to":"deleteditems"},{"kind":"process","index":47,"worker":0},{"kind":"categorise","agent":0,"n":8,"priv":false},{"kind":"dropNotifications","count":3},{"kind":"loseDeltaPage","agent":1,"folder":"sentitems"},{"kind":"send","agent":1,"to":[4,1],"cc":[],"bcc":[2],"priv":false},{"kind":"crash","point":"crmUpsert:before"},{"kind":"process","index":18,"worker":1},{"kind":"move","agent":0,"n":13,"to":"deleteditems"},{"kind":"process","index":50,"worker":1},{"kind":"sweep","agent":0},{"kind":"process","index":33,"worker":1},{"kind":"crash","point":"accountPut:after"},{"kind":"move","agent":1,"n":7,"to":"archive"},{"kind":"process","index":11,"worker":0},{"kind":"processTwo","a":36,"b":7},{"kind":"restart","worker":1},{"kind":"processTwo","a":29,"b":47},{"kind":"categorise","agent":0,"n":47,"priv":false},{"kind":"receive","agent":0,"from":2,"cc":[],"priv":false,"bulk":true},{"kind":"processTwo","a":34,"b":29},{"kind":"crash","point":"putMail:after"},{"kind":"receive","agent":0,"from":5,"cc":[],"priv":false,"bulk":false},{"kind":"categorise","agent":1,"n":23,"priv":true}]`;
