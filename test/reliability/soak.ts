@@ -5,6 +5,7 @@ import { ensureLocalCertificate } from '../../local/tls.js';
 import { emptyStats } from './model/model.js';
 import {
   failureReport,
+  MAX_COMMANDS,
   reliabilityProperty,
   sequencesFinished,
   summaryLines,
@@ -17,7 +18,10 @@ import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
  * (test/unit/sync/support/memory-soak.ts).
  * `npm run soak -- --minutes 10` and/or `--actions 500`: the reliability model (model.test.ts)
  * until the time or the action budget is used up, whichever comes first (default: 2 minutes,
- * no action budget), on the local stack started directly (tlsDir `.local/tls`). Prints
+ * no action budget), on the local stack started directly (tlsDir `.local/tls`).
+ * `--parallel N` (default 4) runs N sequences at once on the stack, each with its own account,
+ * mailbox and contacts (test/reliability/model/sequence.ts); `--parallel 1` runs one at a time.
+ * `--max-commands N` (default MAX_COMMANDS, 12, as in CI) bounds the length of a sequence. Prints
  * progress, then the figures, and exits 1 when any sequence broke an invariant. Each failure
  * is printed with its replay line (the first of each kind shrunk, time-boxed); the soak then goes
  * on with a fresh seed and stack.
@@ -30,9 +34,11 @@ const option = (name: string): number | undefined => {
   return at >= 0 ? Number(argv[at + 1]) : undefined;
 };
 const actionBudget = option('--actions');
+const parallel = option('--parallel') ?? 4;
+const maxCommands = option('--max-commands') ?? MAX_COMMANDS;
 const minutes = option('--minutes') ?? (actionBudget === undefined ? 2 : Number.POSITIVE_INFINITY);
 /** A fresh stack every so many sequences: retired accounts and their mirror rows pile up. */
-const RESTART_EVERY = 25;
+const RESTART_EVERY = 100;
 /** Time box for shrinking the first failure of each kind. */
 const SHRINK_MS = 90_000;
 const tlsDir = join(process.cwd(), '.local', 'tls');
@@ -48,8 +54,16 @@ async function main() {
     const { runMailSoak } = await import('./mail/soak.js');
     process.exit(await runMailSoak(argv));
   }
-  if (Number.isNaN(minutes) || minutes <= 0 || (actionBudget !== undefined && !(actionBudget > 0)))
-    throw new Error('usage: npm run soak -- [--minutes N] [--actions N]');
+  if (
+    Number.isNaN(minutes) ||
+    minutes <= 0 ||
+    (actionBudget !== undefined && !(actionBudget > 0)) ||
+    !Number.isInteger(parallel) ||
+    parallel < 1 ||
+    !Number.isInteger(maxCommands) ||
+    maxCommands < 1
+  )
+    throw new Error('usage: npm run soak -- [--minutes N] [--actions N] [--parallel N] [--max-commands N]');
   const cert = await ensureLocalCertificate(tlsDir);
   if (process.env.NODE_EXTRA_CA_CERTS !== cert.caPath) return relaunch(cert.caPath);
 
@@ -60,13 +74,13 @@ async function main() {
   const budgetLeft = () => actionBudget === undefined || stats.actions < actionBudget;
   let stack: ReliabilityStack | null = null;
   let since = 0;
-  const current = async () => {
+  const current = async (sequences: number) => {
     if (!stack || since >= RESTART_EVERY) {
       await stack?.stop();
       stack = await startReliabilityStack(tlsDir);
       since = 0;
     }
-    since++;
+    since += sequences;
     return stack;
   };
   const progress = setInterval(() => {
@@ -82,9 +96,9 @@ async function main() {
     while (Date.now() < deadline && budgetLeft()) {
       const seed = Date.now() ^ (Math.random() * 0x7fffffff);
       // Find without shrinking; shrink (time-boxed) only the first failure of each kind, so one
-      // frequent bug does not use up the soak. With an action budget, one sequence per check, so
-      // the budget is looked at between sequences.
-      const found = await fc.check(reliabilityProperty(current, stats), {
+      // frequent bug does not use up the soak. With an action budget, one batch per check, so
+      // the budget is looked at between batches.
+      const found = await fc.check(reliabilityProperty(current, stats, parallel, undefined, maxCommands), {
         numRuns: actionBudget === undefined ? Number.MAX_SAFE_INTEGER : 1,
         seed,
         endOnFailure: true,
@@ -99,14 +113,14 @@ async function main() {
       const kind = found.errorInstance instanceof ViolationError ? signature(found.errorInstance) : 'error';
       const shrunk = seen.has(kind)
         ? found
-        : await fc.check(reliabilityProperty(current, stats), {
+        : await fc.check(reliabilityProperty(current, stats, parallel, undefined, maxCommands), {
             seed,
             ...(found.counterexamplePath ? { path: found.counterexamplePath } : {}),
             plugins: [fc.interruptAfterTimeLimit(Math.min(SHRINK_MS, Math.max(1, deadline - Date.now())))],
           });
       await sequencesFinished();
       seen.add(kind);
-      const report = failureReport(shrunk.failed ? shrunk : found);
+      const report = failureReport(shrunk.failed ? shrunk : found, parallel, maxCommands);
       failures.push(report);
       console.log(`\n[soak] VIOLATION (${kind})\n${report}\n`);
       since = RESTART_EVERY;
@@ -116,7 +130,7 @@ async function main() {
     await sequencesFinished();
     await (stack as ReliabilityStack | null)?.stop();
   }
-  console.log('\n=== soak figures ===');
+  console.log(`\n=== soak figures (${parallel} sequences at once, up to ${maxCommands} actions each) ===`);
   for (const line of summaryLines(stats, Date.now() - started)) console.log(line);
   console.log(`failures reported: ${failures.length} (kinds: ${[...seen].join(' | ') || 'none'})`);
   process.exit(stats.failedSequences > 0 || failures.length > 0 ? 1 : 0);

@@ -1,18 +1,21 @@
 import { SyncError } from '../../../shared/errors.js';
 import type { SyncDeps } from '../../../shared/sync/deps.js';
 import { count, type Run } from './model.js';
+import { tokenOf } from './values.js';
 
 /**
- * "The worker was killed between a remote write and the mirror write": while `run.crash` is
- * armed, the first mirror write (put or delete) of the run's account that follows a successful
- * remote write throws, once, as a crash would leave it — remote side written, mirror not. The
- * queue then redelivers the message. Hooks are own properties on the host's adapter instances,
- * removed again by the returned function.
+ * "The worker was killed between a remote write and the mirror write": while a run's `crash`
+ * is armed, the first mirror write (put or delete) of the run's account that follows a
+ * successful remote write for that run throws, once, as a crash would leave it — remote side
+ * written, mirror not. The queue then redelivers the message. A remote write belongs to a run
+ * by its mailbox (Exchange) or by the CRM contact's token, which carries the run's tag (CRM).
+ * Hooks are own properties on the host's adapter instances, installed once for every run of
+ * a batch and removed again by the returned function.
  */
 type Target = Record<string, unknown>;
 type Method = (...args: unknown[]) => Promise<unknown>;
 
-export function installCrashHooks(deps: SyncDeps, run: Run): () => void {
+export function installCrashHooks(deps: SyncDeps, runs: readonly Run[]): () => void {
   const installed: [Target, string, PropertyDescriptor | undefined][] = [];
   const wrap = (target: object, name: string, around: (original: Method, args: unknown[]) => unknown) => {
     const object = target as Target;
@@ -21,18 +24,39 @@ export function installCrashHooks(deps: SyncDeps, run: Run): () => void {
     object[name] = (...args: unknown[]) => around(original.bind(target), args);
     installed.push([object, name, own]);
   };
-  const remoteWrite = async (original: Method, args: unknown[]) => {
-    const result = await original(...args);
-    if (run.crash.armed) run.crash.remoteWrote = true;
-    return result;
+  const byMailbox = (mailbox: unknown) =>
+    runs.find((r) => typeof mailbox === 'string' && r.mailbox.toLowerCase() === mailbox.toLowerCase());
+  const byFirstName = (name: unknown) => {
+    const token = tokenOf(name);
+    return token ? runs.find((r) => token.startsWith(tagOf(r))) : undefined;
   };
+  const byCrmId = (id: unknown) =>
+    byFirstName(runs[0]?.stack.crm.admin.contacts().find((c) => c.id === id)?.firstName);
+  const remoteWrite =
+    (runOf: (args: unknown[]) => Run | undefined) => async (original: Method, args: unknown[]) => {
+      const run = runOf(args); // before the write: a delete removes what names the run
+      const result = await original(...args);
+      if (run?.crash.armed) run.crash.remoteWrote = true;
+      return result;
+    };
   for (const name of ['create', 'update', 'delete']) {
-    wrap(deps.exchange, name, remoteWrite);
-    wrap(deps.crm, name, remoteWrite);
+    wrap(
+      deps.exchange,
+      name,
+      remoteWrite((args) => byMailbox(args[0])),
+    );
+    wrap(
+      deps.crm,
+      name,
+      remoteWrite((args) =>
+        name === 'create' ? byFirstName((args[0] as { firstName?: unknown }).firstName) : byCrmId(args[0]),
+      ),
+    );
   }
   const mirrorWrite = async (original: Method, args: unknown[]) => {
     const link = args[0] as { accountId?: string };
-    if (run.crash.armed && run.crash.remoteWrote && link.accountId === run.accountId) {
+    const run = runs.find((r) => r.accountId === link.accountId);
+    if (run?.crash.armed && run.crash.remoteWrote) {
       run.crash.armed = false;
       run.crash.remoteWrote = false;
       count(run.stats.faults, 'crash before mirror write (fired)');
@@ -47,6 +71,11 @@ export function installCrashHooks(deps: SyncDeps, run: Run): () => void {
       if (own) Object.defineProperty(object, name, own);
       else delete object[name];
     }
-    run.crash.armed = false;
+    for (const run of runs) run.crash.armed = false;
   };
+}
+
+/** The run tag every token of the run starts with: the mailbox's local part. */
+function tagOf(run: Run): string {
+  return run.mailbox.split('@')[0] ?? run.mailbox;
 }

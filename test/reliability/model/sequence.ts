@@ -10,34 +10,78 @@ import type { Command } from './user-commands.js';
 import { writesDuring } from './writes.js';
 
 /**
- * One generated sequence on the real stack: a fresh mailbox and account (the emulators are
- * reset first, so runs never see each other's contacts or leftover faults), a small starting
- * address book on both sides, the commands, then the drain and every invariant. The account is
- * retired afterwards (moved to V2, which is past its shutdown) so later runs never sync it.
+ * Generated sequences on the real stack, several at once: each sequence has a fresh mailbox,
+ * account, CRM contacts and e-mail domain of its own (a random run tag in every name), so its
+ * invariants are its own. The sequences of one batch start together (the emulators are reset
+ * first, so a batch never sees an earlier one's contacts or leftover faults), set up a small
+ * starting address book on both sides, run their commands concurrently, and drain together:
+ * the drain (settle, reconcile of every account, settle) needs the whole stack quiet, so it
+ * waits for every sequence of the batch. Faults hit the whole stack, as real ones do, so one
+ * sequence's throttling or dropped notifications also hit the others: the invariants must hold
+ * anyway. Each account is retired afterwards (moved to V2, which is past its shutdown) so
+ * later batches never sync it.
  */
-export async function runSequence(
+export interface Lane {
+  run: Run;
+  model: RunModel;
+}
+
+/** The sequence of a violation, in its detail, when a batch holds more than one. */
+export function laneLabel(index: number, lanes: number): string {
+  return lanes > 1 ? `[sequence ${index + 1} of ${lanes}] ` : '';
+}
+
+export async function runSequences(
   stack: ReliabilityStack,
-  commands: Iterable<Command>,
+  sequences: readonly Iterable<Command>[],
   stats: Stats,
 ): Promise<Violation[]> {
-  stats.sequences++;
-  const { run, model, restore } = await startRun(stack, stats);
+  stats.sequences += sequences.length;
+  await stack.settle(60_000).catch(() => {}); // a failed batch may have left work behind
+  stack.graph.admin.reset();
+  stack.crm.admin.reset();
+  const lanes: Lane[] = [];
+  let restore = () => {};
   try {
-    await fc.asyncModelRun(() => ({ model, real: run }), commands);
-    const violations = await drainAndCheck(run, model);
-    for (const v of violations) count(stats.violations, v.invariant);
-    if (violations.length > 0) stats.failedSequences++;
+    await allOrThrow(sequences.map(async () => lanes.push(await registerLane(stack, stats))));
+    await stack.settle(60_000);
+    restore = installCrashHooks(
+      stack.runtime.deps,
+      lanes.map((l) => l.run),
+    );
+    for (const lane of lanes) await seedCrm(lane);
+    await allOrThrow(
+      lanes.map((lane, i) =>
+        fc.asyncModelRun(() => ({ model: lane.model, real: lane.run }), sequences[i] as Iterable<Command>),
+      ),
+    );
+    const perLane = await drainAndCheck(lanes);
+    const violations: Violation[] = [];
+    perLane.forEach((found, i) => {
+      for (const v of found) count(stats.violations, v.invariant);
+      if (found.length > 0) stats.failedSequences++;
+      for (const v of found) violations.push({ ...v, detail: laneLabel(i, lanes.length) + v.detail });
+    });
     return violations;
   } finally {
     restore();
-    await retire(run);
+    await Promise.all(lanes.map((l) => retire(l.run)));
   }
 }
 
-async function startRun(stack: ReliabilityStack, stats: Stats) {
-  await stack.settle(60_000).catch(() => {}); // a failed run may have left work behind
-  stack.graph.admin.reset();
-  stack.crm.admin.reset();
+/**
+ * Like Promise.all, but waits for every promise before it throws the first failure: a sequence
+ * must not act on after its batch ended (it would act on the next batch's stack).
+ */
+async function allOrThrow<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** A mailbox with two Outlook contacts, registered as a V3 account: the initial sync brings them over. */
+async function registerLane(stack: ReliabilityStack, stats: Stats): Promise<Lane> {
   const runTag = `r${randomBytes(3).toString('hex')}`;
   const mailbox = `${runTag}@reliability.example`;
   stack.graph.admin.createMailbox({ mail: mailbox });
@@ -52,7 +96,6 @@ async function startRun(stack: ReliabilityStack, stats: Stats) {
     background: [],
     crash: { armed: false, remoteWrote: false },
   };
-  // Outlook has contacts before the account is connected: the initial sync brings them over.
   await new OutlookCreate({
     variant: 0,
     surname: 'Berg',
@@ -68,9 +111,11 @@ async function startRun(stack: ReliabilityStack, stats: Stats) {
   });
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${response.text}`);
   run.accountId = (response.json as { id: string }).id;
-  await stack.settle(60_000);
-  const restore = installCrashHooks(stack.runtime.deps, run);
-  // The CRM has one tagged contact with more than Exchange can hold, and one untagged.
+  return { run, model };
+}
+
+/** The CRM has one tagged contact with more than Exchange can hold, and one untagged. */
+async function seedCrm({ run, model }: Lane): Promise<void> {
   await new CrmCreate(
     {
       variant: 2,
@@ -99,31 +144,35 @@ async function startRun(stack: ReliabilityStack, stats: Stats) {
     { variant: 0, lastName: 'Stein', emails: [{ k: 0, type: 'private' }], notes: null },
     false,
   ).act(model, run);
-  return { run, model, restore };
 }
 
-/** Settle, reconcile, settle; check; then reconcile once more on a quiet stack: no writes allowed. */
-async function drainAndCheck(run: Run, model: RunModel): Promise<Violation[]> {
-  await Promise.allSettled(run.background);
-  run.crash.armed = false;
-  const settled = await settleAndReconcile(run);
-  if (settled) return [settled];
-  const violations = await checkInvariants(run, model);
-  const writes = await writesDuring(run, async () => (await settleAndReconcile(run)) ?? undefined);
-  return [...violations, ...writes];
+/**
+ * Settle, reconcile, settle; check each sequence; then reconcile once more on a quiet stack:
+ * no writes allowed (each write is charged to the sequence whose mailbox or contact it touched).
+ * Returns the violations per sequence.
+ */
+async function drainAndCheck(lanes: Lane[]): Promise<Violation[][]> {
+  await Promise.allSettled(lanes.flatMap((l) => l.run.background));
+  for (const lane of lanes) lane.run.crash.armed = false;
+  const stack = (lanes[0] as Lane).run.stack;
+  const settled = await settleAndReconcile(stack);
+  if (settled) return lanes.map(() => [settled]);
+  const violations = await Promise.all(lanes.map((l) => checkInvariants(l.run, l.model)));
+  const writes = await writesDuring(lanes, async () => (await settleAndReconcile(stack)) ?? undefined);
+  return violations.map((found, i) => [...found, ...(writes[i] ?? [])]);
 }
 
-async function settleAndReconcile(run: Run): Promise<Violation | null> {
+async function settleAndReconcile(stack: ReliabilityStack): Promise<Violation | null> {
   try {
-    await run.stack.settle(60_000);
-    run.stack.crm.admin.clearFaults();
-    const response = await fetch(`${run.stack.host.url}/admin/functions/reconcile`, {
+    await stack.settle(60_000);
+    stack.crm.admin.clearFaults();
+    const response = await fetch(`${stack.host.url}/admin/functions/reconcile`, {
       method: 'POST',
-      headers: { 'x-functions-key': run.stack.host.masterKey },
+      headers: { 'x-functions-key': stack.host.masterKey },
     });
     if (!response.ok)
       return { invariant: 'reconcile runs', detail: `admin route answered ${response.status}` };
-    await run.stack.settle(60_000);
+    await stack.settle(60_000);
     return null;
   } catch (error) {
     return { invariant: 'convergence: the queues drain', detail: String(error) };
