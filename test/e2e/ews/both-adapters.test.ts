@@ -8,7 +8,8 @@ import { BOTH_SIDES_SETTINGS, ewsSide, graphSide, type OutlookSide } from './sid
  * CRM emulator, the EWS emulator over https with NTLM) syncs contacts both ways with the same
  * limits, keeps the overflow in the CRM, writes no echo and makes no duplicate, as a Microsoft
  * 365 account does. Each scenario runs against both adapters: the Graph account learns of
- * Outlook's changes by notification, the on-premises one by the polling timer.
+ * Outlook's changes by notification, the on-premises one by the polling timer. The on-premises
+ * account is connected through the migrate API with host, user name and password (sides.ts).
  */
 let stack: TestStack;
 
@@ -139,11 +140,13 @@ describe.each([graphSide, ewsSide])('contacts both ways over $name', (side: Outl
 });
 
 describe('an on-premises account', () => {
-  it('has no subscription, and the renewal timer makes none for it', async () => {
+  it('connected through the migrate API, has no subscription, and the renewal timer makes none for it', async () => {
     const account = await ewsSide.newAccount(stack, 'nosub');
     await stack.runTimer('subscriptionRenewal');
     await stack.settle();
     const stored = await stack.runtime.deps.accounts.get(account.id);
+    expect(stored?.value).toMatchObject({ provider: 'onPremises', syncVersion: 'v3' });
+    expect(stored?.value.onPremises?.ewsUrl).toBe(stack.ews.ewsUrl);
     expect(stored?.value.subscription).toBeNull();
     expect(stored?.value.status.lastError).toBeNull();
     expect(stored?.value.status.lastSyncAt).not.toBeNull();

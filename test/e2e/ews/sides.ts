@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { newAccount as newAccountRow } from '../../../shared/accounts/new-account.js';
-import { accountSecretName } from '../../../shared/adapters/secrets/index.js';
 import type { TestStack } from '../../support/stack.js';
 import { newAccount as newGraphAccount, type TestAccount, tag } from '../sync/helpers.js';
 
@@ -88,47 +86,26 @@ const EMAIL_SLOTS = ['EmailAddress1', 'EmailAddress2', 'EmailAddress3'];
 const BUSINESS_PHONES = ['BusinessPhone', 'BusinessPhone2'];
 
 /**
- * An on-premises account as the connect step leaves it: the row with its connection (the
- * stack's EWS server, the login, its CA) and the password in the secret store, then the
- * `connect` task (its initial sync). H6's migrate API for on-premises accounts is to replace
- * this once it exists.
+ * An on-premises account connected as an agent does it: registered (V2, as every account
+ * before the migration), then migrated through `POST /api/accounts/{id}/migrate` with the
+ * Exchange host, the `DOMAIN\\user` login and the password; the connect test, the secret, the
+ * connection and the initial sync are the product's.
  */
 export async function newOnPremisesAccount(stack: TestStack, name: string): Promise<TestAccount> {
   const mailbox = `${tag(name)}@immobilien-mueller.example`;
   const user = mailbox.split('@')[0] ?? name;
   const password = `Pw-${randomUUID()}`;
   stack.ews.admin.createMailbox({ smtp: mailbox, user, domain: 'MUELLER', password });
-  const deps = stack.runtime.deps;
-  const id = randomUUID();
-  const secretName = accountSecretName(id);
-  await deps.secrets.set(secretName, password);
-  const row = newAccountRow(
-    { email: mailbox, syncVersion: 'v3', provider: 'onPremises' },
-    { id, now: deps.clock.now(), instants: deps.settings.migration },
-  );
-  await deps.accounts.put(
-    {
-      ...row,
-      tenantId: null,
-      onPremises: {
-        ewsUrl: stack.ews.ewsUrl,
-        username: `MUELLER\\${user}`,
-        auth: 'ntlm',
-        caPem: stack.ews.caPem,
-        secretName,
-      },
-    },
-    null,
-  );
-  await deps.queue.send('exchange-to-crm', {
-    v: 1,
-    kind: 'accountTask',
-    accountId: id,
-    task: 'connect',
-    reason: 'connected (e2e)',
-    sessionKey: id,
-    dedupeId: `connect:${id}`,
+  const registered = await stack.api('POST', '/api/accounts', { email: mailbox, syncVersion: 'v2' });
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
+  const { id } = registered.json as { id: string };
+  const migrated = await stack.api('POST', `/api/accounts/${id}/migrate`, {
+    provider: 'onPremises',
+    host: new URL(stack.ews.url).host,
+    username: `MUELLER\\${user}`,
+    password,
   });
+  if (migrated.status >= 300) throw new Error(`migrate: ${migrated.status} ${migrated.text}`);
   await stack.settle();
   return { id, mailbox };
 }
