@@ -47,11 +47,14 @@ const exchangeUsernameSchema = z
 /** The password goes to the SecretStore only; never echoed, logged or stored in a table. */
 const exchangePasswordSchema = z.string().min(1).max(1024);
 
-/** PEM of the Exchange server's internal CA: one or more certificates Node can read. */
+/**
+ * PEM of the Exchange server's internal CA: one or more certificates Node can read (a CA
+ * certificate is 1-2 KB; the accounts routes take at most 16 KiB bodies).
+ */
 export const caPemSchema = z
   .string()
   .trim()
-  .max(65_536)
+  .max(12_000)
   .refine((pem) => {
     const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
     if (!blocks) return false;

@@ -130,7 +130,7 @@ export function onPremPage(frame: Frame, model: OnPremModel): Html {
       </div>
       <div class="field">
         <label for="caPem">${m.onPremCa}</label>
-        <textarea id="caPem" name="caPem" rows="4" maxlength="65536" spellcheck="false" aria-describedby="onprem-ca-hint">${model.caPem ?? ''}</textarea>
+        <textarea id="caPem" name="caPem" rows="4" maxlength="12000" spellcheck="false" aria-describedby="onprem-ca-hint">${model.caPem ?? ''}</textarea>
         <p id="onprem-ca-hint" class="hint">${m.onPremCaHint}</p>
       </div>
       <p id="onprem-hint" class="hint">${m.onPremHint}</p>
