@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { SecretClient } from '@azure/keyvault-secrets';
+import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { SecretStore } from '../../ports.js';
 import { isValidSecretName } from './secret-names.js';
 
@@ -21,13 +21,15 @@ export interface KeyVaultSecretsOptions {
   credential: TokenCredential;
   /** Poll interval of the delete (default: the SDK's 2 s). */
   pollIntervalMs?: number;
+  /** The SDK's options (tests: a local vault, whose challenge names another resource). */
+  clientOptions?: SecretClientOptions;
 }
 
 export class KeyVaultSecrets implements SecretStore {
   private readonly client: SecretClient;
 
   constructor(private readonly options: KeyVaultSecretsOptions) {
-    this.client = new SecretClient(options.vaultUrl, options.credential);
+    this.client = new SecretClient(options.vaultUrl, options.credential, options.clientOptions);
   }
 
   async get(name: string): Promise<string | null> {
