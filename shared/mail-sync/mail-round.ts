@@ -127,6 +127,9 @@ async function mailRound(
         next[folder.id] = {
           displayName: folder.displayName,
           deltaLink: mail.folders[folder.id]?.deltaLink ?? null,
+          ...(mail.folders[folder.id]?.resumeCursor
+            ? { resumeCursor: mail.folders[folder.id]?.resumeCursor }
+            : {}),
         };
       }
       return { ...mail, ownAddresses: own, folders: next, discoveredAt: startedAt, stage: stageOf(next) };
@@ -161,11 +164,16 @@ async function mailRound(
   let upserts = 0;
   let linked = 0;
   const written = new Set<string>();
-  const record = async (outcome: PageOutcome, folderId?: string, deltaLink?: string) => {
+  const record = async (
+    outcome: PageOutcome,
+    folderId?: string,
+    deltaLink?: string,
+    resumeCursor?: string,
+  ) => {
     upserts += outcome.upserts;
     for (const key of outcome.writtenKeys) written.add(key);
     linked += outcome.remembered;
-    await update((m) => withOutcome(m, outcome, folderId, deltaLink));
+    await update((m) => withOutcome(m, outcome, folderId, deltaLink, resumeCursor));
   };
   const carryOut = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
@@ -179,7 +187,9 @@ async function mailRound(
   // A folder listed whole this round (its first import, or a restarted delta) needs no compare.
   let listedWhole = false;
   for (const [folderId, folder] of Object.entries(mail.folders)) {
-    for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, folder.deltaLink)) {
+    // An unfinished round resumes where its last processed page left it (EWS's SyncState).
+    const from = folder.resumeCursor ?? folder.deltaLink;
+    for await (const page of deps.exchangeMail.messageDelta(session.mailbox, folderId, from)) {
       const context = {
         ...base,
         folder: folder.displayName,
@@ -189,7 +199,7 @@ async function mailRound(
       const outcome = await carryOut(() =>
         processMailPage(deps, lease, session.mailbox, page, context, known, unlinked),
       );
-      await record(outcome, folderId, page.deltaLink);
+      await record(outcome, folderId, page.deltaLink, page.resumeCursor);
     }
   }
   // Contacts created or given an address since this account last looked: their earlier mail.
@@ -244,16 +254,22 @@ function withOutcome(
   outcome: PageOutcome,
   folderId: string | undefined,
   deltaLink: string | undefined,
+  resumeCursor?: string,
 ): MailAccountState {
   const skipped = { ...m.counts.skipped };
   for (const [reason, n] of Object.entries(outcome.skipped) as [keyof typeof skipped, number][]) {
     skipped[reason] = (skipped[reason] ?? 0) + n;
   }
   const folder = folderId === undefined ? undefined : m.folders[folderId];
+  // The round's end saves its deltaLink (and forgets where to resume); a page before it, where to resume.
   const folders =
-    deltaLink === undefined || folderId === undefined || !folder
+    folderId === undefined || !folder
       ? m.folders
-      : { ...m.folders, [folderId]: { ...folder, deltaLink } };
+      : deltaLink !== undefined
+        ? { ...m.folders, [folderId]: { ...withoutResume(folder), deltaLink } }
+        : resumeCursor !== undefined
+          ? { ...m.folders, [folderId]: { ...folder, resumeCursor } }
+          : m.folders;
   return {
     ...m,
     folders,
@@ -266,6 +282,11 @@ function withOutcome(
       skipped,
     },
   };
+}
+
+function withoutResume(folder: MailAccountState['folders'][string]): MailAccountState['folders'][string] {
+  const { resumeCursor: _done, ...kept } = folder;
+  return kept;
 }
 
 async function acquire(deps: MailDeps, accountId: string): Promise<HeldLease> {

@@ -26,6 +26,11 @@ export type MailStage = 'initialImport' | 'live' | 'failed';
 export interface MailFolderState {
   displayName: string;
   deltaLink: string | null;
+  /**
+   * Where an unfinished round of the folder resumes (the last processed page's resumeCursor);
+   * cleared with the round's deltaLink. The first-import window still applies while deltaLink is null.
+   */
+  resumeCursor?: string | null;
 }
 
 export interface MailSubscriptionState {

@@ -17,6 +17,12 @@ export interface MailDeltaPage {
   entries: DeltaEntry[];
   /** Set on the last page only: store it after the page has been processed. */
   deltaLink?: string;
+  /**
+   * A point to resume this round from once the page has been processed (EWS: the page's
+   * SyncState), so a round cut off in the middle, a first import above all, goes on where it
+   * stopped instead of listing the folder again. Absent where the provider has none (Graph).
+   */
+  resumeCursor?: string;
   /** As for contacts (shared/ports.ts DeltaPage): the sync state had expired and the folder is listed anew. */
   restarted: boolean;
 }

@@ -99,12 +99,12 @@ describe('the SyncState', () => {
       const first = (await round.next()).value as EwsMailDeltaPage;
       expect(first.deltaLink).toBeUndefined();
       await round.return?.(undefined);
-      const rest = await collect(small.messageDelta(MAILBOX, 'inbox', first.resumeState));
+      const rest = await collect(small.messageDelta(MAILBOX, 'inbox', first.resumeCursor));
       const seen = [...first.entries, ...rest.flatMap((p) => p.entries)].map((e) =>
         e.kind === 'message' ? e.message.subject : e.kind,
       );
       expect(seen.sort()).toEqual(['Nr 0', 'Nr 1', 'Nr 2', 'Nr 3', 'Nr 4']);
-      expect(rest.at(-1)?.deltaLink).toBe(rest.at(-1)?.resumeState);
+      expect(rest.at(-1)?.deltaLink).toBe(rest.at(-1)?.resumeCursor);
     } finally {
       small.close();
     }

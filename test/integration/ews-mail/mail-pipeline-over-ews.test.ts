@@ -212,4 +212,68 @@ describe('the mail pipeline over EWS', () => {
     expect(stored?.value.mail?.subscription ?? null).toBeNull();
     expect(stored?.value.mail?.stage).toBe('live');
   });
+
+  it("a first import cut off after a page resumes from that page's SyncState, with the window still applied", async () => {
+    const small = new EwsExchangeMail({
+      pageSize: 2,
+      connect: () => ({
+        url: ews.ewsUrl,
+        credentials: { username: 'MAKLER\\max', password: PASSWORD },
+        ca: ews.caPem,
+      }),
+    });
+    try {
+      const old = new Date(Date.now() - 200 * 86_400_000).toISOString();
+      for (let i = 0; i < 6; i++)
+        ews.mail.receive(MAILBOX, {
+          from: { address: 'anna@kunde.example' },
+          subject: `Nr ${i}`,
+          ...(i === 4 ? { received: old, sent: old } : {}),
+        });
+      const starts: (string | null)[] = [];
+      let cut = true;
+      deps = {
+        ...deps,
+        exchangeMail: new Proxy(small, {
+          get(target, prop, receiver) {
+            if (prop !== 'messageDelta') return Reflect.get(target, prop, receiver);
+            return async function* (mailbox: string, folderId: string, from: string | null) {
+              starts.push(from);
+              let pages = 0;
+              for await (const page of target.messageDelta(mailbox, folderId, from)) {
+                yield page;
+                // The function's time runs out after the Inbox's first page of the first round.
+                if (cut && ++pages === 1 && page.deltaLink === undefined) {
+                  cut = false;
+                  throw new Error('function timeout');
+                }
+              }
+            };
+          },
+        }),
+      };
+      await expect(poll()).rejects.toThrow('function timeout');
+      expect((await crmMails()).map((m) => m.subject).sort()).toEqual(['Nr 0', 'Nr 1']);
+      const folders = (await deps.accounts.get('acc-ews'))?.value.mail?.folders ?? {};
+      const inbox = Object.values(folders).find((f) => f.displayName === 'Inbox');
+      expect(inbox).toMatchObject({ deltaLink: null, resumeCursor: expect.any(String) });
+
+      await poll();
+      expect(starts).toContain(inbox?.resumeCursor);
+      // Nr 4 is older than the 90-day window: still left out after the resume.
+      expect((await crmMails()).map((m) => m.subject).sort()).toEqual([
+        'Nr 0',
+        'Nr 1',
+        'Nr 2',
+        'Nr 3',
+        'Nr 5',
+      ]);
+      const after = (await deps.accounts.get('acc-ews'))?.value.mail?.folders ?? {};
+      const done = Object.values(after).find((f) => f.displayName === 'Inbox');
+      expect(done?.deltaLink).toEqual(expect.any(String));
+      expect(done).not.toHaveProperty('resumeCursor');
+    } finally {
+      small.close();
+    }
+  });
 });

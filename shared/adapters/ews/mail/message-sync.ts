@@ -18,16 +18,16 @@ import { messageEntry } from './message-mapping.js';
  * its new folder); a ReadFlagChange changes nothing the CRM shows and is dropped; an item gone
  * before it was read is `removed`.
  *
- * The port's cursor (`deltaLink`) is the SyncState of the last page, as it says; every page
- * also carries its own SyncState as `resumeState`, a valid point to resume from. Saving that
- * after each page needs the pipeline to keep "first import still running" apart from the
- * cursor (mail-round.ts applies the window while a folder has no deltaLink).
+ * The folder's cursor (`deltaLink`) is the SyncState of the last page; every page also carries
+ * its own SyncState as `resumeCursor`, which the mail round saves after the page, so a round
+ * cut off in the middle (a first import of thousands of messages) resumes there; the
+ * first-import window still applies until the round's deltaLink is saved.
  *
  * ErrorInvalidSyncStateData restarts the round without a state (`restarted: true`), at most
  * twice, as the Graph adapter restarts on a 410.
  */
 export interface EwsMailDeltaPage extends MailDeltaPage {
-  resumeState: string;
+  resumeCursor: string;
 }
 
 export const MAX_CHANGES = 512;
@@ -73,7 +73,7 @@ export async function* mailFolderChanges(
       const item = kind === 'upsert' ? read.get(id) : undefined;
       return item ? messageEntry(item) : { kind: 'removed', id, reason: 'deleted' };
     });
-    yield { entries, restarted, resumeState: next, ...(last ? { deltaLink: next } : {}) };
+    yield { entries, restarted, resumeCursor: next, ...(last ? { deltaLink: next } : {}) };
     if (last) return;
     current = next;
   }
