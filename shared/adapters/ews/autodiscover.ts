@@ -12,7 +12,8 @@ import { child, children, el, parseXml } from './xml.js';
  * 1. `https://{domain}/autodiscover/autodiscover.xml`, then `https://autodiscover.{domain}/…`;
  * 2. the HTTP redirect probe (MS-OXDISCO 3.1.5.4): an unauthenticated
  *    `GET http://autodiscover.{domain}/autodiscover/autodiscover.xml`; a 302 to an https URL adds
- *    that URL. Nothing but the GET goes over http, and a redirect to http is not followed;
+ *    that URL. Nothing but the GET goes over http, a redirect to http is not followed, nor one
+ *    out of the address's domain and the typed host's (`trustedRedirect`);
  * 3. the SRV record `_autodiscover._tcp.{domain}` (MS-OXDISCO 3.1.5.3): each target, by priority
  *    then weight, as `https://{target}/autodiscover/autodiscover.xml`.
  *
@@ -55,6 +56,27 @@ export function redirectTarget(status: number, location: string | undefined): st
     return null;
   }
   return url.protocol === 'https:' ? url.toString() : null;
+}
+
+/**
+ * Whether a redirect probe's target may get the credentials. The probe is plain http, so anyone
+ * on the path can answer it; Outlook asks the user before it follows (MS-OXDISCO 3.1.5.4 "prompt
+ * the user to warn them of the redirection"). With nobody to ask, a target is followed only
+ * within the address's domain or the domain of the host the user typed (a provider's server).
+ */
+export function trustedRedirect(target: string, email: string, typedHost: string | undefined): boolean {
+  const host = new URL(target).hostname.toLowerCase();
+  const within = (domain: string) => host === domain || host.endsWith(`.${domain}`);
+  if (within(emailDomain(email))) return true;
+  if (!typedHost) return false;
+  const typed = (
+    /^https:\/\//i.test(typedHost) ? new URL(typedHost).hostname : (typedHost.split(':')[0] ?? '')
+  ).toLowerCase();
+  if (typed === '') return false;
+  const labels = typed.split('.');
+  // The typed host's parent domain (mail.provider.example → provider.example), never a bare TLD.
+  const parent = labels.length > 2 ? labels.slice(1).join('.') : typed;
+  return within(typed) || within(parent);
 }
 
 export function srvName(email: string): string {
@@ -134,7 +156,7 @@ export async function discoverEwsUrl(
   if (input.candidates === undefined) {
     const network = input.network;
     const redirected = await probeRedirect(redirectProbeUrl(input.email), input.timeoutMs ?? 15_000, network);
-    if (redirected) {
+    if (redirected && trustedRedirect(redirected, input.email, input.host)) {
       const url = await ask(redirected);
       if (url) return { url, via: redirected, step: 'redirect' };
     }

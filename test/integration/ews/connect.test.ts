@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startRedirectProbe } from '../../../local/emulators/ews/autodiscover.js';
 import type { RunningEwsEmulator } from '../../../local/emulators/ews/index.js';
 import { startEwsEmulator } from '../../../local/emulators/ews/index.js';
 import { testOnPremisesConnection } from '../../../shared/adapters/ews/connect.js';
@@ -13,7 +14,7 @@ import { MAILBOX, PASSWORD, seed } from './support.js';
  * then the typed host. Host names go to the emulator through the injected network, and its
  * certificate names them (signed by the local CA the tests trust).
  */
-const HOSTS = ['contoso.example', 'autodiscover.contoso.example', 'ex01.contoso.example'];
+const HOSTS = ['contoso.example', 'autodiscover.contoso.example', 'ex01.contoso.example', 'evil.example'];
 let emulator: RunningEwsEmulator;
 
 beforeAll(async () => {
@@ -83,6 +84,29 @@ describe('connect: finding the EWS URL', () => {
     });
     const probes = emulator.redirectProbe?.requests.slice(before) ?? [];
     expect(probes).toEqual([{ method: 'GET', path: '/autodiscover/autodiscover.xml', authorization: false }]);
+  });
+
+  it.each([
+    ['to http', 'http://ex01.contoso.example/autodiscover/autodiscover.xml'],
+    ['out of the domains the user gave', 'https://evil.example/autodiscover/autodiscover.xml'],
+  ])('does not follow a redirect %s', async (_name, location) => {
+    const probe = await startRedirectProbe({ location: () => location });
+    try {
+      const base = network(emulator, { 'ex01.contoso.example:443': 'https', 'evil.example:443': 'https' });
+      const outcome = await testOnPremisesConnection(input, {
+        network: {
+          ...base,
+          address: (host, p) =>
+            host === 'autodiscover.contoso.example' && p === 80
+              ? { host: '127.0.0.1', port: Number(new URL(probe.url).port) }
+              : base.address(host, p),
+        },
+      });
+      expect(probe.requests).toHaveLength(1);
+      expect(outcome).toMatchObject({ ok: true, discovered: 'fallback' });
+    } finally {
+      await probe.stop();
+    }
   });
 
   it('uses the SRV record _autodiscover._tcp.{domain} when the POX URLs and the probe fail', async () => {

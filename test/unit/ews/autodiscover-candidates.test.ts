@@ -6,6 +6,7 @@ import {
   redirectTarget,
   srvCandidates,
   srvName,
+  trustedRedirect,
 } from '../../../shared/adapters/ews/autodiscover.js';
 import { classifyConnectError, connectMessage } from '../../../shared/adapters/ews/connect.js';
 import { SyncError } from '../../../shared/errors.js';
@@ -55,6 +56,32 @@ describe('Autodiscover endpoint order', () => {
     expect(redirectTarget(200, 'https://ex01.contoso.example/')).toBeNull();
     expect(redirectTarget(302, undefined)).toBeNull();
     expect(redirectTarget(302, 'not a url')).toBeNull();
+  });
+
+  it("follows a redirect only within the address's domain or the typed host's (nobody to ask, unlike Outlook)", () => {
+    const email = 'anna@contoso.example';
+    expect(
+      trustedRedirect('https://ex01.contoso.example/autodiscover/autodiscover.xml', email, undefined),
+    ).toBe(true);
+    expect(trustedRedirect('https://contoso.example/autodiscover/autodiscover.xml', email, undefined)).toBe(
+      true,
+    );
+    expect(trustedRedirect('https://autodiscover.hoster.example/a.xml', email, 'mail.hoster.example')).toBe(
+      true,
+    );
+    expect(
+      trustedRedirect(
+        'https://autodiscover.hoster.example/a.xml',
+        email,
+        'https://mail.hoster.example/EWS/Exchange.asmx',
+      ),
+    ).toBe(true);
+    expect(
+      trustedRedirect('https://evil.example/autodiscover/autodiscover.xml', email, 'mail.hoster.example'),
+    ).toBe(false);
+    expect(trustedRedirect('https://notcontoso.example/a.xml', email, undefined)).toBe(false);
+    // A two-label typed host is its own domain, never widened to the TLD.
+    expect(trustedRedirect('https://x.example/a.xml', email, 'hoster.example')).toBe(false);
   });
 
   it('falls back to https://{host}/EWS/Exchange.asmx, or takes a typed https URL as it is', () => {
