@@ -1,9 +1,15 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
+import type { Account } from '../shared/accounts/account.js';
 import { RestCrmContacts } from '../shared/adapters/crm/rest-crm-contacts.js';
 import { RestCrmEmails } from '../shared/adapters/crm/rest-crm-emails.js';
-import { EwsExchangeContacts, ewsContactsFor } from '../shared/adapters/ews/exchange-contacts.js';
-import { EwsExchangeMail, ewsMailFor } from '../shared/adapters/ews/mail/ews-exchange-mail.js';
+import {
+  EwsExchangeContacts,
+  EwsMailboxTransports,
+  ewsContactsFor,
+} from '../shared/adapters/ews/exchange-contacts.js';
+import { EwsExchangeMail } from '../shared/adapters/ews/mail/ews-exchange-mail.js';
+import { connectAccount } from '../shared/adapters/ews/mail/transports.js';
 import { createGraphClient, GraphExchangeContacts } from '../shared/adapters/graph/index.js';
 import { GraphExchangeMail } from '../shared/adapters/graph/mail/graph-exchange-mail.js';
 import { ServiceBusQueue } from '../shared/adapters/queue/service-bus-queue.js';
@@ -13,6 +19,7 @@ import { TableAccounts } from '../shared/adapters/tables/table-accounts.js';
 import { TableLease } from '../shared/adapters/tables/table-lease.js';
 import { TableMail } from '../shared/adapters/tables/table-mail.js';
 import { TableMirror } from '../shared/adapters/tables/table-mirror.js';
+import { TableTenantSettings } from '../shared/adapters/tables/table-tenant-settings.js';
 import { clockFrom } from '../shared/clock.js';
 import { type Config, loadConfig, secretValues } from '../shared/config.js';
 import { toError } from '../shared/errors.js';
@@ -47,7 +54,12 @@ export interface Runtime {
    * `routers.contacts.for`. Another kind of adapter per account (EWS mail) is one more
    * AccountRouter built the same way, next to it.
    */
-  routers: { contacts: AccountRouter<ExchangeContacts>; mail: AccountRouter<ExchangeMail> };
+  routers: {
+    contacts: AccountRouter<ExchangeContacts>;
+    mail: AccountRouter<ExchangeMail>;
+    /** The on-premises accounts' EWS transports, shared by their contacts and mail adapters. */
+    ewsTransports: AccountRouter<EwsMailboxTransports | null>;
+  };
   /** The mail sync's ports on top of `deps` (shared/mail-sync/, the `mail` queue). */
   mail: MailDeps;
   /** Optional observer of finished queue work (the local demo's progress and summary). */
@@ -72,13 +84,14 @@ export async function buildRuntime(
 ): Promise<Runtime> {
   const storage = { connectionString: config.storageConnection };
   const clock = clockFrom(config.clockStart);
-  const [mirror, accounts, lease, queue, mailStore, secrets] = await Promise.all([
+  const [mirror, accounts, lease, queue, mailStore, secrets, tenantSettings] = await Promise.all([
     TableMirror.create(storage),
     TableAccounts.create(storage),
     TableLease.create({ ...storage, clock }),
     createQueue(config),
     TableMail.create(storage),
     createSecretStore(config),
+    TableTenantSettings.create(storage),
   ]);
   const graph = createGraphClient(config.graph);
   const ownWrites = new OwnCrmWrites();
@@ -87,10 +100,18 @@ export async function buildRuntime(
     budget: { requestsPerWindow: config.graph.requestsPerWindow, windowMs: config.graph.windowMs },
     appConcurrency: config.graph.appConcurrency,
   });
-  // Graph for Microsoft 365 accounts; an EWS adapter of its own (one transport) per on-premises one.
+  // One pool of EWS transports per on-premises account (two connections to its server), shared
+  // by its contacts and its mail adapter: at most two requests in flight per mailbox.
+  const ewsTransports = new AccountRouter<EwsMailboxTransports | null>({
+    graph: null,
+    onPremises: (_account, connection) => new EwsMailboxTransports(connectAccount(connection, secrets)),
+    close: (pool) => pool?.close(),
+  });
+  // Graph for Microsoft 365 accounts; an EWS adapter of its own per on-premises one.
   const contacts = new AccountRouter<ExchangeContacts>({
     graph: graphContacts,
-    onPremises: (_account, connection) => ewsContactsFor(connection, secrets),
+    onPremises: (account, connection) =>
+      ewsContactsFor(connection, secrets, { transports: sharedTransports(ewsTransports, account) }),
     close: (adapter) => {
       if (adapter instanceof EwsExchangeContacts) adapter.close();
     },
@@ -118,6 +139,7 @@ export async function buildRuntime(
       pollIntervalMs: config.ewsPollIntervalMs,
     },
     secrets,
+    tenantSettings,
     log,
   };
   const crmEndpoint = { baseUrl: config.crm.baseUrl, token: config.crm.token };
@@ -126,7 +148,7 @@ export async function buildRuntime(
   // EWS mail for on-premises accounts, one adapter (one transport) per account, as for contacts.
   const mailRouter = new AccountRouter<ExchangeMail>({
     graph: graphMail,
-    onPremises: (_account, connection) => ewsMailFor(connection, secrets),
+    onPremises: (account) => new EwsExchangeMail({ transports: sharedTransports(ewsTransports, account) }),
     close: (adapter) => {
       if (adapter instanceof EwsExchangeMail) adapter.close();
     },
@@ -143,12 +165,21 @@ export async function buildRuntime(
   return {
     config,
     deps,
-    routers: { contacts, mail: mailRouter },
+    routers: { contacts, mail: mailRouter, ewsTransports },
     mail,
     hints: batchMailboxHints(queue, clock),
     ownWrites,
     redact: redactor(secretValues(config)),
   };
+}
+
+function sharedTransports(
+  router: AccountRouter<EwsMailboxTransports | null>,
+  account: Account,
+): EwsMailboxTransports {
+  const pool = router.for(account);
+  if (!pool) throw new Error(`account ${account.id} is not on-premises`);
+  return pool;
 }
 
 async function createQueue(config: Readonly<Config>): Promise<Queue> {

@@ -7,6 +7,7 @@ import { fromEwsContact, ITEM_SHAPE, toEwsContact, toEwsUpdates } from './contac
 import { type EwsDeltaPage, syncFolderItems } from './contact-sync.js';
 import { LINK_PROPERTY } from './ews-schema.js';
 import { type EwsCredentials, EwsTransport } from './ews-transport.js';
+import { EwsTransports } from './mail/transports.js';
 import { readMailboxTimeZone } from './mailbox-time-zone.js';
 import { callEws, orThrow, type ResponseMessage } from './soap-client.js';
 import { attributes, child, esc } from './xml.js';
@@ -56,25 +57,25 @@ const GONE = new Set(['ErrorItemNotFound']);
 export class EwsExchangeContacts implements ExchangeContacts {
   /** Polled, never pushed (issue 18 item 2): no subscriptions. */
   readonly subscriptions: undefined = undefined;
-  private readonly transports = new Map<string, Promise<EwsTransport>>();
+  /** The mailbox's transports: shared ones (options.transports) or a pool of its own. */
+  private readonly pool: { get(mailbox: string): Promise<EwsTransport> };
+  private readonly ownPool: EwsMailboxTransports | null;
   private readonly contactFolders = new Map<string, Set<string>>();
   /** The mailbox's time zone for birthdays (mailbox-time-zone.ts), read once per mailbox per 6 h. */
   private readonly zones = new Map<string, { zone: Promise<string>; until: number }>();
   private readonly readBatch: number;
   private readonly pageSize: number;
 
-  constructor(private readonly options: EwsExchangeContactsOptions) {
+  constructor(options: EwsExchangeContactsOptions) {
     this.readBatch = options.readBatch ?? 50;
     this.pageSize = options.pageSize ?? 512;
+    this.ownPool = options.transports ? null : new EwsMailboxTransports(options.connect, options.timeoutMs);
+    this.pool = options.transports ?? (this.ownPool as EwsMailboxTransports);
   }
 
   close(): void {
-    for (const t of this.transports.values())
-      void t.then(
-        (x) => x.close(),
-        () => undefined,
-      );
-    this.transports.clear();
+    // Shared transports belong to whoever shares them (runtime.ts closes them).
+    this.ownPool?.close();
   }
 
   async listFolders(mailbox: string): Promise<ContactFolder[]> {
@@ -248,38 +249,8 @@ export class EwsExchangeContacts implements ExchangeContacts {
     return contact;
   }
 
-  /**
-   * The mailbox's one transport, built on first use. A failed `connect` (the password could not
-   * be read) is not kept, and a sign-in Exchange refuses drops the transport, so the next call
-   * reads the password again: one changed by reconnecting the account is picked up.
-   */
   private transport(mailbox: string): Promise<EwsTransport> {
-    if (this.options.transports) return this.options.transports.get(mailbox);
-    let transport = this.transports.get(mailbox);
-    if (!transport) {
-      const forget = (t: EwsTransport) => {
-        if (this.transports.get(mailbox) === built) this.transports.delete(mailbox);
-        t.close();
-      };
-      const built: Promise<EwsTransport> = Promise.resolve(this.options.connect(mailbox)).then(
-        (c) =>
-          new ForgettingTransport(
-            {
-              url: c.url,
-              credentials: c.credentials,
-              ...(c.ca ? { ca: c.ca } : {}),
-              ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}),
-            },
-            forget,
-          ),
-      );
-      built.catch(() => {
-        if (this.transports.get(mailbox) === built) this.transports.delete(mailbox);
-      });
-      transport = built;
-      this.transports.set(mailbox, transport);
-    }
-    return transport;
+    return this.pool.get(mailbox);
   }
 }
 
@@ -287,6 +258,61 @@ function itemIdOf(element: ReturnType<typeof orThrow>): string {
   const id = child(child(child(element, 'Items'), 'Contact'), 'ItemId')?.attrs['Id'];
   if (!id) throw new SyncError('transient', 'UnexpectedResponse', 'CreateItem: no ItemId in the answer.');
   return id;
+}
+
+/**
+ * The transports of on-premises mailboxes, one per mailbox (two kept-alive NTLM connections:
+ * at most two requests in flight, issue 18 item 6), built on first use from `connect`. One
+ * instance serves every EWS adapter of an account (contacts and mail, runtime.ts), so they
+ * share those two connections. A failed `connect` (the password could not be read) is not
+ * kept, and a sign-in Exchange refuses drops the mailbox's transport, so the next call reads
+ * the password again: one changed by connecting the account again is picked up.
+ */
+export class EwsMailboxTransports extends EwsTransports {
+  private readonly built = new Map<string, Promise<EwsTransport>>();
+
+  constructor(
+    private readonly connectMailbox: EwsExchangeContactsOptions['connect'],
+    private readonly timeout?: number,
+  ) {
+    super(connectMailbox, timeout);
+  }
+
+  override get(mailbox: string): Promise<EwsTransport> {
+    const key = mailbox.toLowerCase();
+    const cached = this.built.get(key);
+    if (cached) return cached;
+    const forget = (t: EwsTransport) => {
+      if (this.built.get(key) === transport) this.built.delete(key);
+      t.close();
+    };
+    const transport: Promise<EwsTransport> = Promise.resolve(this.connectMailbox(mailbox)).then(
+      (c) =>
+        new ForgettingTransport(
+          {
+            url: c.url,
+            credentials: c.credentials,
+            ...(c.ca ? { ca: c.ca } : {}),
+            ...(this.timeout ? { timeoutMs: this.timeout } : {}),
+          },
+          forget,
+        ),
+    );
+    transport.catch(() => {
+      if (this.built.get(key) === transport) this.built.delete(key);
+    });
+    this.built.set(key, transport);
+    return transport;
+  }
+
+  override close(): void {
+    for (const t of this.built.values())
+      void t.then(
+        (x) => x.close(),
+        () => undefined,
+      );
+    this.built.clear();
+  }
 }
 
 /** A transport that hands itself back when Exchange refuses the sign-in (a changed password). */
