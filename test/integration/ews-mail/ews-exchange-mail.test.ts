@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { type RunningEwsEmulator, startEwsEmulator } from '../../../local/emulators/ews/index.js';
 import { EwsExchangeMail, ewsMailFor } from '../../../shared/adapters/ews/mail/ews-exchange-mail.js';
 import type { EwsMailDeltaPage } from '../../../shared/adapters/ews/mail/message-sync.js';
-import { connectOnPremises } from '../../../shared/adapters/ews/mail/transports.js';
+import { connectOnPremises, EwsTransports } from '../../../shared/adapters/ews/mail/transports.js';
 import { isSyncError } from '../../../shared/errors.js';
 import type { SecretStore } from '../../../shared/ports.js';
 
@@ -186,6 +186,23 @@ describe('the connection of an on-premises account', () => {
       expect(pages.map((p) => p.entries.length)).toEqual([1, 1]);
     } finally {
       adapter.close();
+    }
+  });
+
+  it("closing an adapter on shared transports leaves them open for the mailbox's other adapter", async () => {
+    const shared = new EwsTransports(connection);
+    const first = new EwsExchangeMail({ transports: shared });
+    const second = new EwsExchangeMail({ transports: shared });
+    try {
+      expect(await first.ownAddresses(MAILBOX)).toEqual([MAILBOX]);
+      const handshakes = () => emulator.admin.log.filter((r) => r.status === 401).length;
+      const before = handshakes();
+      first.close();
+      expect(await second.ownAddresses(MAILBOX)).toEqual([MAILBOX]);
+      // The same signed-in connection: no new NTLM handshake (its 401 challenge).
+      expect(handshakes()).toBe(before);
+    } finally {
+      shared.close();
     }
   });
 

@@ -40,6 +40,7 @@ export interface EwsExchangeMailOptions {
 
 export class EwsExchangeMail implements ExchangeMail {
   readonly transports: EwsTransports;
+  private readonly ownsTransports: boolean;
   private readonly pageSize: number;
   private readonly readBatch: number;
 
@@ -49,12 +50,14 @@ export class EwsExchangeMail implements ExchangeMail {
       (options.connect ? new EwsTransports(options.connect, options.timeoutMs) : undefined);
     if (!transports) throw new Error('EwsExchangeMail needs transports or connect');
     this.transports = transports;
+    this.ownsTransports = options.transports === undefined;
     this.pageSize = options.pageSize ?? MAX_CHANGES;
     this.readBatch = options.readBatch ?? READ_BATCH;
   }
 
+  /** Closes the transports this adapter made itself; shared ones (`transports`) are their owner's to close. */
   close(): void {
-    this.transports.close();
+    if (this.ownsTransports) this.transports.close();
   }
 
   async ownAddresses(mailbox: string): Promise<string[]> {
