@@ -10,6 +10,7 @@ import {
 } from '../../../shared/contact/index.js';
 import type { ContactLink } from '../../../shared/sync/link.js';
 import { checkCrmOnlyData, checkUnmapped } from './crm-only-checks.js';
+import { heldWindows } from './held.js';
 import { byImmutableId } from './ids.js';
 import type { Run, RunModel, TokenModel } from './model.js';
 import { tokenOf } from './values.js';
@@ -55,8 +56,14 @@ export async function checkInvariants(run: Run, model: RunModel): Promise<Violat
     }
     if (!c.syncAccounts.includes(run.accountId))
       fail('linked CRM contact carries the sync tag', `${c.id} (${c.firstName})`);
-    const want = projectToExchange(crmContent(c), COUNTRY).fields;
+    // What Exchange must hold: the CRM contact's projection, with the values only Exchange can
+    // hold (held.ts) where the Outlook user put them and the CRM kept them.
     const have = exchangeFieldsOf(asShownInBerlin(x), 'DE');
+    const token = model.tokens.find((t) => t.token === tokenOf(x.givenName));
+    const want = projectToExchange(crmContent(c), {
+      ...COUNTRY,
+      held: heldWindows(token?.held, have),
+    }).fields;
     const differ = EXCHANGE_FIELD_NAMES.filter((f) => !isDeepStrictEqual(want[f], have[f]));
     if (differ.length > 0)
       fail(

@@ -6,6 +6,7 @@ import type {
   CrmPhone,
   CrmWebsite,
 } from '../../../shared/contact/index.js';
+import { emptyHeld, type OutlookHeld, recordCrmHeld, recordOutlookHeld } from './held.js';
 import type { ReliabilityStack } from './stack.js';
 import { tokenOf } from './values.js';
 
@@ -45,6 +46,8 @@ export interface TokenModel {
   outlookTouches: Record<Group, number>;
   /** Unmapped Outlook fields the Outlook user set, per Exchange contact id. */
   unmapped: Map<string, Record<string, string>>;
+  /** What the Outlook user put into the slots that may hold values the sync never writes (held.ts). */
+  held: OutlookHeld;
 }
 
 export class RunModel {
@@ -64,6 +67,7 @@ export class RunModel {
       crmWrites: null,
       outlookTouches: { emails: 0, phones: 0, websites: 0, addresses: 0 },
       unmapped: new Map(),
+      held: emptyHeld(),
     };
     this.tokens.push(token);
     return token;
@@ -81,6 +85,7 @@ export function recordCrmWrite(model: TokenModel, crmId: string, input: Partial<
     if (input[key] !== undefined) Object.assign(writes, { [key]: JSON.parse(JSON.stringify(input[key])) });
   }
   model.crmWrites = writes;
+  recordCrmHeld(model.held, input);
 }
 
 export function recordOutlookWrite(
@@ -95,6 +100,7 @@ export function recordOutlookWrite(
     addresses: 'businessAddress' in body || 'homeAddress' in body || 'otherAddress' in body,
   };
   for (const group of GROUPS) if (touched[group]) model.outlookTouches[group]++;
+  recordOutlookHeld(model.held, body);
   const unmapped = model.unmapped.get(exchangeId) ?? {};
   for (const key of ['personalNotes', 'nickName'])
     if (typeof body[key] === 'string') unmapped[key] = body[key] as string;
