@@ -181,3 +181,25 @@ describe('migrateBodySchema', () => {
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['username', 'password']);
   });
 });
+
+describe('the on-premises CA PEM', () => {
+  it('takes real certificates, with CRLF line ends stored as LF, and refuses what Node cannot read', async () => {
+    const { generate } = await import('selfsigned');
+    const { cert } = await generate([{ name: 'commonName', value: 'Firma CA' }], { keySize: 2048 });
+    const body = (caPem: string) => ({
+      provider: 'onPremises',
+      host: 'h',
+      username: 'anna',
+      password: 'pw',
+      caPem,
+    });
+    const parsed = migrateBodySchema.safeParse(body(cert.replace(/\n/g, '\r\n')));
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.caPem).toBe(cert.trim());
+    // The header is intact, the DER inside is not (one line of it reversed).
+    const lines = cert.split('\n');
+    lines[2] = [...(lines[2] ?? '')].reverse().join('');
+    const broken = lines.join('\n');
+    expect(migrateBodySchema.safeParse(body(broken)).success).toBe(false);
+  });
+});
