@@ -8,6 +8,12 @@ const emulator = await startEwsEmulator({
   port,
   tlsDir: resolve('.local/tls'),
   auth: process.env['EWS_EMULATOR_AUTH'] === 'basic' ? 'basic' : 'ntlm',
+  // A certificate from a CA nobody trusts (the bad-certificate case; EWS_CA_CERT_PEM is that CA).
+  certificate: process.env['EWS_EMULATOR_CERT'] === 'untrusted' ? 'untrusted' : 'local',
+  // The Autodiscover http redirect probe on this port (MS-OXDISCO 3.1.5.4), when set.
+  ...(process.env['EWS_EMULATOR_REDIRECT_PORT']
+    ? { redirectProbe: { port: Number(process.env['EWS_EMULATOR_REDIRECT_PORT']) } }
+    : {}),
   log: (line) => console.error(line),
 });
 const mailbox = emulator.admin.createMailbox({
@@ -21,6 +27,9 @@ console.log(`EWS_USERNAME=${mailbox.domain}\\${mailbox.user}`);
 console.log(`EWS_PASSWORD=${mailbox.password}`);
 console.log(`EWS_EMAIL=${mailbox.smtp}`);
 console.log(`EWS_CA_CERT=${emulator.caPath}`);
+if (process.env['EWS_EMULATOR_CERT'] === 'untrusted')
+  console.log(`EWS_CA_CERT_PEM=${JSON.stringify(emulator.caPem)}`);
+if (emulator.redirectProbe) console.log(`EWS_REDIRECT_PROBE_URL=${emulator.redirectProbe.url}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
