@@ -15,6 +15,12 @@ import { crmEvents } from './crm-events.js';
 import { graphLifecycle } from './graph-lifecycle.js';
 import { graphNotifications } from './graph-notifications.js';
 import { health } from './health.js';
+import {
+  accountMailSettingsGet,
+  accountMailSettingsPatch,
+  tenantMailSettingsGet,
+  tenantMailSettingsPatch,
+} from './mail-settings.js';
 import { mailSync } from './mail-workers.js';
 import {
   crmFanOut,
@@ -118,6 +124,35 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     methods: ['GET'],
     route: 'accounts/{id}/contacts.csv',
     handler: accountsExport,
+  },
+  // The mail settings of an account and of the caller's tenant (issue 17 items 1 and 2).
+  {
+    name: 'accountMailSettingsGet',
+    trigger: 'http',
+    methods: ['GET'],
+    route: 'accounts/{id}/mail-settings',
+    handler: accountMailSettingsGet,
+  },
+  {
+    name: 'accountMailSettingsPatch',
+    trigger: 'http',
+    methods: ['PATCH'],
+    route: 'accounts/{id}/mail-settings',
+    handler: accountMailSettingsPatch,
+  },
+  {
+    name: 'tenantMailSettingsGet',
+    trigger: 'http',
+    methods: ['GET'],
+    route: 'tenants/me/mail-settings',
+    handler: tenantMailSettingsGet,
+  },
+  {
+    name: 'tenantMailSettingsPatch',
+    trigger: 'http',
+    methods: ['PATCH'],
+    route: 'tenants/me/mail-settings',
+    handler: tenantMailSettingsPatch,
   },
   { name: 'auditList', trigger: 'http', methods: ['GET'], route: 'audit', handler: auditList },
   { name: 'health', trigger: 'http', methods: ['GET'], route: 'health', handler: health },

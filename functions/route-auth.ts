@@ -24,5 +24,9 @@ export const ROUTE_AUTH: Readonly<Record<string, RouteAuth>> = {
   accountsExport: 'bearer',
   accountsRejectDeletes: 'bearer',
   auditList: 'bearer',
+  accountMailSettingsGet: 'bearer',
+  accountMailSettingsPatch: 'bearer',
+  tenantMailSettingsGet: 'bearer',
+  tenantMailSettingsPatch: 'bearer',
   webApp: 'webSession',
 };

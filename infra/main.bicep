@@ -129,6 +129,7 @@ var tableNames = [
   'websessions'
   'audit'
   'mail'
+  'tenants'
 ]
 
 module monitoring 'modules/monitoring.bicep' = {

@@ -2,6 +2,7 @@ import { migrationState, syncAllowed } from '../accounts/migration-policy.js';
 import { isSyncError, SyncError, toError } from '../errors.js';
 import type { ClassifyContext } from '../mail/classify.js';
 import { blocklistOf, type MailSettings, mailSettingsSchema } from '../mail/settings.js';
+import { tenantMailSettingsOf } from '../mail/settings-store.js';
 import type { QueueMessage } from '../queue-message.js';
 import { AccountSession } from '../sync/account-session.js';
 import { isPolled } from '../sync/exchange-router.js';
@@ -156,7 +157,8 @@ async function mailRound(
     tenantId,
     accountId: account.id,
     settings,
-    blocklist: blocklistOf(settings, { blocklist: [] }),
+    // The account's blocklist and its tenant's (issue 17 item 2; PATCH /api/tenants/me/mail-settings).
+    blocklist: blocklistOf(settings, await tenantMailSettingsOf(deps.tenantSettings, tenantId)),
     ownAddresses: new Set(mail.ownAddresses),
     index,
     now: deps.clock.now(),

@@ -3,6 +3,7 @@ import { mailboxStatusText } from '../accounts/mailbox-status.js';
 import { migrationView } from '../accounts/migration-policy.js';
 import { mailStatusView } from '../mail-sync/mail-state.js';
 import type { SyncDeps } from '../sync/deps.js';
+import { mailSettingsView } from './mail-settings.js';
 
 /**
  * The account as the public API shows it: no delta links, no clientState (a subscription's
@@ -37,6 +38,9 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
     },
     // The mail sync's stage (initial import with progress, live, failed with the reason) and counts.
     mail: mailStatusView(account.mail),
+    // What the mail sync takes from the mailbox: the account's settings with their defaults, and
+    // the tenant's blocklist on top (shared/service/mail-settings.ts; PATCH …/mail-settings).
+    mailSettings: await mailSettingsView(deps, account),
   };
 }
 

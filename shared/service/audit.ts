@@ -5,7 +5,16 @@ import { describePrincipal, type Principal } from '../auth/index.js';
  * export, migration, registration and held-delete decision is recorded, refused ones too;
  * administrators read it through `GET /api/audit`. Entries never hold tokens or contact data.
  */
-export type AuditAction = 'export' | 'migrate' | 'register' | 'confirmDeletes' | 'rejectDeletes';
+export type AuditAction =
+  | 'export'
+  | 'migrate'
+  | 'register'
+  | 'confirmDeletes'
+  | 'rejectDeletes'
+  /** An account's mail settings changed (detail: the fields). */
+  | 'mailSettings'
+  /** A tenant's mail settings changed (accountId null; detail: the fields). */
+  | 'tenantMailSettings';
 
 export interface AuditEntry {
   at: string;

@@ -1,4 +1,5 @@
 import type { Account } from '../accounts/account.js';
+import type { TenantSettingsStore } from '../mail/settings-store.js';
 import type {
   Accounts,
   Clock,
@@ -40,6 +41,11 @@ export interface SyncDeps {
    * Key Vault in Azure, encrypted at rest locally (shared/adapters/secrets/).
    */
   secrets: SecretStore;
+  /**
+   * Tenants' settings (the mail blocklist; shared/mail/settings-store.ts). Absent: no tenant
+   * has any (the defaults apply), as in tests that build deps of their own.
+   */
+  tenantSettings?: TenantSettingsStore;
   log: (line: string) => void;
 }
 

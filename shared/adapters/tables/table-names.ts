@@ -8,6 +8,8 @@ export const TABLE_NAMES = {
   webSessions: 'websessions',
   audit: 'audit',
   mail: 'mail',
+  /** A tenant's settings (its mail blocklist): table-tenant-settings.ts. */
+  tenants: 'tenants',
 } as const;
 
 export type TableRole = keyof typeof TABLE_NAMES;
