@@ -43,8 +43,7 @@ export const DEFAULT_POLL_TICK_MS = 30_000;
  * both sides (a reconcile without the full CRM sweep). Answers how many were queued.
  */
 export async function enqueuePolls(deps: SyncDeps, options: { since?: Date } = {}): Promise<number> {
-  const now = deps.wallClock.now();
-  const since = options.since ?? new Date(now.getTime() - DEFAULT_POLL_TICK_MS);
+  const { since, now } = pollWindow(deps.wallClock.now(), options.since);
   const interval = deps.settings.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   let n = 0;
   for await (const account of deps.accounts.list()) {
@@ -72,6 +71,18 @@ export async function enqueuePolls(deps: SyncDeps, options: { since?: Date } = {
     n++;
   }
   return n;
+}
+
+/**
+ * The instants a polling run covers: `(since, now]` when the host says when it last ran (Azure
+ * passes scheduleStatus.last), else the timer tick that ended last, `(t - tick, t]` with `t`
+ * the tick boundary at or before now, so runs a few milliseconds late neither leave a gap nor
+ * overlap (every instant falls in exactly one run's window).
+ */
+export function pollWindow(now: Date, since?: Date): { since: Date; now: Date } {
+  if (since) return { since, now };
+  const end = Math.floor(now.getTime() / DEFAULT_POLL_TICK_MS) * DEFAULT_POLL_TICK_MS;
+  return { since: new Date(end - DEFAULT_POLL_TICK_MS), now: new Date(end) };
 }
 
 /**

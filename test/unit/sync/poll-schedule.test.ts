@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pollDue, pollOffsetMs } from '../../../shared/sync/poll-schedule.js';
+import { pollWindow } from '../../../shared/sync/timer-jobs.js';
 
 /** The polling timer's schedule (issue 18 item 2): every account once per interval, spread. */
 
@@ -61,5 +62,18 @@ describe('pollDue', () => {
     expect(runs[3]).toMatchObject({ afterBackOff: true }); // 90–120 s: the wait ended there
     // Later runs are the ordinary schedule again.
     expect(runs.slice(4).every((r) => r === null || r.afterBackOff === false)).toBe(true);
+  });
+
+  it('timer runs a little late cover every instant exactly once (no slot lost, none twice)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 8, maxLength: 8 }), (lateMs) => {
+        const windows = lateMs.map((late, i) => pollWindow(new Date(T0 + i * TICK + late)));
+        for (let i = 1; i < windows.length; i++)
+          expect(windows[i]?.since.getTime()).toBe(windows[i - 1]?.now.getTime());
+        const id = 'acc-late';
+        const polled = windows.filter((w) => pollDue(id, w.since, w.now, MIN2) !== null);
+        expect(polled.length).toBe(2); // 8 ticks of 30 s = two intervals
+      }),
+    );
   });
 });
