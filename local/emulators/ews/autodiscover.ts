@@ -22,7 +22,19 @@ function error(code: string, message: string): EwsHttpResponse {
   };
 }
 
-export function autodiscover(store: EwsStore, origin: string, raw: string): EwsHttpResponse {
+/**
+ * Redirect answers by requested address (Action (POX) `redirectAddr` / `redirectUrl`; RedirectAddr
+ * (POX), RedirectUrl (POX)): what a hosted Exchange answers for an address it serves under
+ * another one, or on another server.
+ */
+export type AutodiscoverRedirects = Record<string, { address: string } | { url: string }>;
+
+export function autodiscover(
+  store: EwsStore,
+  origin: string,
+  raw: string,
+  redirects: AutodiscoverRedirects = {},
+): EwsHttpResponse {
   let address: string | undefined;
   try {
     const root = parseXml(raw);
@@ -33,6 +45,20 @@ export function autodiscover(store: EwsStore, origin: string, raw: string): EwsH
     address = child(request, 'EMailAddress', REQUEST_NS)?.text.trim();
   } catch {
     return error('600', 'Invalid Request');
+  }
+  const redirect = address ? redirects[address.toLowerCase()] : undefined;
+  if (redirect) {
+    const [action, element] =
+      'address' in redirect
+        ? ['redirectAddr', el('RedirectAddr', redirect.address)]
+        : ['redirectUrl', el('RedirectUrl', redirect.url)];
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+      body:
+        `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="${RESPONSE_NS}"><Response xmlns="${OUTLOOK_NS}">` +
+        `<Account><AccountType>email</AccountType><Action>${action}</Action>${element}</Account></Response></Autodiscover>`,
+    };
   }
   const mailbox = address ? store.mailboxes.get(address.toLowerCase()) : undefined;
   if (!mailbox) return error('500', 'The e-mail address cannot be found.');

@@ -6,7 +6,12 @@ import { ensureLocalCertificate } from '../../tls.js';
 import { EwsAdmin } from './admin.js';
 import { handleAdmin } from './admin-http.js';
 import { Authenticator } from './auth.js';
-import { autodiscover, type RedirectProbe, startRedirectProbe } from './autodiscover.js';
+import {
+  type AutodiscoverRedirects,
+  autodiscover,
+  type RedirectProbe,
+  startRedirectProbe,
+} from './autodiscover.js';
 import { findFolder, getFolder, syncFolderHierarchy } from './folder-ops.js';
 import {
   createItem,
@@ -57,6 +62,8 @@ export interface EwsEmulatorOptions {
    * `startRedirectProbe`): 302 to this URL, default this emulator's https Autodiscover URL.
    */
   redirectProbe?: { location?: string; port?: number };
+  /** POX answers `redirectAddr` / `redirectUrl` for these (lower-case) addresses. */
+  autodiscoverRedirects?: AutodiscoverRedirects;
   now?: () => Date;
   log?: (line: string) => void;
 }
@@ -135,7 +142,8 @@ export async function startEwsEmulator(options: EwsEmulatorOptions): Promise<Run
       res.end();
       return;
     }
-    if (isAutodiscover) return write(res, autodiscover(store, origin, raw ?? ''));
+    if (isAutodiscover)
+      return write(res, autodiscover(store, origin, raw ?? '', options.autodiscoverRedirects));
     admin.inFlight += 1;
     admin.maxInFlight = Math.max(admin.maxInFlight, admin.inFlight);
     const { response, operation } = await soap(raw ?? '', {

@@ -119,14 +119,30 @@ export type DiscoveryStep = 'pox' | 'redirect' | 'srv' | 'fallback';
 export async function discoverEwsUrl(
   input: DiscoverInput,
 ): Promise<{ url: string; via: string; step: DiscoveryStep }> {
-  const body =
+  const body = (email: string) =>
     `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="${REQUEST_NS}"><Request>` +
-    `${el('EMailAddress', input.email)}${el('AcceptableResponseSchema', RESPONSE_SCHEMA)}</Request></Autodiscover>`;
+    `${el('EMailAddress', email)}${el('AcceptableResponseSchema', RESPONSE_SCHEMA)}</Request></Autodiscover>`;
   let untrusted: SyncError | undefined;
+  let redirects = 0;
   const tried = new Set<string>();
-  const ask = async (endpoint: string): Promise<string | null> => {
-    if (tried.has(endpoint)) return null;
-    tried.add(endpoint);
+  /** Asks one endpoint, following its redirectUrl / redirectAddr answers (at most 10 in all). */
+  const ask = async (endpoint: string, email = input.email): Promise<string | null> => {
+    const key = `${email.toLowerCase()} ${endpoint}`;
+    if (tried.has(key)) return null;
+    tried.add(key);
+    const answer = await post(endpoint, email);
+    if (!answer) return null;
+    if (answer.kind === 'settings') return answer.ewsUrl;
+    if (redirects >= MAX_AUTODISCOVER_REDIRECTS) return null;
+    redirects += 1;
+    if (answer.kind === 'redirectUrl') return ask(answer.url, email);
+    for (const next of autodiscoverCandidates(answer.address)) {
+      const url = await ask(next, answer.address);
+      if (url) return url;
+    }
+    return null;
+  };
+  const post = async (endpoint: string, email: string): Promise<PoxAnswer | null> => {
     const transport = new EwsTransport({
       url: endpoint,
       credentials: input.credentials,
@@ -136,8 +152,8 @@ export async function discoverEwsUrl(
       ...(input.network ? { address: input.network.address } : {}),
     });
     try {
-      const answer = await transport.post(body);
-      return answer.status === 200 ? ewsUrlOf(answer.body) : null;
+      const answer = await transport.post(body(email));
+      return answer.status === 200 ? poxAnswer(answer.body) : null;
     } catch (error) {
       if (isSyncError(error, 'auth') && error.code === 'EwsUnauthorized') throw error;
       // Unreachable, not this server, or a certificate we do not trust: try the next endpoint,
@@ -202,18 +218,42 @@ function probeRedirect(probe: string, timeoutMs: number, network?: EwsNetwork): 
   });
 }
 
-function ewsUrlOf(xml: string): string | null {
+/**
+ * What a POX answer says (Action (POX): `settings`, `redirectAddr`, `redirectUrl`;
+ * learn.microsoft.com/previous-versions/office/developer/exchange-server-2010/bb204229(v=exchg.140)):
+ * the EWS URL (EXPR's, else EXCH's), another address to ask for (RedirectAddr (POX)), or another
+ * https endpoint to ask (RedirectUrl (POX)); null for anything else (an Error, not XML).
+ */
+export type PoxAnswer =
+  | { kind: 'settings'; ewsUrl: string }
+  | { kind: 'redirectAddr'; address: string }
+  | { kind: 'redirectUrl'; url: string };
+
+export function poxAnswer(xml: string): PoxAnswer | null {
   let root: ReturnType<typeof parseXml>;
   try {
     root = parseXml(xml);
   } catch {
     return null;
   }
-  const protocols = children(child(child(root, 'Response'), 'Account'), 'Protocol');
+  const account = child(child(root, 'Response'), 'Account');
+  const action = child(account, 'Action')?.text.trim();
+  if (action === 'redirectAddr') {
+    const address = child(account, 'RedirectAddr')?.text.trim() ?? '';
+    return address.includes('@') ? { kind: 'redirectAddr', address } : null;
+  }
+  if (action === 'redirectUrl') {
+    const url = child(account, 'RedirectUrl')?.text.trim() ?? '';
+    return url.startsWith('https://') ? { kind: 'redirectUrl', url } : null;
+  }
+  const protocols = children(account, 'Protocol');
   for (const type of ['EXPR', 'EXCH']) {
     const protocol = protocols.find((p) => child(p, 'Type')?.text.trim() === type);
     const url = child(protocol, 'EwsUrl')?.text.trim() || child(protocol, 'ASUrl')?.text.trim();
-    if (url?.startsWith('https://')) return url;
+    if (url?.startsWith('https://')) return { kind: 'settings', ewsUrl: url };
   }
   return null;
 }
+
+/** "The client application should stop redirecting after 10 redirects" (Action (POX)). */
+export const MAX_AUTODISCOVER_REDIRECTS = 10;

@@ -2,6 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEwsEmulator } from '../../../local/emulators/ews/index.js';
+import { EwsTransport } from '../../../shared/adapters/ews/ews-transport.js';
+import { child, parseXml } from '../../../shared/adapters/ews/xml.js';
 import { MAILBOX, PASSWORD, seedMailbox, startEws } from './support.js';
 
 /**
@@ -16,6 +18,9 @@ import { MAILBOX, PASSWORD, seedMailbox, startEws } from './support.js';
  *   client-developer/exchange-web-services/authentication-and-ews-in-exchange) lists NTLM
  *   (on-premises) and Basic (no longer recommended) as the on-premises options; a Basic-only
  *   virtual directory challenges with `WWW-Authenticate: Basic` and nothing else (RFC 7617 §2);
+ * - redirect answers: Action (POX) `redirectAddr` / `redirectUrl` with RedirectAddr (POX) /
+ *   RedirectUrl (POX) (learn.microsoft.com/previous-versions/office/developer/exchange-server-2010/
+ *   bb204229(v=exchg.140), learn.microsoft.com/exchange/client-developer/web-service-reference/redirectaddr-pox);
  * - a certificate from an internal CA: Node refuses a chain it cannot verify unless that CA is in
  *   `ca` (nodejs.org/api/tls.html#tlsconnectoptions-callback, `rejectUnauthorized` defaults to true).
  */
@@ -25,7 +30,13 @@ let untrusted: RunningEwsEmulator;
 
 beforeAll(async () => {
   [probe, basic, untrusted] = await Promise.all([
-    startEws({ redirectProbe: {} }),
+    startEws({
+      redirectProbe: {},
+      autodiscoverRedirects: {
+        'alt@contoso.example': { address: MAILBOX },
+        'moved@contoso.example': { url: 'https://ad.hoster.example/autodiscover/autodiscover.xml' },
+      },
+    }),
     startEws({ auth: 'basic' }),
     startEws({ certificate: 'untrusted', hostnames: ['ex01.contoso.example'] }),
   ]);
@@ -79,7 +90,6 @@ describe('Basic-only mode', () => {
     expect(wrong.status).toBe(401);
     const right = await post(`Basic ${Buffer.from(`CONTOSO\\anna:${PASSWORD}`).toString('base64')}`);
     expect(right.status).not.toBe(401);
-    void MAILBOX;
   });
 });
 
@@ -105,5 +115,43 @@ describe('a certificate from an unknown CA', () => {
 
   it('verifies with its CA, for the host names it names', async () => {
     expect(await handshake(untrusted.caPem)).toBe('ok');
+  });
+});
+
+describe('POX redirect answers (Action (POX))', () => {
+  async function discover(address: string) {
+    const transport = new EwsTransport({
+      url: `${probe.url}/autodiscover/autodiscover.xml`,
+      credentials: { username: 'CONTOSO\\anna', password: PASSWORD },
+      ca: probe.caPem,
+    });
+    try {
+      const answer = await transport.post(
+        '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">' +
+          `<Request><EMailAddress>${address}</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`,
+      );
+      return child(child(parseXml(answer.body), 'Response'), 'Account');
+    } finally {
+      transport.close();
+    }
+  }
+
+  it('answers redirectAddr with the address to ask for next', async () => {
+    const account = await discover('alt@contoso.example');
+    expect(child(account, 'Action')?.text).toBe('redirectAddr');
+    expect(child(account, 'RedirectAddr')?.text).toBe(MAILBOX);
+  });
+
+  it('answers redirectUrl with the endpoint to ask next', async () => {
+    const account = await discover('moved@contoso.example');
+    expect(child(account, 'Action')?.text).toBe('redirectUrl');
+    expect(child(account, 'RedirectUrl')?.text).toBe(
+      'https://ad.hoster.example/autodiscover/autodiscover.xml',
+    );
+  });
+
+  it('answers settings for a mailbox it serves', async () => {
+    const account = await discover(MAILBOX);
+    expect(child(account, 'Action')?.text).toBe('settings');
   });
 });

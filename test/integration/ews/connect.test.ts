@@ -23,6 +23,10 @@ beforeAll(async () => {
     port: 0,
     hostnames: HOSTS,
     redirectProbe: { location: 'https://ex01.contoso.example/autodiscover/autodiscover.xml' },
+    autodiscoverRedirects: {
+      'alt@contoso.example': { address: MAILBOX },
+      'loop@contoso.example': { url: 'https://autodiscover.contoso.example/autodiscover/autodiscover.xml' },
+    },
   });
   seed(emulator);
 });
@@ -125,6 +129,27 @@ describe('connect: finding the EWS URL', () => {
       },
     );
     expect(outcome).toMatchObject({ ok: true, discovered: 'srv', connection: { ewsUrl: emulator.ewsUrl } });
+  });
+
+  it('asks again for the address a redirectAddr answer names (Action (POX), RedirectAddr (POX))', async () => {
+    const outcome = await testOnPremisesConnection(
+      { ...input, email: 'alt@contoso.example' },
+      { network: network(emulator, { 'autodiscover.contoso.example:443': 'https' }) },
+    );
+    expect(outcome).toMatchObject({ ok: true, discovered: 'pox', connection: { ewsUrl: emulator.ewsUrl } });
+  });
+
+  it('stops a redirectUrl loop and falls back to the typed host', async () => {
+    const outcome = await testOnPremisesConnection(
+      { ...input, email: 'loop@contoso.example' },
+      {
+        network: network(emulator, {
+          'autodiscover.contoso.example:443': 'https',
+          'ex01.contoso.example:443': 'https',
+        }),
+      },
+    );
+    expect(outcome).toMatchObject({ ok: true, discovered: 'fallback' });
   });
 
   it('falls back to https://{host}/EWS/Exchange.asmx', async () => {

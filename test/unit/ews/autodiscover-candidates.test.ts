@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   autodiscoverCandidates,
   fallbackEwsUrl,
+  poxAnswer,
   redirectProbeUrl,
   redirectTarget,
   srvCandidates,
@@ -129,5 +130,48 @@ describe('connect failures', () => {
       'EwsNotExchange',
     ] as const)
       expect(connectMessage(code, 'ex01.contoso.example')).toContain('ex01.contoso.example');
+  });
+});
+
+// Action (POX): redirectUrl, redirectAddr or settings
+// (learn.microsoft.com/previous-versions/office/developer/exchange-server-2010/bb204229(v=exchg.140)).
+describe('POX answers', () => {
+  const wrap = (account: string) =>
+    '<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">' +
+    `<Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"><Account>${account}</Account></Response></Autodiscover>`;
+
+  it('reads settings (EXPR before EXCH), redirectAddr and an https redirectUrl', () => {
+    expect(
+      poxAnswer(
+        wrap(
+          '<AccountType>email</AccountType><Action>settings</Action>' +
+            '<Protocol><Type>EXCH</Type><EwsUrl>https://ex01.contoso.local/EWS/Exchange.asmx</EwsUrl></Protocol>' +
+            '<Protocol><Type>EXPR</Type><EwsUrl>https://mail.contoso.example/EWS/Exchange.asmx</EwsUrl></Protocol>',
+        ),
+      ),
+    ).toEqual({ kind: 'settings', ewsUrl: 'https://mail.contoso.example/EWS/Exchange.asmx' });
+    expect(
+      poxAnswer(wrap('<Action>redirectAddr</Action><RedirectAddr>anna@hoster.example</RedirectAddr>')),
+    ).toEqual({
+      kind: 'redirectAddr',
+      address: 'anna@hoster.example',
+    });
+    expect(
+      poxAnswer(
+        wrap(
+          '<Action>redirectUrl</Action><RedirectUrl>https://ad.hoster.example/autodiscover/autodiscover.xml</RedirectUrl>',
+        ),
+      ),
+    ).toEqual({ kind: 'redirectUrl', url: 'https://ad.hoster.example/autodiscover/autodiscover.xml' });
+  });
+
+  it('ignores an http redirectUrl, an address without @, and what is not XML', () => {
+    expect(
+      poxAnswer(
+        wrap('<Action>redirectUrl</Action><RedirectUrl>http://ad.hoster.example/a.xml</RedirectUrl>'),
+      ),
+    ).toBeNull();
+    expect(poxAnswer(wrap('<Action>redirectAddr</Action><RedirectAddr>nobody</RedirectAddr>'))).toBeNull();
+    expect(poxAnswer('<html>')).toBeNull();
   });
 });
