@@ -24,7 +24,8 @@ import { type ReliabilityStack, startReliabilityStack } from './model/stack.js';
  * `--max-commands N` (default MAX_COMMANDS, 12, as in CI) bounds the length of a sequence. Prints
  * progress, then the figures, and exits 1 when any sequence broke an invariant. Each failure
  * is printed with its replay line (the first of each kind shrunk, time-boxed); the soak then goes
- * on with a fresh seed and stack.
+ * on with a fresh seed and stack. SIGINT or SIGTERM stops it after the running batch, with the
+ * figures so far.
  * Node reads NODE_EXTRA_CA_CERTS only at start, so the process re-runs itself with the Graph
  * emulator's CA trusted (as local/start.ts does).
  */
@@ -71,7 +72,14 @@ async function main() {
   const started = Date.now();
   // A very long time box stands for "no time limit" (timers take at most 2^31-1 ms).
   const deadline = started + Math.min(minutes * 60_000, 2 ** 31 - 1);
-  const budgetLeft = () => actionBudget === undefined || stats.actions < actionBudget;
+  // SIGINT/SIGTERM: no new batch; the running one finishes, then the figures are printed.
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      stopping = true;
+      console.log(`[soak] ${signal}: finishing the running batch, then the figures`);
+    });
+  const budgetLeft = () => !stopping && (actionBudget === undefined || stats.actions < actionBudget);
   let stack: ReliabilityStack | null = null;
   let since = 0;
   const current = async (sequences: number) => {
@@ -96,18 +104,17 @@ async function main() {
     while (Date.now() < deadline && budgetLeft()) {
       const seed = Date.now() ^ (Math.random() * 0x7fffffff);
       // Find without shrinking; shrink (time-boxed) only the first failure of each kind, so one
-      // frequent bug does not use up the soak. With an action budget, one batch per check, so
-      // the budget is looked at between batches.
+      // frequent bug does not use up the soak. One batch per check, so the budget and a stop
+      // signal are looked at between batches.
       const found = await fc.check(reliabilityProperty(current, stats, parallel, undefined, maxCommands), {
-        numRuns: actionBudget === undefined ? Number.MAX_SAFE_INTEGER : 1,
+        numRuns: 1,
         seed,
         endOnFailure: true,
         plugins: [fc.interruptAfterTimeLimit(deadline - Date.now())],
       });
       await sequencesFinished();
       if (!found.failed || found.counterexample === null) {
-        if (actionBudget !== undefined && Date.now() < deadline) continue; // next sequence
-        break; // done, or interrupted at the deadline
+        continue; // next batch, unless the time, the budget or a signal says stop
       }
       since = RESTART_EVERY; // the failed run may have left work behind: next sequence on a fresh stack
       const kind = found.errorInstance instanceof ViolationError ? signature(found.errorInstance) : 'error';
