@@ -96,8 +96,9 @@ export async function connectExisting(
 
 /**
  * An account leaves on-premises Exchange (or is removed): its secret is deleted and its
- * connection dropped. The product has no account removal yet; migrating such an account to
- * Microsoft 365 is the path that uses this today.
+ * connection dropped. Call it after the account row without the connection is written. The
+ * product has no account removal yet; migrating such an account to Microsoft 365 is the path
+ * that uses this today.
  */
 export async function forgetOnPremises(deps: SyncDeps, account: Account): Promise<Account> {
   if (!account.onPremises) return account;

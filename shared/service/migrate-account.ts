@@ -93,10 +93,16 @@ export async function migrateAccount(
   }
 
   // Leaving on-premises Exchange: its password is deleted with the connection.
-  const left = await forgetOnPremises(deps, account);
-  const migrated: Account = { ...left, syncVersion: 'v3', provider: decision.provider };
+  const migrated: Account = {
+    ...account,
+    syncVersion: 'v3',
+    provider: decision.provider,
+    ...(account.onPremises ? { onPremises: null } : {}),
+  };
   const plan = planMigrationCutoff(migrated, deps.clock.now(), deps.settings.migration);
   await deps.accounts.put(plan.account, stored.etag);
+  // After the account no longer names it: a lost write leaves the old connection working.
+  await forgetOnPremises(deps, account);
   await enqueueConnect(deps, account.id, 'migrated to V3');
   return { kind: 'migrated', account: plan.account };
 }

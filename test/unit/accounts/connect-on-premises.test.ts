@@ -7,6 +7,7 @@ import {
   connectedAccount,
   forgetOnPremises,
 } from '../../../shared/service/connect-on-premises.js';
+import { migrateAccount } from '../../../shared/service/migrate-account.js';
 import { registerAccount } from '../../../shared/service/register-account.js';
 import { World } from '../sync/support/world.js';
 
@@ -125,6 +126,27 @@ describe('leaving on-premises Exchange', () => {
     await world.secrets.set(accountSecretName(account.id), 'x');
     const left = await forgetOnPremises(world.deps, account);
     expect(left.onPremises).toBeNull();
+    expect(world.secrets.values.size).toBe(0);
+  });
+});
+
+describe('migrating an on-premises account to Microsoft 365', () => {
+  it('writes the account without its connection, then deletes the secret', async () => {
+    const world = new World();
+    world.exchange.addMailbox('anna@firma.example');
+    const stored = await v2Account(world);
+    await connectExisting(world.deps, ok, stored, FORM, async () => undefined);
+    const connected = await world.deps.accounts.get(stored.value.id);
+    if (!connected) throw new Error('gone');
+    const env = {
+      resolver: { resolveMx: async () => [] },
+      graphApp: { tenantId: 't', clientId: 'c', authorityHost: 'https://login.example' },
+      publicBaseUrl: 'https://sync.example',
+    };
+    const result = await migrateAccount(world.deps, env, connected, { provider: 'microsoft365' });
+    expect(result.kind).toBe('migrated');
+    const after = await world.deps.accounts.get(stored.value.id);
+    expect(after?.value).toMatchObject({ provider: 'microsoft365', onPremises: null });
     expect(world.secrets.values.size).toBe(0);
   });
 });
