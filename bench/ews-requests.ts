@@ -3,12 +3,15 @@ import { EwsExchangeContacts } from '../shared/adapters/ews/exchange-contacts.js
 import { EwsExchangeMail } from '../shared/adapters/ews/mail/ews-exchange-mail.js';
 import { CRM_WRITES } from '../test/fakes/crm-contacts.js';
 import { World } from '../test/unit/sync/support/world.js';
+import { ewsMailPipeline } from './ews-mail-pipeline.js';
 import type { Figure, Scenario } from './support/figure.js';
 import { now } from './support/measure.js';
 
 const CONTACTS = Number(process.env.BENCH_EWS_CONTACTS ?? 2_000);
 const EDITS = 5;
 const MESSAGES = Number(process.env.BENCH_EWS_MESSAGES ?? 10_000);
+/** The pipeline's import is slower (our mail table on Azurite, the CRM over HTTP): smaller by default. */
+const PIPELINE_MESSAGES = Number(process.env.BENCH_EWS_PIPELINE_MESSAGES ?? 2_000);
 const MAILBOX = 'ews@contoso.example';
 const PASSWORD = 'Bench-Passw0rd!';
 const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem'];
@@ -28,7 +31,9 @@ const EWS_WRITES = ['CreateItem', 'UpdateItem', 'DeleteItem'];
  *
  * Mail: a first import of a MESSAGES-message Inbox through the EWS mail adapter (SyncFolderItems
  * IdOnly 512 a call, GetItem 50 a call for the rules' fields, then bodies and attachment
- * metadata of the linked 30 %), counted per linked message like the Graph mail-import figure.
+ * metadata of the linked 30 %), counted per linked message like the Graph mail-import figure;
+ * then a first import through the unchanged mail pipeline routed to EWS (ews-mail-pipeline.ts:
+ * CRM emulator over HTTP, our mail table on Azurite), BENCH_EWS_PIPELINE_MESSAGES mails.
  */
 export const ewsRequests: Scenario = {
   name: 'ews-requests',
@@ -125,6 +130,15 @@ export const ewsRequests: Scenario = {
         `mail: ${mailRun.messages} messages, ${mailRun.requests} EWS requests (${JSON.stringify(mailRun.byOperation)})`,
       );
 
+      // 5. The same first import through the mail pipeline (a connect round), routed to EWS.
+      const pipeline = await ewsMailPipeline(emulator, PIPELINE_MESSAGES);
+      const expectedLinked = Array.from({ length: PIPELINE_MESSAGES }, (_, i) => i % 10 < 3).filter(
+        Boolean,
+      ).length;
+      log(
+        `mail pipeline: ${pipeline.linked} linked of ${pipeline.messages} in ${pipeline.seconds} s, EWS ${JSON.stringify(pipeline.ewsByOperation)}, CRM ${pipeline.crmRequests}`,
+      );
+
       const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
       const max = (xs: number[]) => Math.max(...xs);
       const figures: Figure[] = [
@@ -188,6 +202,29 @@ export const ewsRequests: Scenario = {
           unit: 'requests',
           target: { op: '<=', value: 1.1 },
         },
+        {
+          name: `mail pipeline, first import of ${PIPELINE_MESSAGES}: linked mails`,
+          value: pipeline.linked,
+          unit: 'mails',
+          target: { op: '==', value: expectedLinked },
+        },
+        {
+          name: 'mail pipeline: EWS requests per linked mail (incl. bodies)',
+          value: Math.round((pipeline.ewsRequests / Math.max(1, pipeline.linked)) * 1000) / 1000,
+          unit: 'requests',
+          target: { op: '<=', value: 1.1 },
+        },
+        {
+          name: 'mail pipeline: CRM requests per linked mail',
+          value: Math.round((pipeline.crmRequests / Math.max(1, pipeline.linked)) * 100) / 100,
+          unit: 'requests',
+          target: { op: '<=', value: 1 },
+        },
+        {
+          name: 'mail pipeline: time (in process, CRM over HTTP, Azurite)',
+          value: pipeline.seconds,
+          unit: 's',
+        },
       ];
       return {
         figures,
@@ -199,6 +236,7 @@ export const ewsRequests: Scenario = {
           crmEdits: crmEdits.map((e) => e.byOperation),
           echoPolls: echoPolls.map((e) => e.byOperation),
           mail: mailRun,
+          mailPipeline: pipeline,
         },
       };
     } finally {
