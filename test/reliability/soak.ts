@@ -118,6 +118,10 @@ async function main() {
       }
       since = RESTART_EVERY; // the failed run may have left work behind: next sequence on a fresh stack
       const kind = found.errorInstance instanceof ViolationError ? signature(found.errorInstance) : 'error';
+      // As found, at once: a shrink cut off by its time box must not lose the violations.
+      console.log(
+        `\n[soak] found (${kind}), before shrinking:\n${failureReport(found, parallel, maxCommands)}\n`,
+      );
       const shrunk = seen.has(kind)
         ? found
         : await fc.check(reliabilityProperty(current, stats, parallel, undefined, maxCommands), {
@@ -127,7 +131,11 @@ async function main() {
           });
       await sequencesFinished();
       seen.add(kind);
-      const report = failureReport(shrunk.failed ? shrunk : found, parallel, maxCommands);
+      const report = failureReport(
+        shrunk.failed && shrunk.counterexample !== null ? shrunk : found,
+        parallel,
+        maxCommands,
+      );
       failures.push(report);
       console.log(`\n[soak] VIOLATION (${kind})\n${report}\n`);
       since = RESTART_EVERY;
