@@ -119,6 +119,21 @@ describe('SyncFolderItems over a mail folder (syncfolderitems-operation.md)', ()
     expect(text(message, 'IncludesLastItemInRange')).toBe('true');
   });
 
+  it('lists the contacts of a mail folder too: Deleted Items holds deleted mail and deleted contacts alike', async () => {
+    const contact = emulator.admin.outlookCreate(MAILBOX, {
+      fields: { GivenName: 'Olga', DisplayName: 'Olga' },
+    });
+    emulator.admin.outlookDelete(MAILBOX, contact.id);
+    const message = emulator.mail.receive(MAILBOX, { subject: 'alt' });
+    emulator.mail.delete(MAILBOX, message.id);
+    const { body } = await postSoap(
+      ews,
+      `${SOAP_OPEN}<SyncFolderItems xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ItemShape><t:BaseShape>IdOnly</t:BaseShape></ItemShape><SyncFolderId><t:DistinguishedFolderId Id="deleteditems"/></SyncFolderId><MaxChangesReturned>10</MaxChangesReturned></SyncFolderItems>${SOAP_CLOSE}`,
+    );
+    const created = children(child(messages(body)[0], 'Changes'), 'Create').map((c) => c.children[0]?.name);
+    expect(created).toEqual(['Contact', 'Message']);
+  });
+
   it('refuses MaxChangesReturned above 512 on a mail folder with ErrorSchemaValidation (maxchangesreturned.md)', async () => {
     const { status, raw } = await postSoap(ews, syncSentItems(null, null, 513));
     expect(status).toBe(500);

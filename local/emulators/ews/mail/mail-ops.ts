@@ -1,4 +1,5 @@
 import { child, children, el, esc, type XmlElement } from '../../../../shared/adapters/ews/xml.js';
+import { type Shape, writeContact } from '../contact-codec.js';
 import { resolveFolder } from '../folder-ops.js';
 import type { OpContext } from '../item-ops.js';
 import { type EwsHttpResponse, envelope, failure, SchemaError, success } from '../soap-response.js';
@@ -83,7 +84,24 @@ export function mailSyncFolderItems(ctx: OpContext, op: XmlElement): EwsHttpResp
       });
     }
   }
-  for (const gone of mail.tombstones) {
+  // Contacts in a mail folder (Deleted Items, where a deleted contact goes) are its items too.
+  const extra = child(child(op, 'ItemShape'), 'AdditionalProperties');
+  const contactShape: Shape = {
+    base: shape.base,
+    fieldUris: new Set(children(extra, 'FieldURI').map((f) => f.attrs['FieldURI'] ?? '')),
+    extended: children(extra, 'ExtendedFieldURI').map((f) => f.attrs),
+  };
+  for (const item of ctx.mailbox.items.values()) {
+    if (item.folderId !== folder.id || item.seq <= since) continue;
+    const kind = known.has(item.id) ? 'Update' : 'Create';
+    changes.push({
+      seq: item.seq,
+      id: item.id,
+      xml: () => `<t:${kind}>${writeContact(item, contactShape, folder.changeKey)}</t:${kind}>`,
+      apply: () => known.add(item.id),
+    });
+  }
+  for (const gone of [...mail.tombstones, ...ctx.mailbox.tombstones]) {
     if (gone.folderId !== folder.id || gone.seq <= since || !known.has(gone.id)) continue;
     changes.push({
       seq: gone.seq,
