@@ -26,13 +26,14 @@ async function buildWebDeps(api: ApiContext): Promise<WebDeps> {
     deps,
     sessions,
     validateAccessToken: api.validate,
-    audit: async ({ principal, account, action, outcome }) =>
+    audit: async ({ principal, account, action, outcome, detail }) =>
       api.audit.record(
         auditEntry(principal, deps.clock.now(), {
           action,
           tenantId: account.tenantId,
           accountId: account.id,
           outcome,
+          detail,
         }),
       ),
     readAudit: async (principal) =>

@@ -35,12 +35,16 @@ export interface WebDeps {
   readAudit?(
     principal: Principal,
   ): Promise<{ at: string; who: string; action: string; account: string | null; outcome: string }[]>;
-  /** Records migrations, held-delete decisions and exports in the audit log, as the API does. */
+  /**
+   * Records migrations, held-delete decisions, exports and mail settings changes in the audit
+   * log, as the API does (a tenant's settings: `account.id` null).
+   */
   audit?(entry: {
     principal: Principal;
-    account: Pick<Account, 'id' | 'tenantId'>;
-    action: 'export' | 'migrate' | 'confirmDeletes' | 'rejectDeletes';
+    account: Pick<Account, 'tenantId'> & { id: string | null };
+    action: 'export' | 'migrate' | 'confirmDeletes' | 'rejectDeletes' | 'mailSettings' | 'tenantMailSettings';
     outcome: string;
+    detail?: string;
   }): Promise<void>;
 }
 

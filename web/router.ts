@@ -22,6 +22,13 @@ import {
   providerChoose,
   providerShow,
 } from './pages/migration.js';
+import {
+  mailSettingsShow,
+  mailSettingsSubmit,
+  TENANT_SETTINGS_PATH,
+  tenantSettingsShow,
+  tenantSettingsSubmit,
+} from './pages/mail-settings.js';
 import { personal } from './pages/personal.js';
 import { CALLBACK_PATH, signInCallback, signInStart, signOut } from './pages/sign-in.js';
 import { csrfOk } from './session/web-session.js';
@@ -53,6 +60,8 @@ const GET_ROUTES: [RegExp, Get, { public?: boolean }][] = [
     {},
   ],
   [new RegExp(`^/konten/${ID}/loeschungen$`), (req, [id]) => heldShow(req, id ?? ''), {}],
+  [new RegExp(`^/konten/${ID}/e-mail-einstellungen$`), (req, [id]) => mailSettingsShow(req, id ?? ''), {}],
+  [new RegExp(`^${TENANT_SETTINGS_PATH}$`), (req) => tenantSettingsShow(req), {}],
 ];
 const POST_ROUTES: [RegExp, Post][] = [
   [/^\/abmelden$/, (req) => signOut(req)],
@@ -62,6 +71,11 @@ const POST_ROUTES: [RegExp, Post][] = [
   [new RegExp(`^/konten/${ID}/exchange-server$`), (req, [id], form) => onPremSubmit(req, id ?? '', form)],
   [new RegExp(`^/konten/${ID}/loeschungen/bestaetigen$`), (req, [id]) => heldConfirm(req, id ?? '')],
   [new RegExp(`^/konten/${ID}/loeschungen/verwerfen$`), (req, [id]) => heldReject(req, id ?? '')],
+  [
+    new RegExp(`^/konten/${ID}/e-mail-einstellungen$`),
+    (req, [id], form) => mailSettingsSubmit(req, id ?? '', form),
+  ],
+  [new RegExp(`^${TENANT_SETTINGS_PATH}$`), (req, _params, form) => tenantSettingsSubmit(req, form)],
 ];
 
 function decode(segment: string | undefined): string {

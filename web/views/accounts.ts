@@ -1,4 +1,5 @@
 import { type Html, html } from '../html.js';
+import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import type { AccountRow, BannerModel } from '../models/account-row.js';
 import { csrfField, type Frame, page } from './layout.js';
 
@@ -36,6 +37,7 @@ function actions(frame: Frame, row: AccountRow): Html {
     <li><a href="${accountPath(row.id)}/kontakte">${m.contactsLink}</a></li>
     ${row.heldDeletes > 0 && html`<li><a href="${accountPath(row.id)}/loeschungen" class="held">${m.heldLink(row.heldDeletes)}</a></li>`}
     <li><a href="${accountPath(row.id)}/kontakte.csv" download>${m.csvLink}</a></li>
+    <li><a href="${accountPath(row.id)}/e-mail-einstellungen" aria-label="${mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').link}: ${row.email}">${mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').link}</a></li>
   </ul>`;
 }
 

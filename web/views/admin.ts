@@ -1,4 +1,5 @@
 import { type Html, html } from '../html.js';
+import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import { formatInstant, type Locale } from '../i18n/locale.js';
 import type { Messages } from '../i18n/messages.js';
 import type { AccountRow } from '../models/account-row.js';
@@ -70,6 +71,7 @@ export function adminPage(frame: Frame, locale: Locale, model: AdminModel): Html
     ${filterForm(m, model.filter)}
     ${banners}
     ${model.rows.length === 0 ? html`<p role="status">${m.noAccounts}</p>` : accountsTable(frame, model.rows, m.adminTitle)}
+    <p><a href="/verwaltung/e-mail-einstellungen">${mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').tenantLink}</a></p>
     <section aria-labelledby="dead"><h2 id="dead">${m.deadLetters}</h2>${dead}</section>
     <section aria-labelledby="audit"><h2 id="audit">${m.audit}</h2>${audit}</section>`;
   return page(frame, m.adminTitle, body);
