@@ -75,14 +75,15 @@ export async function enqueuePolls(deps: SyncDeps, options: { since?: Date } = {
 
 /**
  * The instants a polling run covers: `(since, now]` when the host says when it last ran (Azure
- * passes scheduleStatus.last), else the timer tick that ended last, `(t - tick, t]` with `t`
- * the tick boundary at or before now, so runs a few milliseconds late neither leave a gap nor
- * overlap (every instant falls in exactly one run's window).
+ * passes scheduleStatus.last), else from the timer tick boundary before the last one,
+ * `(t - tick, now]` with `t` the boundary at or before now: runs a few milliseconds late leave
+ * no gap, and a slot two runs both cover has one number, so its second message is a duplicate
+ * the queue drops (Service Bus duplicate detection, the local consumer's completed ids).
  */
 export function pollWindow(now: Date, since?: Date): { since: Date; now: Date } {
   if (since) return { since, now };
-  const end = Math.floor(now.getTime() / DEFAULT_POLL_TICK_MS) * DEFAULT_POLL_TICK_MS;
-  return { since: new Date(end - DEFAULT_POLL_TICK_MS), now: new Date(end) };
+  const boundary = Math.floor(now.getTime() / DEFAULT_POLL_TICK_MS) * DEFAULT_POLL_TICK_MS;
+  return { since: new Date(boundary - DEFAULT_POLL_TICK_MS), now };
 }
 
 /**

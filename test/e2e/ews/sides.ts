@@ -145,14 +145,15 @@ export const ewsSide: OutlookSide = {
         hasBody: Boolean(item.data.fields['Body']),
       }));
   },
-  /** The polling timer's run (every account's slot is due: EWS_POLL_INTERVAL_SECONDS=1), twice. */
+  /**
+   * One run of the polling timer (every account's slot is due: EWS_POLL_INTERVAL_SECONDS=1;
+   * a second apart, so its slot is a new one and not a duplicate the queue drops).
+   */
   async sync(stack) {
     await stack.settle();
-    for (let i = 0; i < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      await stack.runTimer('ewsPoll');
-      await stack.settle();
-    }
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await stack.runTimer('ewsPoll');
+    await stack.settle();
   },
   writes(stack) {
     return stack.ews.admin.requests().items.filter((r) => r.operation && EWS_WRITES.has(r.operation)).length;
