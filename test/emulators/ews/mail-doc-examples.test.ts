@@ -119,6 +119,21 @@ describe('SyncFolderItems over a mail folder (syncfolderitems-operation.md)', ()
     expect(text(message, 'IncludesLastItemInRange')).toBe('true');
   });
 
+  it('answers a GetItem batch of a message and a contact with a Message and a Contact, in request order', async () => {
+    const contact = emulator.admin.outlookCreate(MAILBOX, {
+      fields: { GivenName: 'Olga', DisplayName: 'Olga' },
+    });
+    const message = emulator.mail.receive(MAILBOX, { subject: 'Anfrage' });
+    const { body } = await postSoap(
+      ews,
+      `${SOAP_OPEN}<GetItem xmlns="http://schemas.microsoft.com/exchange/services/2006/messages"><ItemShape><t:BaseShape>Default</t:BaseShape></ItemShape><ItemIds><t:ItemId Id="${message.id}"/><t:ItemId Id="${contact.id}"/></ItemIds></GetItem>${SOAP_CLOSE}`,
+    );
+    const items = messages(body).map((m) => child(m, 'Items')?.children[0]);
+    expect(items.map((i) => i?.name)).toEqual(['Message', 'Contact']);
+    expect(text(items[0], 'Subject')).toBe('Anfrage');
+    expect(text(items[1], 'GivenName')).toBe('Olga');
+  });
+
   it('lists the contacts of a mail folder too: Deleted Items holds deleted mail and deleted contacts alike', async () => {
     const contact = emulator.admin.outlookCreate(MAILBOX, {
       fields: { GivenName: 'Olga', DisplayName: 'Olga' },

@@ -5,7 +5,7 @@ import type { OpContext } from '../item-ops.js';
 import { type EwsHttpResponse, envelope, failure, SchemaError, success } from '../soap-response.js';
 import { newId } from '../store.js';
 import { isMailFolder, mailOf, moveMessage, removeMessage } from './mail-store.js';
-import { elementFor, messageXml, readMessageShape } from './message-codec.js';
+import { elementFor, type MessageShape, messageXml, readMessageShape } from './message-codec.js';
 
 /**
  * The item operations over mail (syncfolderitems-operation.md, getitem-operation-email-message.md)
@@ -25,6 +25,16 @@ function expectOrder(op: XmlElement, order: string[]): void {
       );
     last = index;
   }
+}
+
+/** The contact shape of the same ItemShape (contact-codec.ts), for contacts answered beside messages. */
+function contactShapeOf(op: XmlElement, shape: MessageShape): Shape {
+  const extra = child(child(op, 'ItemShape'), 'AdditionalProperties');
+  return {
+    base: shape.base,
+    fieldUris: new Set(children(extra, 'FieldURI').map((f) => f.attrs['FieldURI'] ?? '')),
+    extended: children(extra, 'ExtendedFieldURI').map((f) => f.attrs),
+  };
 }
 
 /** SyncFolderItems over a mail folder: Create, Update, Delete and ReadFlagChange, in change order. */
@@ -85,12 +95,7 @@ export function mailSyncFolderItems(ctx: OpContext, op: XmlElement): EwsHttpResp
     }
   }
   // Contacts in a mail folder (Deleted Items, where a deleted contact goes) are its items too.
-  const extra = child(child(op, 'ItemShape'), 'AdditionalProperties');
-  const contactShape: Shape = {
-    base: shape.base,
-    fieldUris: new Set(children(extra, 'FieldURI').map((f) => f.attrs['FieldURI'] ?? '')),
-    extended: children(extra, 'ExtendedFieldURI').map((f) => f.attrs),
-  };
+  const contactShape = contactShapeOf(op, shape);
   for (const item of ctx.mailbox.items.values()) {
     if (item.folderId !== folder.id || item.seq <= since) continue;
     const kind = known.has(item.id) ? 'Update' : 'Create';
@@ -127,21 +132,25 @@ export function mailSyncFolderItems(ctx: OpContext, op: XmlElement): EwsHttpResp
 }
 
 /**
- * GetItem for messages: taken when every requested id is a message or unknown and at least one
- * is a message; a batch mixing messages and contacts is left to the contact operation (which
- * the adapters never send).
+ * GetItem for messages: taken when at least one requested id is a message (a batch of contacts
+ * only is the contact operation's); a contact in the same batch is answered as a Contact.
  */
 export function mailGetItem(ctx: OpContext, op: XmlElement): EwsHttpResponse | null {
   const mail = mailOf(ctx.mailbox);
   const ids = children(child(op, 'ItemIds'), 'ItemId').map((ref) => ref.attrs['Id'] ?? '');
   if (!ids.some((id) => mail.messages.has(id))) return null;
-  if (ids.some((id) => ctx.mailbox.items.has(id))) return null;
   expectOrder(op, ['ItemShape', 'ItemIds']);
   const shape = readMessageShape(child(op, 'ItemShape'));
+  const contactShape = contactShapeOf(op, shape);
   return envelope(
     'GetItem',
     ids.map((id) => {
       const item = mail.messages.get(id);
+      const contact = ctx.mailbox.items.get(id);
+      if (contact) {
+        const parent = ctx.mailbox.folders.get(contact.folderId)?.changeKey ?? '';
+        return success('GetItem', `<m:Items>${writeContact(contact, contactShape, parent)}</m:Items>`);
+      }
       if (!item) return failure('GetItem', 'ErrorItemNotFound', NOT_FOUND, '<m:Items/>');
       const folder = ctx.mailbox.folders.get(item.folderId);
       return success('GetItem', `<m:Items>${messageXml(item, folder, shape)}</m:Items>`);
