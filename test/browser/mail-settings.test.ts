@@ -47,6 +47,10 @@ describe('web app: mail settings', { timeout: 120_000 }, () => {
 
   it('shows the defaults from the account card, saves a change, and names a refused entry', async () => {
     const page = await signedIn(ANNA);
+    const card = page.locator(`#konto-${anna.id}`);
+    expect(await card.textContent()).toContain(
+      'Posteingang und Gesendete Elemente · 90 Tage · Betreff und Text',
+    );
     await page.getByRole('link', { name: `E-Mail-Einstellungen: ${ANNA}` }).click();
     await page.waitForURL(`${base}/konten/${anna.id}/e-mail-einstellungen`);
     await expectAccessible(page, 'the mail settings page');
@@ -108,6 +112,11 @@ describe('web app: mail settings', { timeout: 120_000 }, () => {
         actorKind: 'agent',
       }),
     );
+
+    // The account card says what is in force now.
+    await page.goto(`${base}/`);
+    expect(await card.textContent()).toContain('Alle E-Mail-Ordner · 30 Tage · Nur der Betreff');
+    await expectAccessible(page, 'the personal page with the mail settings on the card');
 
     // Another agent's account does not exist for Anna.
     expect((await page.goto(`${base}/konten/${ben.id}/e-mail-einstellungen`))?.status()).toBe(404);

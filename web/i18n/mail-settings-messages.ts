@@ -3,6 +3,8 @@ import type { Locale } from './locale.js';
 /** The mail settings pages' words (issue 17 items 1 and 2), German first, beside messages.ts. */
 const de = {
   link: 'E-Mail-Einstellungen',
+  cardFact: 'E-Mail-Übernahme',
+  days: (n: number) => `${n} Tage`,
   title: (email: string) => `E-Mail-Einstellungen: ${email}`,
   intro:
     'Welche E-Mails dieses Postfachs im CRM erscheinen. Nur E-Mails mit mindestens einem CRM-Kontakt werden übernommen.',
@@ -46,6 +48,8 @@ export type MailSettingsMessages = typeof de;
 
 const en: MailSettingsMessages = {
   link: 'E-mail settings',
+  cardFact: 'E-mail import',
+  days: (n) => `${n} days`,
   title: (email) => `E-mail settings: ${email}`,
   intro:
     'Which e-mails of this mailbox appear in the CRM. Only e-mails involving at least one CRM contact are taken.',

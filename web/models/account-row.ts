@@ -1,5 +1,7 @@
 import type { Banner, MigrationState, Provider } from '../../shared/accounts/account.js';
+import type { Visibility } from '../../shared/mail/settings.js';
 import { formatInstant, type Locale } from '../i18n/locale.js';
+import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import type { Messages } from '../i18n/messages.js';
 import { plainError } from './plain-error.js';
 
@@ -19,6 +21,8 @@ export interface AccountViewLike {
     heldDeletes: number;
     warnings: number;
   };
+  /** The effective mail settings (shared/service/mail-settings.ts), as far as the card shows them. */
+  mailSettings?: { folders: 'inboxAndSent' | 'all'; windowDays: number; visibility: Visibility };
 }
 
 export interface BannerModel {
@@ -47,6 +51,8 @@ export interface AccountRow {
   canMigrate: boolean;
   heldDeletes: number;
   banner: BannerModel | null;
+  /** What the mail sync takes, in a line ("Posteingang und Gesendete Elemente · 90 Tage · …"). */
+  mailSummary: string | null;
 }
 
 /** The banner exactly as the policy computed it (shared/accounts/migration-banner.ts), in the page's language. */
@@ -79,5 +85,14 @@ export function accountRow(view: AccountViewLike, locale: Locale, m: Messages): 
     canMigrate: view.syncVersion === 'v2',
     heldDeletes: view.sync.heldDeletes,
     banner: bannerModel(view, locale, m),
+    mailSummary: mailSummary(view, locale),
   };
+}
+
+function mailSummary(view: AccountViewLike, locale: Locale): string | null {
+  const settings = view.mailSettings;
+  if (!settings) return null;
+  const t = mailSettingsMessages(locale);
+  const folders = settings.folders === 'all' ? t.foldersAll : t.foldersInboxAndSent;
+  return `${folders} · ${t.days(settings.windowDays)} · ${t.visibility[settings.visibility]}`;
 }

@@ -88,6 +88,7 @@ function accountCard(frame: Frame, row: AccountRow): Html {
       ${fact(m.colLinked, row.linked)}
       ${fact(m.colKeptBack, row.keptBack)}
       ${fact(m.colErrors, errorCell(row, frame))}
+      ${row.mailSummary && fact(mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').cardFact, row.mailSummary)}
     </dl>
     ${actions(frame, row)}
   </section>`;
