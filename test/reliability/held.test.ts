@@ -11,7 +11,14 @@ import {
   projectToExchange,
 } from '../../shared/contact/index.js';
 import { bothSides } from '../e2e/sync/helpers.js';
-import { emptyHeld, heldWindows, type OutlookHeld, recordCrmHeld, recordOutlookHeld } from './model/held.js';
+import {
+  emptyHeld,
+  heldWindows,
+  type OutlookHeld,
+  recordCrmHeld,
+  recordOutlookDelete,
+  recordOutlookHeld,
+} from './model/held.js';
 
 /**
  * The convergence comparison of a linked pair with the values only Exchange can hold (a number
@@ -115,6 +122,21 @@ describe('the linked-pair comparison with values only Exchange holds', () => {
     const c = crm(phone4711);
     expect(modelAgrees(held, copy({ businessPhones: ['4711'] }), c)).toBe(true);
     expect(modelAgrees(held, copy({ businessPhones: [] }), c)).toBe(true);
+  });
+
+  it('deleted in Outlook: a copy there after the drain (restored, or made again) may lack the number', () => {
+    // Soak seed 1051583329 (sequence 5 of 6): 4711 typed as a home phone, the copy deleted in
+    // Outlook; after the drain a copy made from the CRM was linked, without 4711.
+    const held = typedInOutlook({ homePhones: ['4711', '+49301234567'] });
+    recordOutlookDelete(held);
+    const c = crm({
+      phones: [
+        { number: '4711', type: 'private' },
+        { number: '+49301234567', type: 'private' },
+      ],
+    });
+    expect(modelAgrees(held, copy({ homePhones: ['+49301234567'] }), c)).toBe(true);
+    expect(modelAgrees(held, copy({ homePhones: ['4711', '+49301234567'] }), c)).toBe(true);
   });
 
   it('an e-mail address typed twice stays twice, but the sync may not add a second copy', () => {

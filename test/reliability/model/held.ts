@@ -74,6 +74,16 @@ export function recordOutlookHeld(held: OutlookHeld, body: Record<string, unknow
   }
 }
 
+/**
+ * The Outlook user deleted the copy: nothing of it must be kept any more. A copy that is there
+ * after the drain was restored from Deleted Items or made again by the sync (whether the sync
+ * saw the delete first depends on timing, as for every deleted contact): it may hold what the
+ * user typed (`typed`), it need not.
+ */
+export function recordOutlookDelete(held: OutlookHeld): void {
+  held.kept = emptySlots();
+}
+
 /** A CRM write of a group drops from `kept` what it does not hold any more. */
 export function recordCrmHeld(held: OutlookHeld, input: Partial<CrmContactInput>): void {
   const keep = (slot: HeldSlot, now: string[]) => {

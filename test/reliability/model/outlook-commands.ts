@@ -1,3 +1,4 @@
+import { recordOutlookDelete } from './held.js';
 import { outlookContactsOf, type Run, type RunModel, recordOutlookWrite } from './model.js';
 import { asOutlookUser } from './outlook-calls.js';
 import { graphBody, type OutlookSpec } from './outlook-values.js';
@@ -62,6 +63,7 @@ export class OutlookDelete extends UserCommand {
     const done = await asOutlookUser(() => run.stack.outlook.deleteContact(run.mailbox, found.id));
     if (done === 'gone') return noop(run);
     found.token.outlookDeleted = true;
+    recordOutlookDelete(found.token.held);
   }
   toString() {
     return `OutlookDelete(#${this.target})`;
@@ -97,6 +99,7 @@ export class OutlookSoftDelete extends UserCommand {
     const done = await asOutlookUser(() => run.stack.outlook.deleteInOutlook(run.mailbox, found.id));
     if (done === 'gone') return noop(run);
     found.token.outlookDeleted = true;
+    recordOutlookDelete(found.token.held);
   }
   toString() {
     return `OutlookSoftDelete(#${this.target})`;
