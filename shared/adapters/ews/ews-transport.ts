@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import ntlm from '@ewsjs/ntlm-client';
 import { SyncError } from '../../errors.js';
 
@@ -63,9 +63,11 @@ export class EwsTransport {
   constructor(private readonly options: EwsTransportOptions) {
     this.url = new URL(options.url);
     this.scheme = options.scheme;
+    // One secure context per transport: the ~140 public roots plus the CA are parsed once.
     const ca = trustFor(options.ca);
+    const secureContext = ca ? createSecureContext({ ca }) : undefined;
     this.connections = Array.from({ length: options.connections ?? 2 }, () => ({
-      agent: new Agent({ keepAlive: true, maxSockets: 1, ...(ca ? { ca } : {}) }),
+      agent: new Agent({ keepAlive: true, maxSockets: 1, ...(secureContext ? { secureContext } : {}) }),
       authenticated: false,
       busy: false,
     }));
