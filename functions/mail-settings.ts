@@ -12,7 +12,7 @@ import {
   updateTenantMailSettings,
 } from '../shared/service/mail-settings.js';
 import { type ApiContext, authenticated } from './api-context.js';
-import { json, jsonError, MAX_API_BODY_BYTES, readJson } from './http.js';
+import { checkQuery, json, jsonError, MAX_API_BODY_BYTES, readJson } from './http.js';
 
 /**
  * The mail settings API (issue 17, items 1 and 2; README "Mail settings"):
@@ -44,12 +44,16 @@ async function record(api: Api, context: InvocationContext, entry: AuditEntry): 
 }
 
 export const accountMailSettingsGet = authenticated(async (request, _context, api) => {
+  const query = checkQuery(request, {});
+  if (!query.ok) return query.response;
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
   return json(200, await mailSettingsView(api.rt.deps, stored.value));
 });
 
 export const accountMailSettingsPatch = authenticated(async (request, context, api) => {
+  const query = checkQuery(request, {});
+  if (!query.ok) return query.response;
   const body = await readJson(request, mailSettingsPatchSchema, MAX_API_BODY_BYTES);
   if (!body.ok) return body.response;
   const stored = await findAccount(api, request);
@@ -88,13 +92,17 @@ function tenantOf(principal: Principal): string | null {
 const forbidden = (): HttpResponseInit =>
   jsonError(403, 'Forbidden', "only the tenant's administrators read and change its mail settings");
 
-export const tenantMailSettingsGet = authenticated(async (_request, _context, api) => {
+export const tenantMailSettingsGet = authenticated(async (request, _context, api) => {
+  const query = checkQuery(request, {});
+  if (!query.ok) return query.response;
   const tenantId = tenantOf(api.principal);
   if (!tenantId) return forbidden();
   return json(200, { tenantId, ...(await readTenantMailSettings(api.rt.deps, tenantId)) });
 });
 
 export const tenantMailSettingsPatch = authenticated(async (request, context, api) => {
+  const query = checkQuery(request, {});
+  if (!query.ok) return query.response;
   const tenantId = tenantOf(api.principal);
   const audit = (outcome: string, detail?: string) =>
     record(

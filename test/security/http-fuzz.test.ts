@@ -21,6 +21,12 @@ import {
   validationHandshakeFuzz,
 } from './support/deep-fuzz.js';
 import type { FuzzCase, FuzzContext, RouteFuzz } from './support/fuzz-case.js';
+import {
+  accountMailSettingsGetFuzz,
+  accountMailSettingsPatchFuzz,
+  tenantMailSettingsGetFuzz,
+  tenantMailSettingsPatchFuzz,
+} from './support/mail-settings-fuzz.js';
 import { pathShapeFuzz } from './support/path-fuzz.js';
 import { sendRaw } from './support/raw-http.js';
 import { type SideEffects, watchSideEffects } from './support/side-effects.js';
@@ -41,6 +47,10 @@ const ROUTE_FUZZ: Record<string, RouteFuzz> = {
   accountsExport: accountsExportFuzz,
   accountsRejectDeletes: accountsRejectDeletesFuzz,
   auditList: auditListFuzz,
+  accountMailSettingsGet: accountMailSettingsGetFuzz,
+  accountMailSettingsPatch: accountMailSettingsPatchFuzz,
+  tenantMailSettingsGet: tenantMailSettingsGetFuzz,
+  tenantMailSettingsPatch: tenantMailSettingsPatchFuzz,
   health: healthFuzz,
   webApp: webAppFuzz,
 };

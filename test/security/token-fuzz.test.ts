@@ -113,7 +113,7 @@ function requestFor(route: (typeof bearerRoutes)[number], accountId: string) {
   const body =
     route.name === 'accountsRegister'
       ? JSON.stringify({ email: stack.users.agent.mail.replace('anna', 'anna2'), syncVersion: 'v3' })
-      : method === 'POST'
+      : method === 'POST' || method === 'PATCH'
         ? '{}'
         : undefined;
   return { method, path, ...(body === undefined ? {} : { body }) };
