@@ -18,6 +18,8 @@ import { asPlannable } from './mail-subscription.js';
  */
 
 export const LIFECYCLE_REAUTHORIZE = 'lifecycle reauthorizationRequired';
+/** The periodic sweep's reason: its rounds also compare the mailbox with what was linked (mail-reconcile.ts). */
+export const MAIL_SWEEP = 'sweep';
 
 export function mailSyncMessage(
   accountId: string,
@@ -54,7 +56,7 @@ export async function enqueueMailSweep(deps: SyncDeps): Promise<number> {
   for await (const account of deps.accounts.list()) {
     if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
       continue;
-    await enqueueMailSync(deps, account.id, true, 'sweep');
+    await enqueueMailSync(deps, account.id, true, MAIL_SWEEP);
     n++;
   }
   return n;

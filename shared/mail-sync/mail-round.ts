@@ -9,7 +9,7 @@ import { isPolled } from '../sync/exchange-router.js';
 import { HeldLease } from '../sync/lease-guard.js';
 import { copyCacheOf, MailCopyCache } from './copy-cache.js';
 import { type MailDeps, mailForAccount } from './deps.js';
-import { LIFECYCLE_REAUTHORIZE } from './mail-jobs.js';
+import { LIFECYCLE_REAUTHORIZE, MAIL_SWEEP } from './mail-jobs.js';
 import { type PageOutcome, processMailPage } from './mail-page.js';
 import { reconcileMail, reconcileMailbox } from './mail-reconcile.js';
 import { relinkEarlierMail, relinkLinkedMail } from './mail-relink.js';
@@ -220,9 +220,11 @@ async function mailRound(
     for (const outcome of outcomes) await record(outcome);
   }
   if (full) {
-    // The mailbox against what was linked, unless this round has just listed it whole.
+    // The mailbox against what was linked: on the periodic sweep only (a listing of every synced
+    // folder; lifecycle events and renewals ask for full rounds too, and a burst may bring
+    // some), and not when this round has just listed it whole.
     let mailbox: MailboxReconcileCounts | undefined;
-    if (!listedWhole) {
+    if (!listedWhole && message.reason === MAIL_SWEEP) {
       const { outcomes, ...counts } = await carryOut(() =>
         reconcileMailbox(deps, lease, session.mailbox, base, mail.folders, known, unlinked),
       );
