@@ -13,7 +13,7 @@ import {
   type TenantMailSettingsPatch,
 } from '../mail/settings.js';
 import { tenantMailSettingsOf } from '../mail/settings-store.js';
-import { enqueueMailSync } from '../mail-sync/mail-jobs.js';
+import { enqueueMailSync, MAIL_SWEEP } from '../mail-sync/mail-jobs.js';
 import { emptyMailState } from '../mail-sync/mail-state.js';
 import type { Stored } from '../ports.js';
 import { AccountSession } from '../sync/account-session.js';
@@ -67,7 +67,10 @@ export async function updateMailSettings(
   const account = session.account;
   const state = migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration);
   const roundQueued = needsFullRound(before, after) && syncAllowed(state);
-  if (roundQueued) await enqueueMailSync(deps, account.id, true, `mail settings: ${changed.join(', ')}`);
+  // The sweep's kind of full round: only it compares the mailbox with what was linked
+  // (mail-round.ts), which is what brings in a wider window's older mail and takes the
+  // account off the e-mails of a folder no longer read.
+  if (roundQueued) await enqueueMailSync(deps, account.id, true, MAIL_SWEEP);
   return { account, settings: after, changed, roundQueued };
 }
 
