@@ -21,6 +21,8 @@ import { writesDuring } from './writes.js';
  * anyway. Each account is retired afterwards (moved to V2, which is past its shutdown) so
  * later batches never sync it.
  */
+const SETTLE_MS_PER_SEQUENCE = 60_000;
+
 export interface Lane {
   run: Run;
   model: RunModel;
@@ -37,14 +39,16 @@ export async function runSequences(
   stats: Stats,
 ): Promise<Violation[]> {
   stats.sequences += sequences.length;
-  await stack.settle(60_000).catch(() => {}); // a failed batch may have left work behind
+  // The queues drain within a minute per sequence of the batch (its work is on one stack).
+  const settleMs = SETTLE_MS_PER_SEQUENCE * sequences.length;
+  await stack.settle(settleMs).catch(() => {}); // a failed batch may have left work behind
   stack.graph.admin.reset();
   stack.crm.admin.reset();
   const lanes: Lane[] = [];
   let restore = () => {};
   try {
     await allOrThrow(sequences.map(async () => lanes.push(await registerLane(stack, stats))));
-    await stack.settle(60_000);
+    await stack.settle(settleMs);
     restore = installCrashHooks(
       stack.runtime.deps,
       lanes.map((l) => l.run),
@@ -55,7 +59,7 @@ export async function runSequences(
         fc.asyncModelRun(() => ({ model: lane.model, real: lane.run }), sequences[i] as Iterable<Command>),
       ),
     );
-    const perLane = await drainAndCheck(lanes);
+    const perLane = await drainAndCheck(lanes, settleMs);
     const violations: Violation[] = [];
     perLane.forEach((found, i) => {
       for (const v of found) count(stats.violations, v.invariant);
@@ -151,20 +155,23 @@ async function seedCrm({ run, model }: Lane): Promise<void> {
  * no writes allowed (each write is charged to the sequence whose mailbox or contact it touched).
  * Returns the violations per sequence.
  */
-async function drainAndCheck(lanes: Lane[]): Promise<Violation[][]> {
+async function drainAndCheck(lanes: Lane[], settleMs: number): Promise<Violation[][]> {
   await Promise.allSettled(lanes.flatMap((l) => l.run.background));
   for (const lane of lanes) lane.run.crash.armed = false;
   const stack = (lanes[0] as Lane).run.stack;
-  const settled = await settleAndReconcile(stack);
+  const settled = await settleAndReconcile(stack, settleMs);
   if (settled) return lanes.map(() => [settled]);
   const violations = await Promise.all(lanes.map((l) => checkInvariants(l.run, l.model)));
-  const writes = await writesDuring(lanes, async () => (await settleAndReconcile(stack)) ?? undefined);
+  const writes = await writesDuring(
+    lanes,
+    async () => (await settleAndReconcile(stack, settleMs)) ?? undefined,
+  );
   return violations.map((found, i) => [...found, ...(writes[i] ?? [])]);
 }
 
-async function settleAndReconcile(stack: ReliabilityStack): Promise<Violation | null> {
+async function settleAndReconcile(stack: ReliabilityStack, settleMs: number): Promise<Violation | null> {
   try {
-    await stack.settle(60_000);
+    await stack.settle(settleMs);
     stack.crm.admin.clearFaults();
     const response = await fetch(`${stack.host.url}/admin/functions/reconcile`, {
       method: 'POST',
@@ -172,7 +179,7 @@ async function settleAndReconcile(stack: ReliabilityStack): Promise<Violation | 
     });
     if (!response.ok)
       return { invariant: 'reconcile runs', detail: `admin route answered ${response.status}` };
-    await stack.settle(60_000);
+    await stack.settle(settleMs);
     return null;
   } catch (error) {
     return { invariant: 'convergence: the queues drain', detail: String(error) };
