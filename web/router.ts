@@ -12,6 +12,13 @@ import {
   heldShow,
 } from './pages/contacts.js';
 import {
+  mailSettingsShow,
+  mailSettingsSubmit,
+  TENANT_SETTINGS_PATH,
+  tenantSettingsShow,
+  tenantSettingsSubmit,
+} from './pages/mail-settings.js';
+import {
   CONSENT_RETURN_PATH,
   consentReturn,
   consentShow,
@@ -22,13 +29,6 @@ import {
   providerChoose,
   providerShow,
 } from './pages/migration.js';
-import {
-  mailSettingsShow,
-  mailSettingsSubmit,
-  TENANT_SETTINGS_PATH,
-  tenantSettingsShow,
-  tenantSettingsSubmit,
-} from './pages/mail-settings.js';
 import { personal } from './pages/personal.js';
 import { CALLBACK_PATH, signInCallback, signInStart, signOut } from './pages/sign-in.js';
 import { csrfOk } from './session/web-session.js';

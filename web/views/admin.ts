@@ -1,6 +1,6 @@
 import { type Html, html } from '../html.js';
-import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import { formatInstant, type Locale } from '../i18n/locale.js';
+import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import type { Messages } from '../i18n/messages.js';
 import type { AccountRow } from '../models/account-row.js';
 import { accountsTable, banner } from './accounts.js';
