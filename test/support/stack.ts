@@ -42,6 +42,8 @@ export async function startTestStack(options: Partial<StackOptions> = {}): Promi
       RECONCILE_SCHEDULE: NEVER,
       SUBSCRIPTION_RENEWAL_SCHEDULE: NEVER,
       MIGRATION_CUTOFF_SCHEDULE: NEVER,
+      // Tests run the polling timer themselves (stack.runTimer('ewsPoll')), never on its own clock.
+      EWS_POLL_SCHEDULE: NEVER,
       ...options.settings,
     },
   });
