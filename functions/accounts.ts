@@ -17,6 +17,7 @@ import { exportContactsCsv } from '../shared/service/export-contacts.js';
 import { decideHeldDeletes, type HeldDeleteDecision } from '../shared/service/held-delete-decision.js';
 import { migrateAccount } from '../shared/service/migrate-account.js';
 import { registerAccount } from '../shared/service/register-account.js';
+import { removeAccount } from '../shared/service/remove-account.js';
 import { type ApiContext, authenticated } from './api-context.js';
 import { checkQuery, json, jsonError, MAX_API_BODY_BYTES, parseJson, readJson, readRawBody } from './http.js';
 
@@ -74,6 +75,24 @@ export const accountsGet = authenticated(async (request, _context, api) => {
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
   return json(200, await accountView(api.rt.deps, stored.value));
+});
+
+/**
+ * DELETE /api/accounts/{id}: the account is removed (shared/service/remove-account.ts): 204.
+ * A second DELETE, like any account the caller may not see, is a 404.
+ */
+export const accountsRemove = authenticated(async (request, context, api) => {
+  const stored = await findAccount(api, request);
+  if (!stored) return notFound();
+  const result = await removeAccount(api.rt.mail, stored.value.id);
+  await record(
+    api,
+    context,
+    accountAudit(api, stored.value, 'remove', result.removed ? 'ok' : 'gone', `${result.links} links`),
+  );
+  if (!result.removed) return notFound();
+  context.log(`account ${stored.value.id} removed (${result.links} links)`);
+  return { status: 204 };
 });
 
 export const accountsMigrate = authenticated(async (request, context, api) => {

@@ -9,6 +9,7 @@ import {
   accountsMigrate,
   accountsRegister,
   accountsRejectDeletes,
+  accountsRemove,
   auditList,
 } from './accounts.js';
 import { crmEvents } from './crm-events.js';
@@ -97,6 +98,14 @@ export const FUNCTION_DEFINITIONS: readonly FunctionDefinition[] = [
     handler: accountsRegister,
   },
   { name: 'accountsGet', trigger: 'http', methods: ['GET'], route: 'accounts/{id}', handler: accountsGet },
+  // Removing an account (issue 18 item 5; shared/service/remove-account.ts).
+  {
+    name: 'accountsRemove',
+    trigger: 'http',
+    methods: ['DELETE'],
+    route: 'accounts/{id}',
+    handler: accountsRemove,
+  },
   {
     name: 'accountsMigrate',
     trigger: 'http',

@@ -19,6 +19,7 @@ export const ROUTE_AUTH: Readonly<Record<string, RouteAuth>> = {
   accountsList: 'bearer',
   accountsRegister: 'bearer',
   accountsGet: 'bearer',
+  accountsRemove: 'bearer',
   accountsMigrate: 'bearer',
   accountsConfirmDeletes: 'bearer',
   accountsExport: 'bearer',

@@ -201,6 +201,13 @@ export interface Accounts {
   findBySubscriptionId(subscriptionId: string): Promise<Account | null>;
   /** etag null → create; throws a `conflict` SyncError on a stale etag. */
   put(account: Account, etag: Etag): Promise<string>;
+  /**
+   * Removes the account row and its subscription lookup row together; throws a `conflict`
+   * SyncError on a stale etag. Deleting an account that is already gone is not an error.
+   * Optional only so wrappers written before it still type-check; the Table adapter, the
+   * fake and the webhook cache have it (account removal refuses to run without it).
+   */
+  delete?(id: string, etag: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Secrets

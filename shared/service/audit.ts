@@ -14,7 +14,9 @@ export type AuditAction =
   /** An account's mail settings changed (detail: the fields). */
   | 'mailSettings'
   /** A tenant's mail settings changed (accountId null; detail: the fields). */
-  | 'tenantMailSettings';
+  | 'tenantMailSettings'
+  /** An account was removed (DELETE /api/accounts/{id}; shared/service/remove-account.ts). */
+  | 'remove';
 
 export interface AuditEntry {
   at: string;

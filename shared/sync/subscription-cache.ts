@@ -18,6 +18,13 @@ export function cacheSubscriptionLookups(
     get: (id) => accounts.get(id),
     list: () => accounts.list(),
     put: (account, etag) => accounts.put(account, etag),
+    async delete(id, etag) {
+      if (!accounts.delete) throw new Error('these accounts cannot be deleted');
+      const stored = await accounts.get(id);
+      await accounts.delete(id, etag);
+      const sub = stored?.value.subscription?.id;
+      if (sub) cache.delete(sub);
+    },
     async findBySubscriptionId(subscriptionId) {
       const now = clock.now().getTime();
       const hit = cache.get(subscriptionId);

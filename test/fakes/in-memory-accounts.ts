@@ -46,4 +46,11 @@ export class InMemoryAccounts implements Accounts {
     this.hooks.afterWrite('put');
     return row.etag;
   }
+
+  async delete(id: string, etag: string): Promise<void> {
+    const current = this.rows.get(id);
+    if (current === undefined) return;
+    if (current.etag !== etag) throw conflict(`account ${id} changed meanwhile`);
+    this.rows.delete(id);
+  }
 }

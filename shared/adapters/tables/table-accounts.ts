@@ -118,4 +118,15 @@ export class TableAccounts implements Accounts {
     if (reread === null) throw conflict(`account ${account.id} vanished right after it was written`);
     return reread.etag;
   }
+
+  async delete(id: string, etag: string): Promise<void> {
+    const current = await this.get(id);
+    if (current === null) return;
+    if (current.etag !== etag) throw conflict(`account ${id} changed meanwhile`);
+    // A transaction's delete carries no If-Match (SDK: ["delete", entity]); the etag is checked by the read above.
+    const actions: TransactionAction[] = [['delete', { partitionKey: PARTITION, rowKey: accountRowKey(id) }]];
+    const sub = current.value.subscription?.id;
+    if (sub) actions.push(['delete', { partitionKey: PARTITION, rowKey: subscriptionRowKey(sub) }]);
+    await tableCall(`delete account ${id}`, () => this.table.submitTransaction(actions));
+  }
 }
