@@ -128,6 +128,11 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       break;
     }
     case 'update': {
+      // Marked first: a crash after the CRM write must not read as a CRM edit (link.ts).
+      const etag =
+        plan.link && plan.crmPatch
+          ? await deps.mirror.put({ ...plan.link.value, pendingSnapshot: plan.snapshot }, plan.link.etag)
+          : (plan.link?.etag ?? null);
       const crm = plan.crmPatch
         ? await deps.crm.update(plan.crm.id, plan.crmPatch, plan.crm.version)
         : plan.crm;
@@ -166,9 +171,10 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           snapshot: plan.snapshot,
           snapshotHash: contentHash(plan.snapshot),
           deleting: undefined,
+          pendingSnapshot: undefined,
           syncedAt: now(),
         },
-        plan.link?.etag ?? null,
+        etag,
       );
       break;
     }

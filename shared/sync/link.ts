@@ -57,6 +57,15 @@ export interface ContactLink {
    * CRM contact): a removal of a link so marked only drops the link. Cleared by any other write.
    */
   deleting?: boolean;
+  /**
+   * Set just before the sync writes the CRM contact in an update (an Outlook edit merged
+   * into it): the snapshot the pair has once that update is done. A crash after the CRM
+   * write and before the mirror write leaves the CRM at a version this link does not know,
+   * holding the sync's own write, not a user's edit: a CRM contact newer than `crmVersion`
+   * whose window, seen against this, is this, did not change the pair (so an Outlook delete
+   * before the retry stays a delete). Cleared by the update's mirror write.
+   */
+  pendingSnapshot?: ExchangeFields;
 }
 
 export type LogLevel = 'info' | 'warning' | 'conflict' | 'error';

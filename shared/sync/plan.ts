@@ -322,11 +322,26 @@ function exchangeEditedSince(link: ContactLink, exchange: ExchangeContact, accou
   return exchangeChangedSince(link, exchangeFieldsOf(exchange, account.defaultCountry));
 }
 
-/** The CRM changed the pair: its window, seen against the snapshot, is not the snapshot. */
+/**
+ * The CRM changed the pair: its window, seen against the snapshot, is not the snapshot — and
+ * it is not the sync's own update of a newer version whose mirror write a crash prevented
+ * (`pendingSnapshot`, link.ts).
+ */
 function crmChangedSince(link: ContactLink, crm: CrmContact, account: Account): boolean {
+  if (!crmWindowDiffers(link.snapshot, link.snapshotHash, crm, account)) return false;
+  const pending = crm.version > link.crmVersion ? link.pendingSnapshot : undefined;
+  return pending === undefined || crmWindowDiffers(pending, contentHash(pending), crm, account);
+}
+
+function crmWindowDiffers(
+  snapshot: ExchangeFields,
+  snapshotHash: string,
+  crm: CrmContact,
+  account: Account,
+): boolean {
   const window = projectToExchange(crmContent(crm), {
     defaultCountry: account.defaultCountry,
-    held: [link.snapshot],
+    held: [snapshot],
   });
-  return contentHash(window.fields) !== link.snapshotHash;
+  return contentHash(window.fields) !== snapshotHash;
 }
