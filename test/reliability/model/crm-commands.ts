@@ -35,8 +35,10 @@ export class CrmEdit extends UserCommand {
     const found = crmTarget(model, run, this.target);
     if (!found) return noop(run);
     const input = crmInput(this.spec, found.token.token, run.domain);
-    if (crmEdit(run, found.contact.id, input)) recordCrmWrite(found.token, found.contact.id, input);
-    else noop(run);
+    if (crmEdit(run, found.contact.id, input)) {
+      recordCrmWrite(found.token, found.contact.id, input);
+      found.token.crmTouched = true;
+    } else noop(run);
   }
   toString() {
     return `CrmEdit(#${this.target}, ${show(this.spec)})`;
@@ -57,6 +59,7 @@ export class CrmTag extends UserCommand {
     if (!crmEdit(run, found.contact.id, { syncAccounts: this.on ? [...others, run.accountId] : others }))
       return noop(run);
     found.token.tagged = this.on;
+    found.token.crmTouched = true;
     if (!this.on) found.token.untagged = true;
   }
   toString() {

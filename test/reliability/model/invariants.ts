@@ -107,6 +107,13 @@ function checkToken(token: TokenModel, crm: CrmContact[], outlook: ExchangeConta
   const crmMustExist = !token.crmDeleted && (token.origin === 'crm' || !token.outlookDeleted);
   if (crmMustExist && inCrm.length === 0)
     fail('no data loss: contact kept in the CRM', `${name} is gone from the CRM`);
+  // Deleted in Outlook and left alone in the CRM: the delete stays one whatever the timing
+  // (DESIGN 9.6; soak seed 1051583329 found the copy made again from the CRM).
+  if (token.outlookDeleted && !token.restored && !token.crmTouched && !token.crmDeleted) {
+    if (inOutlook.length > 0) fail('an Outlook delete stays a delete', `${name} is in Outlook again`);
+    if (inCrm[0]?.syncAccounts.includes(run.accountId))
+      fail('an Outlook delete unlinks the CRM contact', `${name} still carries the sync tag`);
+  }
   // Only contacts nobody deleted or untagged have an outcome that does not depend on timing.
   if (token.crmDeleted || token.outlookDeleted || token.untagged) return;
   const linked = token.origin === 'outlook' || token.tagged;

@@ -41,6 +41,11 @@ export interface TokenModel {
   /** Restored from Deleted Items after an Outlook delete (the outcome depends on timing). */
   restored: boolean;
   untagged: boolean;
+  /**
+   * A CRM user edited, tagged or untagged the contact after creating it: an Outlook delete may
+   * then be undone (edit beats delete, re-tagged), depending on what the sync saw first.
+   */
+  crmTouched: boolean;
   crmWrites: CrmWrites | null;
   /** Outlook writes per group (a create counts), over the whole run. */
   outlookTouches: Record<Group, number>;
@@ -64,6 +69,7 @@ export class RunModel {
       outlookDeleted: false,
       restored: false,
       untagged: false,
+      crmTouched: false,
       crmWrites: null,
       outlookTouches: { emails: 0, phones: 0, websites: 0, addresses: 0 },
       unmapped: new Map(),

@@ -61,8 +61,11 @@ export class BulkEdit extends UserCommand {
   async act(model: RunModel, run: Run) {
     const ours = (name: unknown) => tokenOf(name)?.startsWith(model.runTag) === true;
     if (this.side === 'crm') {
-      for (const contact of run.stack.crm.admin.contacts().filter((c) => ours(c.firstName)))
-        crmEdit(run, contact.id, { company: this.value });
+      for (const contact of run.stack.crm.admin.contacts().filter((c) => ours(c.firstName))) {
+        if (!crmEdit(run, contact.id, { company: this.value })) continue;
+        const token = model.tokens.find((t) => t.token === tokenOf(contact.firstName));
+        if (token) token.crmTouched = true;
+      }
     } else {
       for (const contact of run.stack.graph.admin.contacts(run.mailbox).filter((c) => ours(c['givenName']))) {
         const id = String(contact['id']);
