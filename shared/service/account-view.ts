@@ -22,6 +22,15 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
     targetFolderId: account.targetFolderId,
     exchangeDeleteAction: account.exchangeDeleteAction,
     createdAt: account.createdAt,
+    // An on-premises account's connection; never the password nor the name of its secret.
+    onPremises: account.onPremises
+      ? {
+          ewsUrl: account.onPremises.ewsUrl,
+          username: account.onPremises.username,
+          auth: account.onPremises.auth,
+          caSet: account.onPremises.caPem !== null,
+        }
+      : null,
     migration: migrationView(account, now, deps.settings.migration),
     sync: {
       lastSyncAt: account.status.lastSyncAt,

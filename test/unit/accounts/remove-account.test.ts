@@ -94,3 +94,29 @@ describe('removing an account', () => {
     expect((await world.deps.crm.list()).items.length).toBe(before.items.length);
   });
 });
+
+describe("an on-premises account's view", () => {
+  it('shows the connection (EWS URL, login, auth, whether a CA is set), never the secret', async () => {
+    const { accountView } = await import('../../../shared/service/account-view.js');
+    const world = new World();
+    const stored = await registered(world, 'v2');
+    const connected = connectedAccount(stored.value, {
+      ewsUrl: 'https://mail.firma.example/EWS/Exchange.asmx',
+      username: 'FIRMA\\anna',
+      auth: 'ntlm',
+      caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    });
+    await storeConnected(world.deps, connected, stored.etag, 'Geheim-1!', stored.value);
+    const view = await accountView(world.deps, connected);
+    expect(view.onPremises).toEqual({
+      ewsUrl: 'https://mail.firma.example/EWS/Exchange.asmx',
+      username: 'FIRMA\\anna',
+      auth: 'ntlm',
+      caSet: true,
+    });
+    const text = JSON.stringify(view);
+    expect(text).not.toContain('Geheim-1!');
+    expect(text).not.toContain(accountSecretName(stored.value.id));
+    expect((await accountView(world.deps, stored.value)).onPremises).toBeNull();
+  });
+});
