@@ -29,6 +29,7 @@ import {
 } from './support/mail-settings-fuzz.js';
 import { pathShapeFuzz } from './support/path-fuzz.js';
 import { sendRaw } from './support/raw-http.js';
+import { accountsRemoveFuzz } from './support/remove-fuzz.js';
 import { type SideEffects, watchSideEffects } from './support/side-effects.js';
 import { registerTwoTenants, signedValidEvent, stackSecrets } from './support/two-tenants.js';
 import { webAppFuzz } from './support/web-fuzz.js';
@@ -42,6 +43,7 @@ const ROUTE_FUZZ: Record<string, RouteFuzz> = {
   accountsList: accountsListFuzz,
   accountsRegister: accountsRegisterFuzz,
   accountsGet: accountsGetFuzz,
+  accountsRemove: accountsRemoveFuzz,
   accountsMigrate: accountsMigrateFuzz,
   accountsConfirmDeletes: accountsConfirmDeletesFuzz,
   accountsExport: accountsExportFuzz,
