@@ -1,0 +1,31 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningEwsEmulator } from '../../../local/emulators/ews/index.js';
+import { emptyEwsStats, ewsModelProperty, startEwsModelEmulator } from './ews-model.js';
+
+/**
+ * The reliability model against the EWS adapter (issue 18): the memory model's random actions
+ * with the engine's Exchange side being the real EWS adapter over the in-process EWS emulator,
+ * Outlook edits, moves and deletes through its admin API, ErrorServerBusy,
+ * ErrorInvalidSyncStateData and cut-off poll rounds (ews-model.ts). A small budget for CI;
+ * `npm run soak -- --model ews` runs it for as long as asked.
+ */
+const RUNS = Number(process.env.FC_RUNS ?? 15);
+
+let emulator: RunningEwsEmulator;
+beforeAll(async () => {
+  emulator = await startEwsModelEmulator(inject('tlsDir'));
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+describe('engine model over EWS: random edits on both sides converge', () => {
+  it('holds the sync invariants after the queues drain and the account is polled', async () => {
+    const stats = emptyEwsStats();
+    await fc.assert(ewsModelProperty(emulator, stats), { numRuns: RUNS });
+    expect(stats.violations).toEqual({});
+    expect(stats.actions).toBeGreaterThan(RUNS);
+    expect(stats.faults.serverBusy + stats.faults.invalidSyncState + stats.faults.cutPoll).toBeGreaterThan(0);
+  }, 120_000);
+});
