@@ -50,6 +50,11 @@ async function main() {
     const { runMemorySoak } = await import('../unit/sync/support/memory-soak.js');
     process.exit(await runMemorySoak(argv));
   }
+  // `--model ews`: the engine model over the EWS adapter and in-process emulator (test/reliability/ews/).
+  if (argv.includes('--model') && argv[argv.indexOf('--model') + 1] === 'ews') {
+    const { runEwsSoak } = await import('./ews/soak.js');
+    process.exit(await runEwsSoak(argv));
+  }
   // `--model mail`: the mail pipeline's model over in-memory fakes (test/reliability/mail/).
   if (argv.includes('--model') && argv[argv.indexOf('--model') + 1] === 'mail') {
     const { runMailSoak } = await import('./mail/soak.js');
