@@ -178,6 +178,11 @@ function settled(round: Round): boolean {
  * Makes what the round read so far final and stores the folder's resume cursor: the new
  * contacts held for move detection are applied (with nothing removed there is no move for them
  * to be the copy of), then the cursor is saved. A cut-off round resumes from it.
+ *
+ * The folders this round finished before are stored with it: their held contacts were just
+ * applied too, so their end-of-round states are as final as this cursor. Left at their older
+ * states, a cut here would make the next round read them from there, and EWS never reports the
+ * delete of a contact a state never listed: the link would outlive the Outlook delete.
  */
 async function checkpoint(
   deps: SyncDeps,
@@ -190,7 +195,10 @@ async function checkpoint(
   const held = round.unlinked;
   round.unlinked = [];
   const tally = await applyUpserts(deps, session, held, targetFolderId);
-  await session.update((a) => ({ ...a, deltaLinks: { ...a.deltaLinks, [folderId]: cursor } }));
+  await session.update((a) => ({
+    ...a,
+    deltaLinks: { ...a.deltaLinks, ...round.deltaLinks, [folderId]: cursor },
+  }));
   return tally;
 }
 
