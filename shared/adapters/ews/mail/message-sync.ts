@@ -1,9 +1,7 @@
-import { isSyncError } from '../../../errors.js';
 import type { DeltaEntry } from '../../../mail/message.js';
 import type { MailDeltaPage } from '../../../mail-sync/ports.js';
 import type { EwsTransport } from '../ews-transport.js';
-import { callEws, orThrow } from '../soap-client.js';
-import { child, el } from '../xml.js';
+import { MAX_CHANGES, syncFolderItemsPages } from '../sync-folder-items.js';
 import { getItems } from './get-items.js';
 import { folderRef } from './mail-folders.js';
 import { METADATA_SHAPE } from './message-fields.js';
@@ -30,8 +28,7 @@ export interface EwsMailDeltaPage extends MailDeltaPage {
   resumeCursor: string;
 }
 
-export const MAX_CHANGES = 512;
-const MAX_RESTARTS = 2;
+export { MAX_CHANGES };
 
 export async function* mailFolderChanges(
   transport: EwsTransport,
@@ -40,50 +37,14 @@ export async function* mailFolderChanges(
   pageSize = MAX_CHANGES,
   readBatch?: number,
 ): AsyncGenerator<EwsMailDeltaPage> {
-  let current = state;
-  let restarted = false;
-  let restarts = 0;
-  for (;;) {
-    let element: ReturnType<typeof orThrow>;
-    try {
-      const [message] = await callEws(transport, 'SyncFolderItems', request(folderId, current, pageSize));
-      element = orThrow('SyncFolderItems', message);
-    } catch (error) {
-      if (!isSyncError(error, 'deltaExpired') || current === null || restarts >= MAX_RESTARTS) throw error;
-      restarts++;
-      restarted = true;
-      current = null;
-      continue;
-    }
-    const next = child(element, 'SyncState')?.text ?? '';
-    const last = child(element, 'IncludesLastItemInRange')?.text.trim() === 'true';
-    // Within a page an id keeps only its last change.
-    const latest = new Map<string, 'upsert' | 'remove'>();
-    for (const change of child(element, 'Changes')?.children ?? []) {
-      if (change.name === 'ReadFlagChange') continue;
-      const ref = change.name === 'Delete' ? child(change, 'ItemId') : child(change.children[0], 'ItemId');
-      const id = ref?.attrs['Id'];
-      if (!id) continue;
-      latest.delete(id);
-      latest.set(id, change.name === 'Delete' ? 'remove' : 'upsert');
-    }
-    const upserts = [...latest].filter(([, k]) => k === 'upsert').map(([id]) => id);
+  for await (const page of syncFolderItemsPages(transport, folderRef(folderId), state, pageSize)) {
+    const upserts = [...page.latest].filter(([, k]) => k === 'upsert').map(([id]) => id);
     const read = await getItems(transport, upserts, METADATA_SHAPE, readBatch);
-    const entries: DeltaEntry[] = [...latest].map(([id, kind]) => {
+    const entries: DeltaEntry[] = [...page.latest].map(([id, kind]) => {
       const item = kind === 'upsert' ? read.get(id) : undefined;
       return item ? messageEntry(item) : { kind: 'removed', id, reason: 'deleted' };
     });
-    yield { entries, restarted, resumeCursor: next, ...(last ? { deltaLink: next } : {}) };
-    if (last) return;
-    current = next;
+    const { syncState, last, restarted } = page;
+    yield { entries, restarted, resumeCursor: syncState, ...(last ? { deltaLink: syncState } : {}) };
   }
-}
-
-function request(folderId: string, state: string | null, pageSize: number): string {
-  return (
-    '<m:SyncFolderItems><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>' +
-    `<m:SyncFolderId>${folderRef(folderId)}</m:SyncFolderId>` +
-    (state ? el('m:SyncState', state) : '') +
-    `<m:MaxChangesReturned>${pageSize}</m:MaxChangesReturned></m:SyncFolderItems>`
-  );
 }
