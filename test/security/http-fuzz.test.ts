@@ -20,7 +20,7 @@ import {
   crmSignedThenMutatedFuzz,
   validationHandshakeFuzz,
 } from './support/deep-fuzz.js';
-import type { FuzzCase, FuzzContext, RouteFuzz } from './support/fuzz-case.js';
+import { type FuzzCase, type FuzzContext, type RouteFuzz, withToken } from './support/fuzz-case.js';
 import {
   accountMailSettingsGetFuzz,
   accountMailSettingsPatchFuzz,
@@ -28,7 +28,7 @@ import {
   tenantMailSettingsPatchFuzz,
 } from './support/mail-settings-fuzz.js';
 import { pathShapeFuzz } from './support/path-fuzz.js';
-import { sendRaw } from './support/raw-http.js';
+import { fitsNodeHeaderLimit, sendRaw } from './support/raw-http.js';
 import { accountsRemoveFuzz } from './support/remove-fuzz.js';
 import { type SideEffects, watchSideEffects } from './support/side-effects.js';
 import { registerTwoTenants, signedValidEvent, stackSecrets } from './support/two-tenants.js';
@@ -98,7 +98,10 @@ describe('hostile requests to every HTTP route', () => {
     await stack.settle(10_000);
     effects.reset();
     await fc.assert(
-      fc.asyncProperty(generator(ctx), (fuzzCase) => expectRefused(fuzzCase, name)),
+      fc.asyncProperty(
+        generator(ctx).filter((c) => fitsNodeHeaderLimit(c.request)),
+        (fuzzCase) => expectRefused(fuzzCase, name),
+      ),
       { numRuns },
     );
     // The spy above sees every send at once; the queues themselves must be empty as well.
@@ -134,6 +137,24 @@ describe('hostile requests to every HTTP route', () => {
   }
 
   for (const [title, generator] of Object.entries(DEEP_FUZZ)) it(title, () => fuzz(title, generator));
+
+  // The fuzz leaves out requests whose head Node refuses itself (fitsNodeHeaderLimit); this
+  // pins that the limit it assumes is the one Node applies: just over it Node answers 431
+  // before the host runs, just under it the route answers (a 404 for no such account).
+  it("leaves out only the requests Node's parser refuses with 431 before any route runs", async () => {
+    const at = (length: number) => ({
+      method: 'GET',
+      path: `/api/accounts/${'a'.repeat(length)}`,
+      headers: withToken({}, ctx.token),
+    });
+    let length = 1;
+    while (fitsNodeHeaderLimit(at(length + 1))) length += 1;
+    const under = at(length - 64);
+    const over = at(length + 64);
+    expect(fitsNodeHeaderLimit(over)).toBe(false);
+    expect((await sendRaw(stack.host.url, over)).status).toBe(431);
+    expect((await sendRaw(stack.host.url, under)).status).toBe(404);
+  });
 
   it('answers a JSON 413 to a body over 1 MiB on every POST route, with a content-length or chunked', async () => {
     await stack.settle(10_000);
