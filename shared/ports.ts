@@ -203,11 +203,11 @@ export interface Accounts {
   put(account: Account, etag: Etag): Promise<string>;
   /**
    * Removes the account row and its subscription lookup row together; throws a `conflict`
-   * SyncError on a stale etag. Deleting an account that is already gone is not an error.
-   * Optional only so wrappers written before it still type-check; the Table adapter, the
-   * fake and the webhook cache have it (account removal refuses to run without it).
+   * SyncError on a stale etag (also one that changed between the check and the delete).
+   * Deleting an account that is already gone is not an error. Account removal's last step
+   * (shared/service/remove-account.ts).
    */
-  delete?(id: string, etag: string): Promise<void>;
+  delete(id: string, etag: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------- Secrets

@@ -19,7 +19,6 @@ export function cacheSubscriptionLookups(
     list: () => accounts.list(),
     put: (account, etag) => accounts.put(account, etag),
     async delete(id, etag) {
-      if (!accounts.delete) throw new Error('these accounts cannot be deleted');
       const stored = await accounts.get(id);
       await accounts.delete(id, etag);
       const sub = stored?.value.subscription?.id;

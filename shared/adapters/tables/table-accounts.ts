@@ -11,7 +11,7 @@ import {
   type TableConnection,
   tableClientFor,
 } from './table-client.js';
-import { tableCall } from './table-errors.js';
+import { isStatus, tableCall, toTableSyncError } from './table-errors.js';
 import { TABLE_NAMES } from './table-names.js';
 
 /**
@@ -119,14 +119,27 @@ export class TableAccounts implements Accounts {
     return reread.etag;
   }
 
+  /**
+   * The account row first, with If-Match (a transaction's delete carries no If-Match: the SDK's
+   * `["delete", entity]`), so a write that came between the caller's read and this delete keeps
+   * the account; then its `sub|` lookup row. A crash in between leaves a lookup row that names
+   * no account, which `findBySubscriptionId` answers with null.
+   */
   async delete(id: string, etag: string): Promise<void> {
     const current = await this.get(id);
     if (current === null) return;
     if (current.etag !== etag) throw conflict(`account ${id} changed meanwhile`);
-    // A transaction's delete carries no If-Match (SDK: ["delete", entity]); the etag is checked by the read above.
-    const actions: TransactionAction[] = [['delete', { partitionKey: PARTITION, rowKey: accountRowKey(id) }]];
+    try {
+      await this.table.deleteEntity(PARTITION, accountRowKey(id), { etag });
+    } catch (thrown) {
+      if (isStatus(thrown, 404)) return;
+      if (isStatus(thrown, 412)) throw conflict(`account ${id} changed meanwhile`);
+      throw toTableSyncError(thrown, `delete account ${id}`);
+    }
     const sub = current.value.subscription?.id;
-    if (sub) actions.push(['delete', { partitionKey: PARTITION, rowKey: subscriptionRowKey(sub) }]);
-    await tableCall(`delete account ${id}`, () => this.table.submitTransaction(actions));
+    if (!sub) return;
+    await this.table.deleteEntity(PARTITION, subscriptionRowKey(sub)).catch((thrown: unknown) => {
+      if (!isStatus(thrown, 404)) throw toTableSyncError(thrown, `delete the lookup row of account ${id}`);
+    });
   }
 }

@@ -152,6 +152,7 @@ export class MailWorld {
         crashes.at('accountPut:after');
         return written;
       },
+      delete: (id, etag) => accounts.delete(id, etag),
     };
     // A variable, not a literal: `secrets` (on-premises passwords, unused by mail) may or may not be a SyncDeps field yet.
     const deps = {
