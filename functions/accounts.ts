@@ -17,7 +17,7 @@ import { exportContactsCsv } from '../shared/service/export-contacts.js';
 import { decideHeldDeletes, type HeldDeleteDecision } from '../shared/service/held-delete-decision.js';
 import { migrateAccount } from '../shared/service/migrate-account.js';
 import { registerAccount } from '../shared/service/register-account.js';
-import { removeAccount } from '../shared/service/remove-account.js';
+import { requestRemoval } from '../shared/service/remove-account.js';
 import { type ApiContext, authenticated } from './api-context.js';
 import { checkQuery, json, jsonError, MAX_API_BODY_BYTES, parseJson, readJson, readRawBody } from './http.js';
 
@@ -78,21 +78,18 @@ export const accountsGet = authenticated(async (request, _context, api) => {
 });
 
 /**
- * DELETE /api/accounts/{id}: the account is removed (shared/service/remove-account.ts): 204.
- * A second DELETE, like any account the caller may not see, is a 404.
+ * DELETE /api/accounts/{id}: the account is marked `removing` and its removal queued
+ * (shared/service/remove-account.ts): 202 with the account as marked. Asking again while it is
+ * removed is another 202; once it is gone, like any account the caller may not see, a 404.
  */
 export const accountsRemove = authenticated(async (request, context, api) => {
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
-  const result = await removeAccount(api.rt.mail, stored.value.id);
-  await record(
-    api,
-    context,
-    accountAudit(api, stored.value, 'remove', result.removed ? 'ok' : 'gone', `${result.links} links`),
-  );
-  if (!result.removed) return notFound();
-  context.log(`account ${stored.value.id} removed (${result.links} links)`);
-  return { status: 204 };
+  const marked = await requestRemoval(api.rt.deps, stored.value.id);
+  await record(api, context, accountAudit(api, stored.value, 'remove', marked ? 'requested' : 'gone'));
+  if (!marked) return notFound();
+  context.log(`account ${stored.value.id} is being removed`);
+  return json(202, await accountView(api.rt.deps, marked, { countLinks: false }));
 });
 
 export const accountsMigrate = authenticated(async (request, context, api) => {

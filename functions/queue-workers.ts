@@ -2,9 +2,10 @@ import type { InvocationContext } from '@azure/functions';
 import { SyncError } from '../shared/errors.js';
 import type { QueueMessage } from '../shared/queue-message.js';
 import { queueMessageSchema } from '../shared/queue-message.js';
+import { isRemovalTask, type RemovalMessage, runRemoval } from '../shared/service/remove-account.js';
 import { emptyTally } from '../shared/sync/outcome.js';
 import { handleBatch, handleMessage, type WorkResult } from '../shared/sync/worker.js';
-import { runtime } from './runtime.js';
+import { type Runtime, runtime } from './runtime.js';
 
 /**
  * The two queue functions. A message that does not parse can never succeed: it is refused
@@ -27,6 +28,7 @@ function parse(queue: string, message: unknown, context: InvocationContext): Que
 async function work(queue: string, message: unknown, context: InvocationContext): Promise<void> {
   const parsed = parse(queue, message, context);
   const rt = await runtime();
+  if (isRemovalTask(parsed)) return remove(rt, parsed, context);
   const result = await handleMessage(rt.deps, parsed);
   logResult(queue, parsed.kind, result, context);
   rt.observe?.(parsed, result);
@@ -47,8 +49,16 @@ function logResult(queue: string, what: string, result: WorkResult, context: Inv
  * consumer does; in Azure see `batchThenOneByOne`).
  */
 async function workBatch(queue: string, messages: unknown[], context: InvocationContext): Promise<void> {
-  const parsed = messages.map((m) => parse(queue, m, context));
+  const all = messages.map((m) => parse(queue, m, context));
   const rt = await runtime();
+  // An account's removal is no sync work: it runs on its own, after the batch's sync messages
+  // (which find the account `removing` and skip).
+  const parsed = all.filter((m) => !isRemovalTask(m));
+  const removals = all.filter(isRemovalTask);
+  if (parsed.length === 0) {
+    for (const removal of removals) await remove(rt, removal, context);
+    return;
+  }
   const result = await handleBatch(rt.deps, parsed);
   logResult(queue, `batch of ${parsed.length}`, result, context);
   const observe = rt.observe;
@@ -58,6 +68,18 @@ async function workBatch(queue: string, messages: unknown[], context: Invocation
       observe(m, i === 0 ? result : { ...result, tally: emptyTally() });
     });
   }
+  for (const removal of removals) await remove(rt, removal, context);
+}
+
+/** The account's removal task (shared/service/remove-account.ts), with the mail sync's ports. */
+async function remove(rt: Runtime, message: RemovalMessage, context: InvocationContext): Promise<void> {
+  const result = await runRemoval(rt.mail, message.accountId);
+  context.log(`exchange-to-crm: remove ${message.accountId} ${result.outcome}: ${result.reason}`);
+  rt.observe?.(message, {
+    outcome: result.outcome === 'skipped' ? 'skipped' : 'done',
+    reason: result.reason,
+    tally: emptyTally(),
+  });
 }
 
 /**

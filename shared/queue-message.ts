@@ -53,7 +53,8 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
   /**
    * Subscription and lifecycle work for one account, done by the worker so that HTTP functions
    * and timers never wait on Graph: connect (subscribe + initial sync), renew, recreate after
-   * `subscriptionRemoved`, resync after `missed`, remove at the V2 shutdown.
+   * `subscriptionRemoved`, resync after `missed`, remove at the V2 shutdown; `remove` is the
+   * account's removal (shared/service/remove-account.ts, run by functions/queue-workers.ts).
    */
   z
     .object({
@@ -67,6 +68,7 @@ export const queueMessageSchema = z.discriminatedUnion('kind', [
         'recreateSubscription',
         'resync',
         'removeSubscription',
+        'remove',
       ]),
       reason: z.string().max(200),
     })

@@ -107,5 +107,22 @@ export interface Account {
   onPremises?: OnPremisesConnection | null;
   /** The mail sync's state (shared/mail-sync/mail-state.ts); absent until its first round. */
   mail?: MailAccountState | null;
+  /**
+   * Set while the account is being removed (`DELETE /api/accounts/{id}`,
+   * shared/service/remove-account.ts): nothing syncs any more, and the removal task's
+   * checkpoint is the step it goes on at. Absent or null on an account that is not removed.
+   */
+  removal?: AccountRemoval | null;
   createdAt: string;
+}
+
+/** The removal's steps, in the order they run; the account row goes last. */
+export const REMOVAL_STEPS = ['subscriptions', 'links', 'mail', 'log', 'secret', 'row'] as const;
+export type RemovalStep = (typeof REMOVAL_STEPS)[number];
+
+export interface AccountRemoval {
+  state: 'removing';
+  requestedAt: string;
+  /** The step the removal task goes on at (what came before it is done). */
+  step: RemovalStep;
 }

@@ -62,6 +62,8 @@ export async function handleMailSync(deps: MailDeps, message: MailSyncMessage): 
   try {
     const fresh = await deps.accounts.get(message.accountId);
     if (!fresh) return skipped(`account ${message.accountId} does not exist (deleted?)`);
+    // Removing an account stops its mail sync too (shared/service/remove-account.ts).
+    if (fresh.value.removal) return skipped(`account ${message.accountId} is being removed`);
     // The account's own mail adapter (EWS for an on-premises account), as for contacts.
     const routed = mailForAccount(deps, fresh.value);
     const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);

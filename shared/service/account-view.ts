@@ -32,6 +32,8 @@ export async function accountView(deps: SyncDeps, account: Account, options: { c
         }
       : null,
     migration: migrationView(account, now, deps.settings.migration),
+    // Set while the account is being removed (DELETE /api/accounts/{id}): the step it is at; else null.
+    removal: account.removal ?? null,
     sync: {
       lastSyncAt: account.status.lastSyncAt,
       lastError: account.status.lastError,

@@ -59,6 +59,9 @@ export async function runAccountTask(
     case 'removeSubscription':
       await removeSubscription(deps, session);
       return tally;
+    case 'remove':
+      // The account's removal is not a sync task: handleMessage refuses it before any lease.
+      throw new Error('account removal runs in shared/service/remove-account.ts, not as a sync task');
   }
 }
 

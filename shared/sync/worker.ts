@@ -38,6 +38,14 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     const sent = await fanOutCrmEvent(deps, message);
     return { outcome: 'done', reason: `fanned out to ${sent} account(s)`, tally: emptyTally() };
   }
+  if (message.kind === 'accountTask' && message.task === 'remove') {
+    // Its ports (mail state, secrets) are the shell's: functions/queue-workers.ts runs it.
+    throw new SyncError(
+      'invalid',
+      'NotASyncTask',
+      'account removal runs in shared/service/remove-account.ts (functions/queue-workers.ts), not in a sync worker',
+    );
+  }
   if (message.kind === 'exchangeChanged' && (await alreadyCovered(deps, message))) {
     return skipped('a delta round started after this change was reported already covered it');
   }
@@ -103,6 +111,8 @@ async function underLease(
   try {
     const fresh = await unguarded.accounts.get(accountId);
     if (!fresh) return skipped(`account ${accountId} does not exist (deleted?)`);
+    // Removing an account stops its sync (shared/service/remove-account.ts), even a V2 stop.
+    if (fresh.value.removal) return skipped(`account ${accountId} is being removed`);
     // The account's own Exchange adapter (Graph or EWS, exchange-router.ts), guarded like the rest.
     const deps = leaseGuarded(forAccount(unguarded, fresh.value), lease);
     const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
