@@ -34,6 +34,7 @@ export interface EwsConnection {
   url: string;
   credentials: EwsCredentials;
   ca?: string;
+  scheme?: 'ntlm' | 'basic'; // the account's onPremises.auth: EwsTransport skips its probe
 }
 
 export interface EwsExchangeContactsOptions {
@@ -293,6 +294,7 @@ export class EwsMailboxTransports extends EwsTransports {
             url: c.url,
             credentials: c.credentials,
             ...(c.ca ? { ca: c.ca } : {}),
+            ...(c.scheme ? { scheme: c.scheme } : {}),
             ...(this.timeout ? { timeoutMs: this.timeout } : {}),
           },
           forget,
@@ -359,6 +361,7 @@ export function ewsContactsFor(
         url: connection.ewsUrl,
         credentials: { username: connection.username, password },
         ...(connection.caPem ? { ca: connection.caPem } : {}),
+        scheme: connection.auth,
       };
     },
   });

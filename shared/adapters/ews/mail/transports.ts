@@ -13,6 +13,7 @@ export interface EwsMailboxConnection {
   url: string;
   credentials: EwsCredentials;
   ca?: string;
+  scheme?: 'ntlm' | 'basic'; // the account's onPremises.auth: EwsTransport skips its probe
 }
 
 export type ConnectMailbox = (mailbox: string) => Promise<EwsMailboxConnection> | EwsMailboxConnection;
@@ -35,6 +36,7 @@ export class EwsTransports {
             url: c.url,
             credentials: c.credentials,
             ...(c.ca ? { ca: c.ca } : {}),
+            ...(c.scheme ? { scheme: c.scheme } : {}),
             ...(this.timeoutMs ? { timeoutMs: this.timeoutMs } : {}),
           }),
       );
@@ -85,6 +87,7 @@ export function connectOnPremises(
       url: connection.ewsUrl,
       credentials: { username: connection.username, password },
       ...(connection.caPem ? { ca: connection.caPem } : {}),
+      scheme: connection.auth,
     };
   };
 }
