@@ -42,7 +42,14 @@ export interface WebDeps {
   audit?(entry: {
     principal: Principal;
     account: Pick<Account, 'tenantId'> & { id: string | null };
-    action: 'export' | 'migrate' | 'confirmDeletes' | 'rejectDeletes' | 'mailSettings' | 'tenantMailSettings';
+    action:
+      | 'export'
+      | 'migrate'
+      | 'confirmDeletes'
+      | 'rejectDeletes'
+      | 'mailSettings'
+      | 'tenantMailSettings'
+      | 'remove';
     outcome: string;
     detail?: string;
   }): Promise<void>;

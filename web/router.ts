@@ -30,6 +30,7 @@ import {
   providerShow,
 } from './pages/migration.js';
 import { personal } from './pages/personal.js';
+import { removeShow, removeSubmit } from './pages/remove-account.js';
 import { CALLBACK_PATH, signInCallback, signInStart, signOut } from './pages/sign-in.js';
 import { csrfOk } from './session/web-session.js';
 
@@ -61,6 +62,7 @@ const GET_ROUTES: [RegExp, Get, { public?: boolean }][] = [
   ],
   [new RegExp(`^/konten/${ID}/loeschungen$`), (req, [id]) => heldShow(req, id ?? ''), {}],
   [new RegExp(`^/konten/${ID}/e-mail-einstellungen$`), (req, [id]) => mailSettingsShow(req, id ?? ''), {}],
+  [new RegExp(`^/konten/${ID}/entfernen$`), (req, [id]) => removeShow(req, id ?? ''), {}],
   [new RegExp(`^${TENANT_SETTINGS_PATH}$`), (req) => tenantSettingsShow(req), {}],
 ];
 const POST_ROUTES: [RegExp, Post][] = [
@@ -76,6 +78,7 @@ const POST_ROUTES: [RegExp, Post][] = [
     (req, [id], form) => mailSettingsSubmit(req, id ?? '', form),
   ],
   [new RegExp(`^${TENANT_SETTINGS_PATH}$`), (req, _params, form) => tenantSettingsSubmit(req, form)],
+  [new RegExp(`^/konten/${ID}/entfernen$`), (req, [id]) => removeSubmit(req, id ?? '')],
 ];
 
 function decode(segment: string | undefined): string {

@@ -44,6 +44,7 @@ tr.differs td{background:#fffbe6}
 .state{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.9rem;background:#e6f4ea;color:#0d5323}
 .state-migrationRequired{background:#fff1e0;color:#7a3e00}
 .state-migrationOverdue,.state-syncStopped{background:#fdecea;color:#8c1515}
+.state-removing{background:#eceff3;color:#2b3440}
 .accounts td:last-child{min-width:15rem}
 .accounts th[scope=row]{word-break:break-word;min-width:12rem}
 section .table-wrap caption,.admin-accounts caption{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

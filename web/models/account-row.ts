@@ -1,8 +1,10 @@
-import type { Banner, MigrationState, Provider } from '../../shared/accounts/account.js';
+import type { AccountRemoval, Banner, MigrationState, Provider } from '../../shared/accounts/account.js';
 import type { Visibility } from '../../shared/mail/settings.js';
 import { formatInstant, type Locale } from '../i18n/locale.js';
 import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
 import type { Messages } from '../i18n/messages.js';
+import { removeAccountMessages } from '../i18n/remove-account-messages.js';
+import { progressText } from '../views/remove-account.js';
 import { plainError } from './plain-error.js';
 
 /** What shared/service/account-view.ts answers, as far as the pages read it. */
@@ -23,6 +25,8 @@ export interface AccountViewLike {
   };
   /** The effective mail settings (shared/service/mail-settings.ts), as far as the card shows them. */
   mailSettings?: { folders: 'inboxAndSent' | 'all'; windowDays: number; visibility: Visibility };
+  /** Set while the account is being removed (DELETE /api/accounts/{id}). */
+  removal?: AccountRemoval | null;
 }
 
 export interface BannerModel {
@@ -53,6 +57,8 @@ export interface AccountRow {
   banner: BannerModel | null;
   /** What the mail sync takes, in a line ("Posteingang und Gesendete Elemente · 90 Tage · …"). */
   mailSummary: string | null;
+  /** While the account is being removed: "Wird entfernt", and the step it is at; else null. */
+  removing: { label: string; progress: string } | null;
 }
 
 /** The banner exactly as the policy computed it (shared/accounts/migration-banner.ts), in the page's language. */
@@ -86,6 +92,12 @@ export function accountRow(view: AccountViewLike, locale: Locale, m: Messages): 
     heldDeletes: view.sync.heldDeletes,
     banner: bannerModel(view, locale, m),
     mailSummary: mailSummary(view, locale),
+    removing: view.removal
+      ? {
+          label: removeAccountMessages(locale).removing,
+          progress: progressText(removeAccountMessages(locale), view.removal),
+        }
+      : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { type Html, html } from '../html.js';
 import { mailSettingsMessages } from '../i18n/mail-settings-messages.js';
+import { removeAccountMessages } from '../i18n/remove-account-messages.js';
 import type { AccountRow, BannerModel } from '../models/account-row.js';
 import { csrfField, type Frame, page } from './layout.js';
 
@@ -32,13 +33,23 @@ function errorCell(row: AccountRow, frame: Frame): Html {
 
 function actions(frame: Frame, row: AccountRow): Html {
   const { m } = frame;
+  const t = removeAccountMessages(m.lang === 'en' ? 'en' : 'de');
+  // An account being removed syncs no more: only the removal's progress is left to see.
+  if (row.removing)
+    return html`<ul class="actions"><li><a href="${accountPath(row.id)}/entfernen" aria-label="${row.removing.progress}: ${row.email}">${row.removing.progress}</a></li></ul>`;
   return html`<ul class="actions">
     ${row.canMigrate && html`<li>${migrateForm(frame, row)}</li>`}
     <li><a href="${accountPath(row.id)}/kontakte">${m.contactsLink}</a></li>
     ${row.heldDeletes > 0 && html`<li><a href="${accountPath(row.id)}/loeschungen" class="held">${m.heldLink(row.heldDeletes)}</a></li>`}
     <li><a href="${accountPath(row.id)}/kontakte.csv" download>${m.csvLink}</a></li>
     <li><a href="${accountPath(row.id)}/e-mail-einstellungen" aria-label="${mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').link}: ${row.email}">${mailSettingsMessages(m.lang === 'en' ? 'en' : 'de').link}</a></li>
+    <li><a href="${accountPath(row.id)}/entfernen" class="remove" aria-label="${t.link}: ${row.email}">${t.link}</a></li>
   </ul>`;
+}
+
+function stateCell(row: AccountRow): Html {
+  if (row.removing) return html`<span class="state state-removing">${row.removing.label}</span>`;
+  return html`<span class="state state-${row.state}">${row.stateLabel}</span>`;
 }
 
 /** One table of accounts; the admin view adds the user column. */
@@ -61,7 +72,7 @@ export function accountsTable(frame: Frame, rows: AccountRow[], caption: string)
       (row) => html`<tr id="konto-${row.id}" data-state="${row.state}">
         <th scope="row">${row.email}</th>
         <td>${row.provider} · ${row.version}</td>
-        <td><span class="state state-${row.state}">${row.stateLabel}</span></td>
+        <td>${stateCell(row)}</td>
         <td>${row.lastSync}</td>
         <td>${row.linked}</td>
         <td>${row.keptBack}</td>
@@ -83,7 +94,7 @@ function accountCard(frame: Frame, row: AccountRow): Html {
     <dl class="facts">
       ${fact(m.colProvider, row.provider)}
       ${fact(m.colVersion, row.version)}
-      ${fact(m.colState, html`<span class="state state-${row.state}">${row.stateLabel}</span>`)}
+      ${fact(m.colState, stateCell(row))}
       ${fact(m.colLastSync, row.lastSync)}
       ${fact(m.colLinked, row.linked)}
       ${fact(m.colKeptBack, row.keptBack)}
