@@ -128,10 +128,15 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       break;
     }
     case 'update': {
-      // Marked first: a crash after the CRM write must not read as a CRM edit (link.ts).
+      // Marked first: a crash after a remote write must not read as that side's user's edit
+      // (link.ts, pendingSnapshot and pendingExchange).
+      const marks = {
+        ...(plan.crmPatch && { pendingSnapshot: plan.snapshot }),
+        ...(plan.exchangePatch && { pendingExchange: plan.snapshot }),
+      };
       const etag =
-        plan.link && plan.crmPatch
-          ? await deps.mirror.put({ ...plan.link.value, pendingSnapshot: plan.snapshot }, plan.link.etag)
+        plan.link && (plan.crmPatch || plan.exchangePatch)
+          ? await deps.mirror.put({ ...plan.link.value, ...marks }, plan.link.etag)
           : (plan.link?.etag ?? null);
       const crm = plan.crmPatch
         ? await deps.crm.update(plan.crm.id, plan.crmPatch, plan.crm.version)
@@ -172,6 +177,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           snapshotHash: contentHash(plan.snapshot),
           deleting: undefined,
           pendingSnapshot: undefined,
+          pendingExchange: undefined,
           syncedAt: now(),
         },
         etag,

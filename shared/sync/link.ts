@@ -66,6 +66,18 @@ export interface ContactLink {
    * before the retry stays a delete). Cleared by the update's mirror write.
    */
   pendingSnapshot?: ExchangeFields;
+  /**
+   * Set just before the sync writes the Exchange copy in an update (a CRM edit pushed to
+   * Outlook): the snapshot the pair has once that update is done. A crash after the Exchange
+   * write and before the mirror write leaves the copy holding the sync's own write at a
+   * changeKey this link does not know. A copy whose window is exactly this holds no Outlook
+   * edit since the last sync, and this is the merge base, so what a CRM user changed meanwhile
+   * reads as a CRM edit (soak seed 2030296951: an address the CRM user removed came back as
+   * an Outlook addition). The CRM write, which comes first, landed too. Only set when the copy
+   * did not hold it yet, so a failed Exchange write never makes the copy match it. Cleared by
+   * the update's mirror write.
+   */
+  pendingExchange?: ExchangeFields;
 }
 
 export type LogLevel = 'info' | 'warning' | 'conflict' | 'error';

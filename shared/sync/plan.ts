@@ -224,7 +224,7 @@ function mergePair(state: PairState, crm: CrmContact, exchange: ExchangeContact,
   const { account, link } = state;
   const times = editTimes(state, crm, exchange);
   const result = merge({
-    base: link ? link.value.snapshot : null,
+    base: link ? agreedSnapshot(link.value, fields) : null,
     crm: crmContent(crm),
     exchange: fields,
     ...times,
@@ -271,6 +271,7 @@ function planUpdate(
         snapshot: result.exchange,
         snapshotHash: contentHash(result.exchange),
         crmEditedAt: crmEditedAfter(times, null),
+        pendingExchange: undefined,
       },
       reason: 'both sides already hold the same content',
     };
@@ -312,9 +313,24 @@ function createInCrm(
 
 // The two "changed since the last sync" tests, read off the snapshot's meaning (link.ts).
 
-/** Outlook changed the pair: the copy's window is not what Exchange held after the last sync. */
+/**
+ * Outlook changed the pair: the copy's window is not what Exchange held after the last sync —
+ * and it is not the sync's own write of an update whose mirror write a crash prevented
+ * (`pendingExchange`, link.ts).
+ */
 function exchangeChangedSince(link: ContactLink, fields: ExchangeFields): boolean {
-  return contentHash(fields) !== link.snapshotHash;
+  const hash = contentHash(fields);
+  if (hash === link.snapshotHash) return false;
+  return link.pendingExchange === undefined || hash !== contentHash(link.pendingExchange);
+}
+
+/**
+ * The merge base: the snapshot, or the one an update wrote into the copy before a crash kept
+ * it from the mirror (`pendingExchange`, link.ts) while the copy holds exactly that.
+ */
+function agreedSnapshot(link: ContactLink, fields: ExchangeFields): ExchangeFields {
+  const pending = link.pendingExchange;
+  return pending !== undefined && contentHash(fields) === contentHash(pending) ? pending : link.snapshot;
 }
 
 function exchangeEditedSince(link: ContactLink, exchange: ExchangeContact, account: Account): boolean {
