@@ -39,6 +39,8 @@ export default defineConfig({
       'test/unit/sync/engine-flows.test.ts',
       'test/unit/sync/engine-moves.test.ts',
       'test/unit/sync/engine-races.test.ts',
+      'test/unit/sync/engine-exchange-crash.test.ts',
+      'test/unit/sync/engine-held-delete.test.ts',
       'test/unit/sync/engine-values.test.ts',
     ],
     exclude: ['**/node_modules/**'],
