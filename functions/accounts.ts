@@ -101,6 +101,7 @@ export const accountsMigrate = authenticated(async (request, context, api) => {
   if (!body.ok) return body.response;
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
+  if (stored.value.removal) return beingRemoved();
   const result = await migrateAccount(
     rt.deps,
     { resolver: nodeDnsResolver, graphApp: rt.config.graph, publicBaseUrl: rt.config.publicBaseUrl },
@@ -145,6 +146,7 @@ export const accountsRejectDeletes = authenticated((request, _context, api) =>
 async function heldDeletes(request: HttpRequest, api: Api, decision: HeldDeleteDecision) {
   const stored = await findAccount(api, request);
   if (!stored) return notFound();
+  if (stored.value.removal) return beingRemoved();
   let result: Awaited<ReturnType<typeof decideHeldDeletes>>;
   try {
     result = await decideHeldDeletes(api.rt.deps, api.audit, api.principal, stored, decision);
@@ -216,6 +218,11 @@ async function record(api: Api, context: InvocationContext, entry: AuditEntry): 
 
 function notFound(): HttpResponseInit {
   return jsonError(404, 'AccountNotFound', 'no such account');
+}
+
+/** An account being removed syncs no more: nothing may connect it again or write to its mailbox. */
+function beingRemoved(): HttpResponseInit {
+  return jsonError(409, 'AccountBeingRemoved', 'the account is being removed (DELETE /api/accounts/{id})');
 }
 
 function notFoundMailbox(): HttpResponseInit {

@@ -42,6 +42,9 @@ export async function migrateAccount(
   body: MigrateBody,
 ): Promise<MigrateResult> {
   const account = stored.value;
+  // Removing an account stops its sync for good (remove-account.ts): nothing connects it again.
+  if (account.removal)
+    return { kind: 'unsupported', message: 'This account is being removed; it is not migrated.' };
   // An explicit choice skips the DNS lookup: it is how a user resolves an undetectable provider.
   const detected = body.provider
     ? ({ provider: 'unknown', needsChoice: true, reason: 'chosen by the user' } as const)

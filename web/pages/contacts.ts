@@ -37,6 +37,8 @@ export async function heldConfirm(req: Req, id: string): Promise<HttpResponseIni
   const stored = await req.account(id);
   const principal = req.principal;
   if (!stored || !principal) return req.error(404, 'NotFound');
+  // An account being removed writes nothing more (its removal page shows how far it is).
+  if (stored.value.removal) return req.redirect(`/konten/${encodeURIComponent(id)}/entfernen`);
   if (stored.value.status.heldDeletes > 0) {
     await confirmHeldDeletes(req.web.deps, stored);
     await req.web.audit?.({ principal, account: stored.value, action: 'confirmDeletes', outcome: 'ok' });
@@ -50,6 +52,7 @@ export async function heldReject(req: Req, id: string): Promise<HttpResponseInit
   const stored = await req.account(id);
   const principal = req.principal;
   if (!stored || !principal) return req.error(404, 'NotFound');
+  if (stored.value.removal) return req.redirect(`/konten/${encodeURIComponent(id)}/entfernen`);
   const result = await rejectHeldDeletes(req.web.deps, stored);
   if (result.ok) {
     await req.web.audit?.({ principal, account: stored.value, action: 'rejectDeletes', outcome: 'ok' });

@@ -118,3 +118,30 @@ describe.each([graphSide, ewsSide])('removing an account over $name', (side: Out
     expect(crmByLastName(stack, later)).toEqual([]);
   });
 });
+
+describe('an account being removed', () => {
+  it('refuses to be migrated or to decide held deletes (409 AccountBeingRemoved); its removal then finishes', async () => {
+    const account = await graphSide.newAccount(stack, 'halt');
+    // A worker busy with the account holds its lease: the removal task waits meanwhile.
+    let lease = await stack.runtime.deps.lease.acquire(`account:${account.id}`, 60_000);
+    while (!lease) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      lease = await stack.runtime.deps.lease.acquire(`account:${account.id}`, 60_000);
+    }
+    try {
+      expect((await stack.api('DELETE', `/api/accounts/${account.id}`)).status).toBe(202);
+      const again = await stack.api('DELETE', `/api/accounts/${account.id}`);
+      expect(again.status).toBe(202);
+      expect(again.json).toMatchObject({ removal: { state: 'removing', step: 'subscriptions' } });
+      for (const path of ['migrate', 'confirm-deletes', 'reject-deletes']) {
+        const answer = await stack.api('POST', `/api/accounts/${account.id}/${path}`, {});
+        expect(answer.status, `${path}: ${answer.text}`).toBe(409);
+        expect(answer.json).toMatchObject({ error: { code: 'AccountBeingRemoved' } });
+      }
+    } finally {
+      await lease.release();
+    }
+    await stack.settle();
+    expect(await stack.runtime.deps.accounts.get(account.id)).toBeNull();
+  });
+});

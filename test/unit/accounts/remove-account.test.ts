@@ -3,6 +3,7 @@ import { REMOVAL_STEPS } from '../../../shared/accounts/account.js';
 import { accountSecretName } from '../../../shared/adapters/secrets/index.js';
 import { accountView } from '../../../shared/service/account-view.js';
 import { connectedAccount, storeConnected } from '../../../shared/service/connect-on-premises.js';
+import { migrateAccount } from '../../../shared/service/migrate-account.js';
 import { registerAccount } from '../../../shared/service/register-account.js';
 import {
   isRemovalTask,
@@ -246,6 +247,36 @@ describe('the removal task', () => {
       expect(await world.deps.secrets.get(accountSecretName(id))).toBeNull();
     },
   );
+
+  it('cannot be undone by a migration: an account being removed is not connected again, nothing is stored', async () => {
+    const world = new World();
+    const id = await registered(world, 'v2');
+    await requestRemoval(world.deps, id);
+    const stored = await world.deps.accounts.get(id);
+    if (!stored) throw new Error('gone');
+    const env = {
+      resolver: { resolveMx: async () => [] },
+      graphApp: { tenantId: 't', clientId: 'c', authorityHost: 'https://login.example' },
+      publicBaseUrl: 'https://sync.example',
+      connectOnPremises: async () => {
+        throw new Error('no connect test for an account being removed');
+      },
+    };
+    for (const body of [
+      { provider: 'microsoft365' as const },
+      {
+        provider: 'onPremises' as const,
+        host: 'mail.firma.example',
+        username: 'FIRMA\\anna',
+        password: 'Geheim-1!',
+      },
+    ]) {
+      const result = await migrateAccount(world.deps, env as never, stored, body);
+      expect(result.kind).toBe('unsupported');
+    }
+    expect(world.secrets.values.size).toBe(0);
+    expect((await world.deps.accounts.get(id))?.etag).toBe(stored.etag);
+  });
 
   it('runs its steps in the documented order, the row last', () => {
     expect(REMOVAL_STEPS).toEqual(['subscriptions', 'links', 'mail', 'log', 'secret', 'row']);
