@@ -17,6 +17,20 @@ export async function enqueueReconcile(deps: SyncDeps): Promise<number> {
   const slot = deps.clock.now().toISOString();
   let n = 0;
   for await (const account of deps.accounts.list()) {
+    if (account.removal) {
+      // No sweep of an account being removed; its removal task instead, in case that one was lost
+      // (shared/service/remove-account.ts: a task goes on at the step the account row names).
+      await deps.queue.send('exchange-to-crm', {
+        v: 1,
+        kind: 'accountTask',
+        task: 'remove',
+        accountId: account.id,
+        reason: 'reconcile: removal still under way',
+        sessionKey: account.id,
+        dedupeId: `remove:${account.id}:${slot}`.slice(0, 128),
+      });
+      continue;
+    }
     if (!syncAllowed(migrationState(account.syncVersion, deps.clock.now(), deps.settings.migration)))
       continue;
     await deps.queue.send('exchange-to-crm', {

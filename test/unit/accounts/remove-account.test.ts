@@ -12,6 +12,7 @@ import {
   runRemoval,
 } from '../../../shared/service/remove-account.js';
 import type { ContactLink, LogEntry } from '../../../shared/sync/link.js';
+import { enqueueReconcile } from '../../../shared/sync/timer-jobs.js';
 import { World } from '../sync/support/world.js';
 
 /**
@@ -276,6 +277,22 @@ describe('the removal task', () => {
     }
     expect(world.secrets.values.size).toBe(0);
     expect((await world.deps.accounts.get(id))?.etag).toBe(stored.etag);
+  });
+
+  it('is queued again by the reconcile timer while the account is removing (a removal task lost to the dead-letter queue still finishes)', async () => {
+    const world = new World({ shutdown: new Date('2020-01-01T00:00:00Z') });
+    const removing = await world.addAccount({ id: 'acc-gone', syncVersion: 'v2' });
+    const kept = await world.addAccount({ id: 'acc-kept', userId: 'kept@firma.example' });
+    await requestRemoval(world.deps, removing.id);
+    world.queue.sent.splice(0); // the request's task was lost
+
+    await enqueueReconcile(world.deps);
+
+    const sent = world.queue.take('exchange-to-crm');
+    expect(sent.filter(isRemovalTask).map((m) => m.accountId)).toEqual([removing.id]);
+    expect(sent.filter((m) => m.kind === 'reconcile').map((m) => m.accountId)).toEqual([kept.id]);
+    await runRemoval(world.deps, removing.id);
+    expect(await world.deps.accounts.get(removing.id)).toBeNull();
   });
 
   it('runs its steps in the documented order, the row last', () => {
