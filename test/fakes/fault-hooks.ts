@@ -5,12 +5,15 @@ import { type ErrorKind, SyncError } from '../../shared/errors.js';
  * `failNext` makes the next calls of a method throw before they do anything (what a 5xx, a 429
  * or a 412 looks like to the caller); `crashAfterWrite` lets the next calls do their write and
  * then throw, which is what a worker sees when the connection drops after the server committed.
+ * `onWritten` tells a listener of every write that was applied (the mirror's
+ * `crashBeforeNextMirrorWrite` counts remote writes with it).
  */
 export class FaultHooks<M extends string> {
   readonly calls = new Map<M, number>();
   private readonly failures = new Map<M, { kind: ErrorKind; left: number }>();
   private readonly crashes = new Map<M, number>();
   private readonly gates = new Map<M, () => Promise<void> | void>();
+  private readonly written: ((method: M) => void)[] = [];
 
   /** How many times the method was called (failed calls included, as a server log counts them). */
   count(method: M): number {
@@ -57,8 +60,14 @@ export class FaultHooks<M extends string> {
     await this.gates.get(method)?.();
   }
 
-  /** Called after a write was applied: throws when a crash is due. */
+  /** Calls `listener` after every write of these fakes was applied (before a due crash throws). */
+  onWritten(listener: (method: M) => void): void {
+    this.written.push(listener);
+  }
+
+  /** Called after a write was applied: tells the listeners, then throws when a crash is due. */
   afterWrite(method: M): void {
+    for (const listener of this.written) listener(method);
     const left = this.crashes.get(method) ?? 0;
     if (left <= 0) return;
     this.crashes.set(method, left - 1);

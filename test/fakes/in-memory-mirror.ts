@@ -4,6 +4,8 @@ import type { ContactLink, LogEntry } from '../../shared/sync/link.js';
 import { copy, nextEtag } from './etags.js';
 import { FaultHooks } from './fault-hooks.js';
 
+const REMOTE_WRITES = new Set(['create', 'update', 'delete']);
+
 const conflict = (message: string) => new SyncError('conflict', 'LinkChanged', message, { status: 412 });
 
 /**
@@ -14,6 +16,8 @@ const conflict = (message: string) => new SyncError('conflict', 'LinkChanged', m
 export class InMemoryMirror implements Mirror {
   /** `crashAfterWrite(method)`: the write is applied, then the caller sees a lost connection. */
   readonly hooks = new FaultHooks<'put' | 'delete' | 'appendLog'>();
+  /** Remote writes still to come before an armed crash fires (null: none armed). */
+  private crashAfterRemoteWrites: number | null = null;
   private readonly links = new Map<string, Stored<ContactLink>>();
   private readonly processed = new Set<string>();
   private readonly log = new Map<string, LogEntry[]>();
@@ -41,8 +45,41 @@ export class InMemoryMirror implements Mirror {
     return this.find(accountId, (link) => link.linkId === linkId);
   }
 
+  /**
+   * "The worker died between a remote write and the mirror write" (the whole-stack soak's
+   * test/reliability/model/crash-hooks.ts): after the `remoteWrites`-th successful remote write
+   * from now (a create, update or delete on a side `watchRemoteWrites` was given), the next
+   * mirror `put` or `delete` throws once, before it does anything. The remote side is written,
+   * the mirror is not; the queue redelivers the message. With `remoteWrites` = n a test can
+   * place the crash behind every remote write of a flow in turn.
+   */
+  crashBeforeNextMirrorWrite(remoteWrites = 1): void {
+    this.crashAfterRemoteWrites = remoteWrites;
+  }
+
+  /** Whether an armed crash has not fired yet. */
+  get crashArmed(): boolean {
+    return this.crashAfterRemoteWrites !== null;
+  }
+
+  /** Counts the writes of these fakes' hooks (`create`, `update`, `delete`) as remote writes. */
+  watchRemoteWrites(...sides: Pick<FaultHooks<string>, 'onWritten'>[]): void {
+    for (const side of sides)
+      side.onWritten((method) => {
+        const left = this.crashAfterRemoteWrites;
+        if (left !== null && left > 0 && REMOTE_WRITES.has(method)) this.crashAfterRemoteWrites = left - 1;
+      });
+  }
+
+  private crashIfDue(method: 'put' | 'delete'): void {
+    if (this.crashAfterRemoteWrites !== 0) return;
+    this.crashAfterRemoteWrites = null;
+    throw new SyncError('transient', 'InjectedCrash', `worker killed before the mirror ${method} (injected)`);
+  }
+
   async put(link: ContactLink, etag: Etag): Promise<string> {
     this.hooks.enter('put');
+    this.crashIfDue('put');
     const key = this.key(link.accountId, link.linkId);
     const current = this.links.get(key);
     if (etag === null && current !== undefined) throw conflict(`link ${link.linkId} already exists`);
@@ -62,6 +99,7 @@ export class InMemoryMirror implements Mirror {
 
   async delete(link: ContactLink, etag: string): Promise<void> {
     this.hooks.enter('delete');
+    this.crashIfDue('delete');
     const key = this.key(link.accountId, link.linkId);
     const current = this.links.get(key);
     if (current === undefined) {

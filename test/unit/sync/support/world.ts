@@ -59,6 +59,8 @@ export class World {
     options: { exchange?: 'graph' | 'ews'; pageSize?: number } = {},
   ) {
     this.exchange = new FakeExchangeContacts(this.clock, options.pageSize ?? 5, options.exchange ?? 'graph');
+    // The mirror's crashBeforeNextMirrorWrite counts the remote writes of both sides.
+    this.mirror.watchRemoteWrites(this.exchange.hooks, this.crm.hooks);
     const settings: SyncSettings = {
       massDelete: { share: 0.5, min: 10 },
       migration: { deadline: FAR_FUTURE, shutdown: FAR_FUTURE, ...migration },
