@@ -96,5 +96,25 @@ export function accountsContract(name: string, makeAccounts: () => Accounts | Pr
       const clash = accounts.put(makeAccount({ subscription: subscription(first) }), null);
       expect(isSyncError(await clash.catch((e: unknown) => e), 'conflict')).toBe(true);
     });
+
+    it('deletes an account with its etag only, with its subscription lookup; a gone one is fine', async () => {
+      const accounts = await makeAccounts();
+      const sub = `sub-${randomUUID()}`;
+      const account = makeAccount({ subscription: subscription(sub) });
+      const etag = await accounts.put(account, null);
+      const etag2 = await accounts.put({ ...account, crmCursor: 'later' }, etag);
+      const stale = await accounts.delete(account.id, etag).catch((e: unknown) => e);
+      expect(isSyncError(stale, 'conflict')).toBe(true);
+      expect((await accounts.get(account.id))?.etag).toBe(etag2);
+      await accounts.delete(account.id, etag2);
+      expect(await accounts.get(account.id)).toBeNull();
+      expect(await accounts.findBySubscriptionId(sub)).toBeNull();
+      const listed: string[] = [];
+      for await (const a of accounts.list()) listed.push(a.id);
+      expect(listed).not.toContain(account.id);
+      // The subscription id is free again, and a second delete is no error.
+      await accounts.put(makeAccount({ subscription: subscription(sub) }), null);
+      await accounts.delete(account.id, etag2);
+    });
   });
 }
