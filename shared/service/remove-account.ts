@@ -1,6 +1,7 @@
 import { type Account, REMOVAL_STEPS, type RemovalStep } from '../accounts/account.js';
 import { isSyncError, SyncError } from '../errors.js';
 import type { MailDeps } from '../mail-sync/deps.js';
+import { MAIL_LEASE_MS } from '../mail-sync/mail-round.js';
 import type { Stored } from '../ports.js';
 import type { QueueMessage } from '../queue-message.js';
 import type { SyncDeps } from '../sync/deps.js';
@@ -86,7 +87,15 @@ export async function runRemoval(
   accountId: string,
   options: RemovalOptions = {},
 ): Promise<RemovalResult> {
-  const lease = await acquireLease(deps, accountId);
+  // The account's lease (the sync workers) and its mail lease (a mail round takes only that one,
+  // mail-round.ts): no worker of the account writes while its data is removed.
+  const lease = await acquireLease(deps, `account:${accountId}`, ACCOUNT_LEASE_MS);
+  const mailLease = await acquireLease(deps, `mail:${accountId}`, MAIL_LEASE_MS).catch(
+    async (error: unknown) => {
+      await lease.release().catch(() => undefined);
+      throw error;
+    },
+  );
   try {
     let stored = await deps.accounts.get(accountId);
     if (!stored) return { outcome: 'skipped', reason: `account ${accountId} is already removed` };
@@ -95,7 +104,10 @@ export async function runRemoval(
     const budget: RemovalBudget = {
       pageSize: options.pageSize ?? REMOVAL_PAGE_SIZE,
       pagesLeft: options.pagesPerMessage ?? REMOVAL_PAGES_PER_MESSAGE,
-      check: () => lease.check(),
+      check: async () => {
+        await lease.check();
+        await mailLease.check();
+      },
     };
     for (const step of REMOVAL_STEPS.slice(REMOVAL_STEPS.indexOf(removal.step))) {
       const outcome = await removeStep(deps, stored, step, budget);
@@ -111,6 +123,7 @@ export async function runRemoval(
     }
     return { outcome: 'removed', reason: `account ${accountId} removed` };
   } finally {
+    await mailLease.release().catch(() => undefined);
     await lease.release().catch(() => undefined);
   }
 }
@@ -135,14 +148,17 @@ async function checkpoint(
   return { value, etag: await deps.accounts.put(value, stored.etag) };
 }
 
-async function acquireLease(deps: SyncDeps, accountId: string): Promise<HeldLease> {
-  const key = `account:${accountId}`;
+async function acquireLease(deps: SyncDeps, key: string, ttlMs: number): Promise<HeldLease> {
   const deadline = Date.now() + deps.settings.leaseWaitMs;
   for (;;) {
-    const lease = await deps.lease.acquire(key, ACCOUNT_LEASE_MS);
-    if (lease) return new HeldLease(lease, key, ACCOUNT_LEASE_MS, deps.clock);
+    const lease = await deps.lease.acquire(key, ttlMs);
+    if (lease) return new HeldLease(lease, key, ttlMs, deps.clock);
     if (Date.now() > deadline)
-      throw new SyncError('transient', 'AccountBusy', `another worker is working on account ${accountId}`);
+      throw new SyncError(
+        'transient',
+        'AccountBusy',
+        `another worker holds the lease ${key}; the removal waits`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -76,6 +76,22 @@ describe("removing an account's mail sync", () => {
     expect(result.reason).toMatch(/being removed/);
   });
 
+  it('waits for a mail round under way (the mail lease): nothing is removed while it may still write', async () => {
+    const { world, deps, mailStore } = mailWorld();
+    const account = await withMail(world, deps, mailStore);
+    await requestRemoval(world.deps, account.id);
+    const round = await world.deps.lease.acquire(`mail:${account.id}`, 60_000);
+    expect(round).not.toBeNull();
+
+    await expect(runRemoval(deps, account.id)).rejects.toThrow(/another worker/);
+    expect((await mailStore.knownCopies(account.id)).size).toBe(7);
+    expect((await world.deps.accounts.get(account.id))?.value.removal?.step).toBe('subscriptions');
+
+    await round?.release();
+    expect(await runRemoval(deps, account.id)).toMatchObject({ outcome: 'removed' });
+    expect((await mailStore.knownCopies(account.id)).size).toBe(0);
+  });
+
   it('deletes the message subscription and the mail state, in pages', async () => {
     const { world, deps, mailStore, deletedSubscriptions } = mailWorld();
     const account = await withMail(world, deps, mailStore);
