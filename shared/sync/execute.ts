@@ -2,6 +2,7 @@ import {
   type CrmContact,
   contentHash,
   crmContent,
+  EMPTY_FIELDS,
   type ExchangeContact,
   type ExchangeFields,
   exchangeFieldsOf,
@@ -16,7 +17,8 @@ import type { ContactLink, LogEntry } from './link.js';
 import { linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
 import { crmPatchOf } from './patches.js';
-import { type PairPlan, planExchangeUpsert } from './plan.js';
+import { type PairPlan, planCrmChange, planExchangeUpsert } from './plan.js';
+import { takeCopysPlace } from './restored-original.js';
 
 /**
  * Carries out one plan through the ports. Remote writes come first; the mirror is written
@@ -84,15 +86,26 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
     }
     case 'createInCrm': {
       const source = plan.exchange;
+      // Set when the Outlook contact is an original restored after the sync re-created it.
+      const restored: { link: Stored<ContactLink> | null } = { link: null };
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
-        const created = await createOnce(
-          deps.crm,
-          plan.input,
-          accountId,
-          plan.linkId,
-          async (contact) => (await deps.mirror.getByCrmId(accountId, contact.id)) === null,
-        );
+        const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId, async (contact) => {
+          if ((await deps.mirror.getByCrmId(accountId, contact.id)) === null) return true;
+          restored.link = await takeCopysPlace(deps, session, source, contact);
+          return restored.link !== null;
+        });
+        if (restored.link) {
+          const again = planCrmChange({
+            account: session.account,
+            link: restored.link,
+            crm: created,
+            exchange: source,
+            now: deps.clock.now(),
+          });
+          await executePlan(again, { ...ctx, trackPending: false });
+          return;
+        }
         // A retried create returns what the first attempt made, from the Outlook contact as it
         // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
         // no changeKey, so the re-plan below merges the Outlook contact as it is now.
@@ -125,18 +138,23 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           await executePlan(again, { ...ctx, trackPending: false });
         }
       });
+      if (restored.link) return; // the re-plan logged what it did
       break;
     }
     case 'update': {
       // Marked first: a crash after a remote write must not read as that side's user's edit
-      // (link.ts, pendingSnapshot and pendingExchange).
+      // (link.ts, pendingSnapshot and pendingExchange). A first match is claimed first, so a
+      // crash after its writes leaves the pair linked: left unlinked, its CRM contact (now
+      // tagged) would be copied to Outlook by a CRM event, and the retried round would copy the
+      // Outlook contact to the CRM again (a duplicate on both sides; soak seed 1925927289).
       const marks = {
         ...(plan.crmPatch && { pendingSnapshot: plan.snapshot }),
         ...(plan.exchangePatch && { pendingExchange: plan.snapshot }),
       };
+      const base: ContactLink = plan.link?.value ?? claimedLink(plan, accountId, ctx.targetFolderId, now());
       const etag =
-        plan.link && (plan.crmPatch || plan.exchangePatch)
-          ? await deps.mirror.put({ ...plan.link.value, ...marks }, plan.link.etag)
+        plan.crmPatch || plan.exchangePatch
+          ? await deps.mirror.put({ ...base, ...marks }, plan.link?.etag ?? null)
           : (plan.link?.etag ?? null);
       const crm = plan.crmPatch
         ? await deps.crm.update(plan.crm.id, plan.crmPatch, plan.crm.version)
@@ -150,20 +168,6 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
             plan.exchange,
           )
         : plan.exchange;
-      const base: ContactLink =
-        plan.link?.value ??
-        newLink(
-          accountId,
-          linkIdFromCrm(crm.id),
-          crm.id,
-          crm.version,
-          exchange.id,
-          exchange.parentFolderId ?? ctx.targetFolderId,
-          null,
-          plan.snapshot,
-          'matched',
-          now(),
-        );
       await deps.mirror.put(
         {
           ...base,
@@ -244,6 +248,34 @@ async function bracket(
   if (track) await ctx.session.beginCreates([pending]);
   await work();
   if (track) await ctx.session.endCreates([pending.linkId]);
+}
+
+/**
+ * The link of a first match before anything is written: claimed, nothing agreed yet (link.ts:
+ * EMPTY_FIELDS, the base a first match merges from; no changeKey), at the CRM version the plan
+ * read. A retry after a crash then plans the same merge again, and the marks the update adds
+ * keep the sync's own writes from reading as users' edits.
+ */
+function claimedLink(
+  plan: Extract<PairPlan, { kind: 'update' }>,
+  accountId: string,
+  targetFolderId: string,
+  at: string,
+): ContactLink {
+  const { crm, exchange } = plan;
+  const folder = exchange.parentFolderId ?? targetFolderId;
+  return newLink(
+    accountId,
+    linkIdFromCrm(crm.id),
+    crm.id,
+    crm.version,
+    exchange.id,
+    folder,
+    null,
+    EMPTY_FIELDS,
+    'matched',
+    at,
+  );
 }
 
 /**
