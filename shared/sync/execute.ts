@@ -17,7 +17,8 @@ import type { ContactLink, LogEntry } from './link.js';
 import { linkIdFromCrm } from './link-id.js';
 import { logEntriesOf } from './log-entries.js';
 import { crmPatchOf } from './patches.js';
-import { type PairPlan, planExchangeUpsert } from './plan.js';
+import { type PairPlan, planCrmChange, planExchangeUpsert } from './plan.js';
+import { takeCopysPlace } from './restored-original.js';
 
 /**
  * Carries out one plan through the ports. Remote writes come first; the mirror is written
@@ -85,15 +86,26 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
     }
     case 'createInCrm': {
       const source = plan.exchange;
+      // Set when the Outlook contact is an original restored after the sync re-created it.
+      const restored: { link: Stored<ContactLink> | null } = { link: null };
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
-        const created = await createOnce(
-          deps.crm,
-          plan.input,
-          accountId,
-          plan.linkId,
-          async (contact) => (await deps.mirror.getByCrmId(accountId, contact.id)) === null,
-        );
+        const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId, async (contact) => {
+          if ((await deps.mirror.getByCrmId(accountId, contact.id)) === null) return true;
+          restored.link = await takeCopysPlace(deps, session, source, contact);
+          return restored.link !== null;
+        });
+        if (restored.link) {
+          const again = planCrmChange({
+            account: session.account,
+            link: restored.link,
+            crm: created,
+            exchange: source,
+            now: deps.clock.now(),
+          });
+          await executePlan(again, { ...ctx, trackPending: false });
+          return;
+        }
         // A retried create returns what the first attempt made, from the Outlook contact as it
         // was then (or edited since in the CRM). Then the link's base is what the CRM holds and
         // no changeKey, so the re-plan below merges the Outlook contact as it is now.
@@ -126,6 +138,7 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           await executePlan(again, { ...ctx, trackPending: false });
         }
       });
+      if (restored.link) return; // the re-plan logged what it did
       break;
     }
     case 'update': {
