@@ -21,6 +21,8 @@ export class InMemoryMirror implements Mirror {
   private readonly links = new Map<string, Stored<ContactLink>>();
   private readonly processed = new Set<string>();
   private readonly log = new Map<string, LogEntry[]>();
+  /** Every pair a put ever wrote, `[accountId, exchangeId]` → crmIds (for the model's checks). */
+  private readonly history = new Map<string, Set<string>>();
 
   private key(accountId: string, linkId: string): string {
     return JSON.stringify([accountId, linkId]);
@@ -93,6 +95,8 @@ export class InMemoryMirror implements Mirror {
       throw conflict(`another link already holds crm ${link.crmId} or exchange ${link.exchangeId}`);
     const stored = { value: copy(link), etag: nextEtag() };
     this.links.set(key, stored);
+    const pair = JSON.stringify([link.accountId, link.exchangeId]);
+    this.history.set(pair, new Set([...(this.history.get(pair) ?? []), link.crmId]));
     this.hooks.afterWrite('put');
     return stored.etag;
   }
@@ -114,6 +118,11 @@ export class InMemoryMirror implements Mirror {
     for (const stored of [...this.links.values()]) {
       if (stored.value.accountId === accountId) yield copy(stored.value);
     }
+  }
+
+  /** The CRM contacts a link of the account ever paired with this Outlook id. */
+  crmIdsEverLinkedTo(accountId: string, exchangeId: string): string[] {
+    return [...(this.history.get(JSON.stringify([accountId, exchangeId])) ?? [])];
   }
 
   async markProcessed(accountId: string, eventId: string): Promise<boolean> {

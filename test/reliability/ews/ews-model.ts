@@ -156,6 +156,7 @@ export function emptyEwsStats(): EwsModelStats {
     actions: 0,
     faults: {
       crashAfterWrite: 0,
+      crashBeforeMirrorWrite: 0,
       transient: 0,
       pausedWorker: 0,
       duplicateDelivery: 0,

@@ -53,7 +53,12 @@ const outlookEmails = fc
   .array(fc.constantFrom(...EMAILS), { maxLength: 3 })
   .map((list) => list.map((address) => ({ address })));
 
-export type FaultKind = 'crashAfterWrite' | 'transient' | 'pausedWorker' | 'duplicateDelivery';
+export type FaultKind =
+  | 'crashAfterWrite'
+  | 'crashBeforeMirrorWrite'
+  | 'transient'
+  | 'pausedWorker'
+  | 'duplicateDelivery';
 
 export type Action =
   | {
@@ -73,7 +78,8 @@ export type Action =
   | { kind: 'exRestore'; account: number; target: number }
   | {
       kind: 'fault';
-      fault: 'crash' | 'transient';
+      /** `crashBeforeMirrorWrite`: behind the 1st, 2nd or 3rd remote write (by `method`). */
+      fault: 'crash' | 'crashBeforeMirrorWrite' | 'transient';
       side: 'exchange' | 'crm' | 'mirror' | 'accounts';
       method: 'create' | 'update' | 'delete';
     }
@@ -134,7 +140,7 @@ export const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('exRestore' as const), account: fc.nat(), target: fc.nat() }),
   fc.record({
     kind: fc.constant('fault' as const),
-    fault: fc.constantFrom('crash' as const, 'transient' as const),
+    fault: fc.constantFrom('crash' as const, 'crashBeforeMirrorWrite' as const, 'transient' as const),
     side: fc.constantFrom('exchange' as const, 'crm' as const, 'mirror' as const, 'accounts' as const),
     method: fc.constantFrom('create' as const, 'update' as const, 'delete' as const),
   }),
@@ -167,6 +173,12 @@ export interface ModelState {
   trash: Map<string, StoredContact[]>;
   /** Outlook id → the id the contact had before a move or a restore gave it a new one. */
   lineage: Map<string, string>;
+  /** Outlook ids a restore brought back (new to the sync, they may get a CRM contact of their own). */
+  restored: Set<string>;
+  /** Outlook ids a move gave a contact without the ownership marker (see `exMove`). */
+  movedUnmarked: Set<string>;
+  /** CRM contacts a CRM user edited, tagged or untagged. */
+  crmEdited: Set<string>;
   faults: Record<FaultKind, number>;
 }
 
@@ -181,7 +193,16 @@ export function emptyModel(accounts: number): ModelState {
     tagged: new Set(),
     trash: new Map(),
     lineage: new Map(),
-    faults: { crashAfterWrite: 0, transient: 0, pausedWorker: 0, duplicateDelivery: 0 },
+    restored: new Set(),
+    movedUnmarked: new Set(),
+    crmEdited: new Set(),
+    faults: {
+      crashAfterWrite: 0,
+      crashBeforeMirrorWrite: 0,
+      transient: 0,
+      pausedWorker: 0,
+      duplicateDelivery: 0,
+    },
   };
 }
 
@@ -210,6 +231,7 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       const target = pick(crm, action.target);
       if (!target) return;
       world.crm.userUpdate(target.id, action.patch);
+      model.crmEdited.add(target.id);
       if (action.patch.notes !== undefined) model.notes.set(target.id, action.patch.notes);
       return;
     }
@@ -218,6 +240,7 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       const target = pick(crm, action.target);
       if (!target) return;
       const key = `${target.id}|${account.id}`;
+      model.crmEdited.add(target.id);
       if (action.kind === 'crmTag') {
         world.crm.tag(target.id, account.id);
         model.tagged.add(key);
@@ -268,6 +291,7 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       const [restored] = index < 0 ? [] : trash.splice(index, 1);
       if (!restored) return;
       const id = world.exchange.userRestore(account.mailbox, restored);
+      model.restored.add(id);
       if (id !== restored.id) model.lineage.set(id, restored.id);
       return;
     }
@@ -281,14 +305,25 @@ export async function apply(world: World, action: Action, model: ModelState): Pr
       model.lineage.set(id, target.id);
       // Without immutable ids, a contact made in Outlook (no ownership marker) that is also
       // edited before the sync sees the move cannot be told from a delete and a create: the
-      // model allows what a delete may do (a known limit; the Graph adapter asks for immutable ids).
-      if (world.exchange.markerOf(account.mailbox, id) === null)
+      // model allows what a delete may do (a known limit; the Graph adapter asks for immutable ids),
+      // and with a CRM edit of its contact, edit beats delete: a copy on each side.
+      if (world.exchange.markerOf(account.mailbox, id) === null) {
         await outlookDeleteAllowed(world, model, account.id, target.id);
+        model.movedUnmarked.add(id);
+      }
       return;
     }
     case 'fault': {
       // A crash after the write at any await of a worker: a remote write (Exchange, CRM), the
       // mirror's link or log write, or the account row (the pending ledger, the deltaLinks).
+      // Or the whole-stack soak's crash: the worker dies between a remote write and the mirror
+      // write after it (the 1st, 2nd or 3rd remote write from now, of any side and account).
+      if (action.fault === 'crashBeforeMirrorWrite') {
+        const behind = { create: 1, update: 2, delete: 3 }[action.method];
+        world.mirror.crashBeforeNextMirrorWrite(behind);
+        model.faults.crashBeforeMirrorWrite++;
+        return;
+      }
       if (action.side === 'mirror') {
         const method = ({ create: 'appendLog', update: 'put', delete: 'delete' } as const)[action.method];
         if (action.fault === 'crash') world.mirror.hooks.crashAfterWrite(method);
