@@ -123,7 +123,6 @@ var queueNames = [
 var tableNames = [
   'links'
   'accounts'
-  'events'
   'actionlog'
   'leases'
   'websessions'

@@ -184,8 +184,6 @@ export interface Mirror {
   /** Throws a `notFound` SyncError when the link is already gone, `conflict` on a stale etag. */
   delete(link: ContactLink, etag: string): Promise<void>;
   list(accountId: string): AsyncIterable<ContactLink>;
-  /** Returns false when the event id was already recorded (a duplicate delivery). */
-  markProcessed(accountId: string, eventId: string, at: Date): Promise<boolean>;
   appendLog(accountId: string, entries: LogEntry[]): Promise<void>;
   readLog(accountId: string, contactKey: string): Promise<LogEntry[]>;
   /**

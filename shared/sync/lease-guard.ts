@@ -59,7 +59,7 @@ export class HeldLease {
 // long stretch of reading renews the lease too.
 const EXCHANGE_WRITES = new Set(['create', 'update', 'delete', 'createMany']);
 const CRM_WRITES = new Set(['create', 'update', 'delete', 'list']);
-const MIRROR_WRITES = new Set(['put', 'delete', 'appendLog', 'markProcessed']);
+const MIRROR_WRITES = new Set(['put', 'delete', 'appendLog']);
 const ACCOUNT_WRITES = new Set(['put']);
 
 /** The engine's ports with every write checked against the lease first. */

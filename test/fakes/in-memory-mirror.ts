@@ -19,7 +19,6 @@ export class InMemoryMirror implements Mirror {
   /** Remote writes still to come before an armed crash fires (null: none armed). */
   private crashAfterRemoteWrites: number | null = null;
   private readonly links = new Map<string, Stored<ContactLink>>();
-  private readonly processed = new Set<string>();
   private readonly log = new Map<string, LogEntry[]>();
   /** Every pair a put ever wrote, `[accountId, exchangeId]` → crmIds (for the model's checks). */
   private readonly history = new Map<string, Set<string>>();
@@ -123,13 +122,6 @@ export class InMemoryMirror implements Mirror {
   /** The CRM contacts a link of the account ever paired with this Outlook id. */
   crmIdsEverLinkedTo(accountId: string, exchangeId: string): string[] {
     return [...(this.history.get(JSON.stringify([accountId, exchangeId])) ?? [])];
-  }
-
-  async markProcessed(accountId: string, eventId: string): Promise<boolean> {
-    const key = JSON.stringify([accountId, eventId]);
-    if (this.processed.has(key)) return false;
-    this.processed.add(key);
-    return true;
   }
 
   async appendLog(accountId: string, entries: LogEntry[]): Promise<void> {

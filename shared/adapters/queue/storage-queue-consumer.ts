@@ -65,8 +65,9 @@ export interface ConsumerHandle {
  * On top: one sessionKey at a time (messages of a session that wait together go to `handleBatch`
  * when given) and a bounded set of recently completed
  * dedupe ids, so a duplicate delivered twice to this process runs once. Across processes and
- * beyond that set, duplicates are absorbed by the engine's idempotency (Mirror.markProcessed,
- * re-reading current state), which every handler must keep.
+ * beyond that set, duplicates are absorbed by the engine's idempotency (every handler re-reads
+ * the current state, and echoes are told by changeKey/version and content hash), which every
+ * handler must keep.
  */
 export function startStorageQueueConsumer(
   client: QueueClient,

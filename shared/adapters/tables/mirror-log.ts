@@ -4,11 +4,10 @@ import { SyncError } from '../../errors.js';
 import type { LogEntry } from '../../sync/link.js';
 import { checkEntitySize } from './entity-size.js';
 import { encodeKey, prefixUpperBound } from './key-encoding.js';
-import { isStatus, tableCall, toTableSyncError } from './table-errors.js';
+import { tableCall } from './table-errors.js';
 
 /**
- * Processed-event ids and the per-contact action log. Processed events are partitioned by
- * account. The log is partitioned by account and month (`<enc accountId>|<YYYY-MM>` of the
+ * The per-contact action log. The log is partitioned by account and month (`<enc accountId>|<YYYY-MM>` of the
  * entry's time), so no account grows one unbounded partition and the retention timer drops
  * old months as whole partitions. Log row key: `<enc contactKey>|<ms since epoch, 15 digits>|
  * <counter><random>`: one contact's entries of a month are one key range, sorted by time, then
@@ -16,26 +15,6 @@ import { isStatus, tableCall, toTableSyncError } from './table-errors.js';
  * account's partitions (a partition-range query: a handful of months under the retention).
  * Rows written before the monthly layout (partition `<enc accountId>`) are read and pruned too.
  */
-
-/** createEntity is atomic: of two deliveries of one event, exactly one gets `true`. */
-export async function markProcessed(
-  events: TableClient,
-  accountId: string,
-  eventId: string,
-  at: Date,
-): Promise<boolean> {
-  try {
-    await events.createEntity({
-      partitionKey: encodeKey(accountId),
-      rowKey: encodeKey(eventId),
-      at: at.toISOString(),
-    });
-    return true;
-  } catch (thrown) {
-    if (isStatus(thrown, 409)) return false;
-    throw toTableSyncError(thrown, 'record a processed event');
-  }
-}
 
 let counter = 0;
 // Distinguishes processes that append in the same millisecond.

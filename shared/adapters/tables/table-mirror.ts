@@ -5,7 +5,7 @@ import type { ContactLink, LogEntry } from '../../sync/link.js';
 import { checkEntitySize } from './entity-size.js';
 import { prefixUpperBound } from './key-encoding.js';
 import * as rows from './link-rows.js';
-import { appendLog, markProcessed, pruneLog, readLog } from './mirror-log.js';
+import { appendLog, pruneLog, readLog } from './mirror-log.js';
 import {
   ensureTable,
   etagOfFirstAction,
@@ -18,7 +18,6 @@ import { TABLE_NAMES } from './table-names.js';
 
 export interface TableMirrorClients {
   links: TableClient;
-  events: TableClient;
   actionLog: TableClient;
 }
 
@@ -36,7 +35,6 @@ export class TableMirror implements Mirror {
     const name = (role: keyof TableMirrorClients) => options.tableNames?.[role] ?? TABLE_NAMES[role];
     return new TableMirror({
       links: tableClientFor(options, name('links')),
-      events: tableClientFor(options, name('events')),
       actionLog: tableClientFor(options, name('actionLog')),
     });
   }
@@ -170,10 +168,6 @@ export class TableMirror implements Mirror {
         if (link !== null) yield link;
       }
     }
-  }
-
-  markProcessed(accountId: string, eventId: string, at: Date): Promise<boolean> {
-    return markProcessed(this.tables.events, accountId, eventId, at);
   }
 
   appendLog(accountId: string, entries: LogEntry[]): Promise<void> {

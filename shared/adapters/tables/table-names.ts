@@ -2,7 +2,6 @@
 export const TABLE_NAMES = {
   links: 'links',
   accounts: 'accounts',
-  events: 'events',
   actionLog: 'actionlog',
   leases: 'leases',
   webSessions: 'websessions',

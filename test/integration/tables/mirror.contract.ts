@@ -132,16 +132,6 @@ export function mirrorContract(name: string, makeMirror: () => Mirror | Promise<
       expect(listed.map((l) => l.linkId).sort()).toEqual([a1.linkId, a2.linkId].sort());
     });
 
-    it('records a processed event once', async () => {
-      const mirror = await makeMirror();
-      const at = new Date('2025-06-01T10:00:00Z');
-      expect(await mirror.markProcessed('acc/1', 'evt+1=', at)).toBe(true);
-      expect(await mirror.markProcessed('acc/1', 'evt+1=', at)).toBe(false);
-      expect(await mirror.markProcessed('acc/2', 'evt+1=', at)).toBe(true);
-      const racing = await Promise.all([1, 2, 3].map(() => mirror.markProcessed('acc/1', 'evt-2', at)));
-      expect(racing.filter(Boolean)).toHaveLength(1);
-    });
-
     it("reads one contact's log in time order, then append order", async () => {
       const mirror = await makeMirror();
       const account = makeLink().accountId;

@@ -8,7 +8,7 @@ import { emptyFields, makeLink } from './link-fixture.js';
 import { mirrorContract } from './mirror.contract.js';
 
 const connectionString = inject('storageConnectionString');
-const tableNames = { links: uniqueName('links'), events: uniqueName('events'), actionLog: uniqueName('log') };
+const tableNames = { links: uniqueName('links'), actionLog: uniqueName('log') };
 let mirror: TableMirror;
 
 beforeAll(async () => {
