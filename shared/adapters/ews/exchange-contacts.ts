@@ -9,6 +9,7 @@ import { LINK_PROPERTY } from './ews-schema.js';
 import { type EwsCredentials, EwsTransport } from './ews-transport.js';
 import { EwsTransports } from './mail/transports.js';
 import { readMailboxTimeZone } from './mailbox-time-zone.js';
+import { OwnCreates, type OwnCreatesRound } from './own-creates.js';
 import { callEws, orThrow, type ResponseMessage } from './soap-client.js';
 import { attributes, child, esc } from './xml.js';
 
@@ -66,6 +67,8 @@ export class EwsExchangeContacts implements ExchangeContacts {
   private readonly zones = new Map<string, { zone: Promise<string>; until: number }>();
   private readonly readBatch: number;
   private readonly pageSize: number;
+  /** Our creates a folder's SyncState may not know yet (own-creates.ts): checked at a round's end. */
+  private readonly ownCreates = new OwnCreates();
 
   constructor(options: EwsExchangeContactsOptions) {
     this.readBatch = options.readBatch ?? 50;
@@ -91,13 +94,33 @@ export class EwsExchangeContacts implements ExchangeContacts {
 
   async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<EwsDeltaPage> {
     const transport = await this.transport(mailbox);
-    yield* syncFolderItems(
+    const own = this.ownCreates.round(mailbox, folderId, deltaLink);
+    for await (const page of syncFolderItems(
       transport,
       folderId,
       deltaLink,
       (ids) => this.readMany(mailbox, ids),
       this.pageSize,
-    );
+    )) {
+      own.page(page.resumeCursor, [...page.upserts.map((c) => c.id), ...page.removedIds]);
+      if (page.deltaLink === undefined) {
+        yield page;
+        continue;
+      }
+      // The round's last page also reports our creates it never listed that are gone: the
+      // SyncState reports neither their Create nor their Delete (own-creates.ts).
+      const gone = await this.goneOwnCreates(mailbox, own);
+      yield gone.length === 0 ? page : { ...page, removedIds: [...page.removedIds, ...gone] };
+    }
+  }
+
+  /** GetItem (in read batches) on our creates the round did not list: the ones no longer there. */
+  private async goneOwnCreates(mailbox: string, own: OwnCreatesRound): Promise<string[]> {
+    const unlisted = own.unlisted();
+    if (unlisted.length === 0) return [];
+    // Found in any contact folder is present (an EWS move gives a new id, so it is this folder).
+    const found = new Set((await this.readMany(mailbox, unlisted)).map((c) => c.id));
+    return own.settle(unlisted, found);
   }
 
   async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
@@ -123,11 +146,15 @@ export class EwsExchangeContacts implements ExchangeContacts {
       // No answer (a timeout, a cut connection): Exchange may have stored it. Look before anyone retries.
       if (isSyncError(error, 'transient')) {
         const found = await this.findByLinkId(mailbox, linkId);
-        if (found) return found;
+        if (found) {
+          this.ownCreates.created(mailbox, folderId, found.id);
+          return found;
+        }
       }
       throw error;
     }
     const id = itemIdOf(orThrow('CreateItem', messages[0]));
+    this.ownCreates.created(mailbox, folderId, id);
     return this.mustRead(mailbox, id, 'CreateItem');
   }
 
@@ -176,8 +203,8 @@ export class EwsExchangeContacts implements ExchangeContacts {
       'DeleteItem',
       `<m:DeleteItem DeleteType="MoveToDeletedItems"><m:ItemIds><t:ItemId Id="${esc(id)}"/></m:ItemIds></m:DeleteItem>`,
     );
-    if (message && !message.ok && GONE.has(message.code)) return;
-    orThrow('DeleteItem', message);
+    if (!(message && !message.ok && GONE.has(message.code))) orThrow('DeleteItem', message);
+    this.ownCreates.deleted(mailbox, id);
   }
 
   async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {

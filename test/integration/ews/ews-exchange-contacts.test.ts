@@ -114,6 +114,52 @@ describe('EwsExchangeContacts', () => {
     expect(changes.flatMap((p) => p.removedIds)).toEqual([item.id]);
   });
 
+  it('reports our own create that no SyncFolderItems listed and that is gone as removed, until a round starts from a state after that report', async () => {
+    // The SyncState never listed them, so Exchange reports neither their Create nor their Delete
+    // (own-creates.ts): the round's last page does, after a GetItem of the ones it did not list.
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const start = (await collect(exchange.delta(MAILBOX, folderId, null))).at(-1)?.deltaLink ?? null;
+    const deleted = await exchange.create(MAILBOX, folderId, fields({ givenName: 'Weg' }), 'link-a');
+    const moved = await exchange.create(MAILBOX, folderId, fields({ givenName: 'Fort' }), 'link-b');
+    const kept = await exchange.create(MAILBOX, folderId, fields({ givenName: 'Da' }), 'link-c');
+    emulator.admin.outlookDelete(MAILBOX, deleted.id, true);
+    emulator.admin.outlookMove(MAILBOX, moved.id, emulator.admin.addFolder(MAILBOX, 'Kunden'));
+    emulator.admin.log.length = 0;
+    const round = await collect(exchange.delta(MAILBOX, folderId, start));
+    expect(round.flatMap((p) => p.removedIds).sort()).toEqual([deleted.id, moved.id].sort());
+    expect(round.flatMap((p) => p.upserts.map((c) => c.id))).toEqual([kept.id]);
+    // The round listed `kept` itself; only the two it did not list were read, in one GetItem.
+    expect(emulator.admin.requests().byOperation['GetItem']).toBe(2);
+    // The engine did not store that round's state (a crash): the report comes again.
+    const retried = await collect(exchange.delta(MAILBOX, folderId, start));
+    expect(retried.flatMap((p) => p.removedIds).sort()).toEqual([deleted.id, moved.id].sort());
+    // It did: the next round reports nothing and reads nothing.
+    emulator.admin.log.length = 0;
+    const next = await collect(exchange.delta(MAILBOX, folderId, retried.at(-1)?.deltaLink ?? null));
+    expect(next.flatMap((p) => [...p.removedIds, ...p.upserts.map((c) => c.id)])).toEqual([]);
+    expect(emulator.admin.requests().byOperation['GetItem']).toBeUndefined();
+  });
+
+  it('forgets an own create that a round from a state it did not issue left unlisted and that still exists', async () => {
+    // The state came from elsewhere (another host process polled): a complete round that did not
+    // list an existing contact started from a state that already knows it, so its delete would be
+    // reported; nothing to check any more.
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const created = await exchange.create(MAILBOX, folderId, fields(), 'link-d');
+    const other = ewsAdapter(emulator);
+    const elsewhere = (await collect(other.delta(MAILBOX, folderId, null))).at(-1)?.deltaLink ?? null;
+    other.close();
+    emulator.admin.log.length = 0;
+    const round = await collect(exchange.delta(MAILBOX, folderId, elsewhere));
+    expect(round.flatMap((p) => [...p.removedIds, ...p.upserts.map((c) => c.id)])).toEqual([]);
+    expect(emulator.admin.requests().byOperation['GetItem']).toBe(1);
+    emulator.admin.outlookDelete(MAILBOX, created.id, true);
+    emulator.admin.log.length = 0;
+    const after = await collect(exchange.delta(MAILBOX, folderId, round.at(-1)?.deltaLink ?? null));
+    expect(after.flatMap((p) => p.removedIds)).toEqual([created.id]); // Exchange's own Delete
+    expect(emulator.admin.requests().byOperation['GetItem']).toBeUndefined();
+  });
+
   it('throws ErrorServerBusy as `throttled` with the back-off Exchange asked for', async () => {
     emulator.admin.addFault({ kind: 'serverBusy', backOffMs: 4321, operation: 'GetFolder' });
     const error = await exchange.defaultFolderId(MAILBOX).catch((e: unknown) => e);

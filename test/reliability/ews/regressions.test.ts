@@ -34,4 +34,46 @@ describe('EWS model regressions', () => {
     await runEwsSequence(emulator, 'unlink', actions, 0, stats);
     expect(stats.violations).toEqual({});
   }, 60_000);
+
+  // Soak seed 1659647711 (path 3:4:1:…), shrunk by hand. The sync copies a contact to Outlook with
+  // CreateItem after the folder's stored SyncState; the user deletes or moves it before a poll
+  // lists it. Exchange then reports neither its Create nor its Delete (a SyncState reports
+  // deletes only of items it was given, MS-OXCFXICS; the emulator's conformance test), so before
+  // the fix the link outlived the contact, and a moved copy became a second CRM contact.
+  const process_ = { kind: 'memory', action: { kind: 'process', target: 0, duplicate: false } } as const;
+
+  it('a contact the sync created in Outlook and the user deleted before any poll listed it loses its link', async () => {
+    const actions: EwsAction[] = [
+      {
+        kind: 'memory',
+        action: { kind: 'crmCreate', name: 0, tags: 1, emails: [], phones: [], notes: null },
+      },
+      process_, // the CRM event, fanned out
+      process_, // crmChanged: CreateItem in Contacts
+      process_,
+      { kind: 'outlookDelete', target: 0, hard: true },
+    ];
+    const stats = emptyEwsStats();
+    await runEwsSequence(emulator, 'unlink', actions, 0, stats);
+    expect(stats.violations).toEqual({});
+  }, 60_000);
+
+  it('a contact the sync re-created in Outlook (edit beats delete) and the user moved before any poll listed it stays one pair', async () => {
+    const actions: EwsAction[] = [
+      { kind: 'outlookCreate', name: 0, emails: [], phone: 0, inPrivat: false },
+      { kind: 'poll' },
+      process_, // the CRM contact made from it
+      { kind: 'outlookDelete', target: 0, hard: false },
+      { kind: 'memory', action: { kind: 'crmEdit', target: 0, patch: { phones: [] } } },
+      process_,
+      process_,
+      process_,
+      { kind: 'poll' },
+      process_, // the delete meets the newer CRM edit: the contact is created in Outlook again
+      { kind: 'outlookMove', target: 0 }, // to Privat, a new id; Contacts never listed the old one
+    ];
+    const stats = emptyEwsStats();
+    await runEwsSequence(emulator, 'unlink', actions, 0, stats);
+    expect(stats.violations).toEqual({});
+  }, 60_000);
 });
