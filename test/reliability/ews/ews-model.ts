@@ -13,6 +13,7 @@ import {
 import { SyncError } from '../../../shared/errors.js';
 import type { DeltaPage } from '../../../shared/ports.js';
 import type { ContactLink } from '../../../shared/sync/link.js';
+import { enqueuePolls, enqueueReconcile } from '../../../shared/sync/timer-jobs.js';
 import { CRM_WRITES } from '../../fakes/crm-contacts.js';
 import { ModelViolation } from '../../unit/sync/support/memory-model.js';
 import {
@@ -395,6 +396,7 @@ function randomFrom(seed: number): (size: number) => number {
 
 async function settle(h: Harness, seed: number) {
   const { world } = h;
+  const from = h.emulator.admin.log.length;
   const failures = [...(await world.drain(randomFrom(seed))).failures];
   // The polls and the reconcile, through the queue (a failure is redelivered). Two polls: the
   // second one reads the echoes of what the first round and the reconcile wrote.
@@ -404,7 +406,33 @@ async function settle(h: Harness, seed: number) {
   }
   world.inbox.push(world.exchangeChanged(ACCOUNT_ID));
   failures.push(...(await world.drain()).failures);
+  // Work Exchange refused while settling (ErrorServerBusy: the run is not retried, the
+  // account's run moves to the end of the back-off, worker.ts) is the timers' to redo.
+  for (let n = 0, seen = from; n < 3 && refusedSince(h, seen); n++) {
+    seen = h.emulator.admin.log.length;
+    await timersAfterRefusal(world);
+    world.inbox.push(world.exchangeChanged(ACCOUNT_ID));
+    failures.push(...(await world.drain()).failures);
+  }
   if (failures.length > 0) throw new ModelViolation('dead letter', failures.map(String).join('; '));
+}
+
+function refusedSince(h: Harness, from: number): boolean {
+  return h.emulator.admin.log.slice(from).some((r) => r.codes.includes('ErrorServerBusy'));
+}
+
+/**
+ * What the timers queue after a refusal: the polling timer's first run after the back-off (a
+ * reconcile of both sides, timer-jobs.ts enqueuePolls), or, when a later run already got
+ * through and ended the back-off (worker.ts clears backOffUntil), the nightly full reconcile.
+ */
+async function timersAfterRefusal(world: World) {
+  const until = (await world.account(ACCOUNT_ID)).status.backOffUntil;
+  if (until) {
+    world.clock.advance(Math.max(0, Date.parse(until) - world.clock.now().getTime()) + 1000);
+    await enqueuePolls(world.deps, { since: new Date(Date.parse(until) - 1) });
+  } else await enqueueReconcile(world.deps);
+  for (const sent of world.queue.sent.splice(0)) world.inbox.push(sent.message);
 }
 
 /**

@@ -76,4 +76,29 @@ describe('EWS model regressions', () => {
     await runEwsSequence(emulator, 'unlink', actions, 0, stats);
     expect(stats.violations).toEqual({});
   }, 60_000);
+
+  it('a CRM push Exchange refused (ErrorServerBusy) while settling is redone by the timers, as in production', async () => {
+    // Soak seed 609967446 (path 6), shrunk by hand: the first busy CreateItem refuses the CRM
+    // event's push, the second one the settling reconcile's; the poll after it got through and
+    // ended the back-off. Not an adapter bug: the model's settle had no timer to redo a refused
+    // run (the polling timer after the back-off, or the nightly full reconcile), so the tagged
+    // CRM contact was left without its Outlook copy.
+    const busy = {
+      kind: 'ewsFault',
+      fault: 'serverBusy',
+      backOffMs: 30_000,
+      operation: 'CreateItem',
+    } as const;
+    const actions: EwsAction[] = [
+      busy,
+      busy,
+      {
+        kind: 'memory',
+        action: { kind: 'crmCreate', name: 0, tags: 1, emails: [], phones: [], notes: null },
+      },
+    ];
+    const stats = emptyEwsStats();
+    await runEwsSequence(emulator, 'unlink', actions, 0, stats);
+    expect(stats.violations).toEqual({});
+  }, 60_000);
 });
