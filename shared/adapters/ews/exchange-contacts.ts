@@ -9,8 +9,8 @@ import { LINK_PROPERTY } from './ews-schema.js';
 import { type EwsCredentials, EwsTransport } from './ews-transport.js';
 import { EwsTransports } from './mail/transports.js';
 import { readMailboxTimeZone } from './mailbox-time-zone.js';
-import { OwnCreates, type OwnCreatesRound } from './own-creates.js';
 import { callEws, orThrow, type ResponseMessage } from './soap-client.js';
+import { UncoveredIds, type UncoveredRound } from './uncovered-ids.js';
 import { attributes, child, esc } from './xml.js';
 
 /**
@@ -67,8 +67,8 @@ export class EwsExchangeContacts implements ExchangeContacts {
   private readonly zones = new Map<string, { zone: Promise<string>; until: number }>();
   private readonly readBatch: number;
   private readonly pageSize: number;
-  /** Our creates a folder's SyncState may not know yet (own-creates.ts): checked at a round's end. */
-  private readonly ownCreates = new OwnCreates();
+  /** Contacts a folder's stored SyncState may not know (uncovered-ids.ts): checked at a round's end. */
+  private readonly uncovered = new UncoveredIds();
 
   constructor(options: EwsExchangeContactsOptions) {
     this.readBatch = options.readBatch ?? 50;
@@ -94,7 +94,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
 
   async *delta(mailbox: string, folderId: string, deltaLink: string | null): AsyncGenerator<EwsDeltaPage> {
     const transport = await this.transport(mailbox);
-    const own = this.ownCreates.round(mailbox, folderId, deltaLink);
+    const round = this.uncovered.round(mailbox, folderId, deltaLink);
     for await (const page of syncFolderItems(
       transport,
       folderId,
@@ -102,25 +102,29 @@ export class EwsExchangeContacts implements ExchangeContacts {
       (ids) => this.readMany(mailbox, ids),
       this.pageSize,
     )) {
-      own.page(page.resumeCursor, [...page.upserts.map((c) => c.id), ...page.removedIds]);
+      round.page(
+        page.resumeCursor,
+        page.upserts.map((c) => c.id),
+        page.removedIds,
+      );
       if (page.deltaLink === undefined) {
         yield page;
         continue;
       }
-      // The round's last page also reports our creates it never listed that are gone: the
-      // SyncState reports neither their Create nor their Delete (own-creates.ts).
-      const gone = await this.goneOwnCreates(mailbox, own);
+      // The round's last page also reports the contacts the engine may link that its start state
+      // never listed and that are gone: Exchange reports neither their Create nor their Delete.
+      const gone = await this.goneUncovered(mailbox, round);
       yield gone.length === 0 ? page : { ...page, removedIds: [...page.removedIds, ...gone] };
     }
   }
 
-  /** GetItem (in read batches) on our creates the round did not list: the ones no longer there. */
-  private async goneOwnCreates(mailbox: string, own: OwnCreatesRound): Promise<string[]> {
-    const unlisted = own.unlisted();
+  /** GetItem (in read batches) on the remembered contacts the round did not list: the gone ones. */
+  private async goneUncovered(mailbox: string, round: UncoveredRound): Promise<string[]> {
+    const unlisted = round.unlisted();
     if (unlisted.length === 0) return [];
     // Found in any contact folder is present (an EWS move gives a new id, so it is this folder).
     const found = new Set((await this.readMany(mailbox, unlisted)).map((c) => c.id));
-    return own.settle(unlisted, found);
+    return round.settle(unlisted, found);
   }
 
   async get(mailbox: string, id: string): Promise<ExchangeContact | null> {
@@ -147,14 +151,14 @@ export class EwsExchangeContacts implements ExchangeContacts {
       if (isSyncError(error, 'transient')) {
         const found = await this.findByLinkId(mailbox, linkId);
         if (found) {
-          this.ownCreates.created(mailbox, folderId, found.id);
+          this.uncovered.created(mailbox, folderId, found.id);
           return found;
         }
       }
       throw error;
     }
     const id = itemIdOf(orThrow('CreateItem', messages[0]));
-    this.ownCreates.created(mailbox, folderId, id);
+    this.uncovered.created(mailbox, folderId, id);
     return this.mustRead(mailbox, id, 'CreateItem');
   }
 
@@ -204,7 +208,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
       `<m:DeleteItem DeleteType="MoveToDeletedItems"><m:ItemIds><t:ItemId Id="${esc(id)}"/></m:ItemIds></m:DeleteItem>`,
     );
     if (!(message && !message.ok && GONE.has(message.code))) orThrow('DeleteItem', message);
-    this.ownCreates.deleted(mailbox, id);
+    this.uncovered.deleted(mailbox, id);
   }
 
   async findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null> {

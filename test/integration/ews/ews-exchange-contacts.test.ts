@@ -116,7 +116,7 @@ describe('EwsExchangeContacts', () => {
 
   it('reports our own create that no SyncFolderItems listed and that is gone as removed, until a round starts from a state after that report', async () => {
     // The SyncState never listed them, so Exchange reports neither their Create nor their Delete
-    // (own-creates.ts): the round's last page does, after a GetItem of the ones it did not list.
+    // (uncovered-ids.ts): the round's last page does, after a GetItem of the ones it did not list.
     const folderId = await exchange.defaultFolderId(MAILBOX);
     const start = (await collect(exchange.delta(MAILBOX, folderId, null))).at(-1)?.deltaLink ?? null;
     const deleted = await exchange.create(MAILBOX, folderId, fields({ givenName: 'Weg' }), 'link-a');
@@ -138,6 +138,18 @@ describe('EwsExchangeContacts', () => {
     const next = await collect(exchange.delta(MAILBOX, folderId, retried.at(-1)?.deltaLink ?? null));
     expect(next.flatMap((p) => [...p.removedIds, ...p.upserts.map((c) => c.id)])).toEqual([]);
     expect(emulator.admin.requests().byOperation['GetItem']).toBeUndefined();
+  });
+
+  it('reports a contact a round listed, whose state the engine did not store, as removed once it is gone', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const start = (await collect(exchange.delta(MAILBOX, folderId, null))).at(-1)?.deltaLink ?? null;
+    const item = emulator.admin.outlookCreate(MAILBOX, { fields: { GivenName: 'Neu' } });
+    const listed = await collect(exchange.delta(MAILBOX, folderId, start));
+    expect(listed.flatMap((p) => p.upserts.map((c) => c.id))).toEqual([item.id]);
+    // That round failed before its state was stored; the user deletes the contact meanwhile.
+    emulator.admin.outlookDelete(MAILBOX, item.id, true);
+    const retried = await collect(exchange.delta(MAILBOX, folderId, start));
+    expect(retried.flatMap((p) => p.removedIds)).toEqual([item.id]);
   });
 
   it('forgets an own create that a round from a state it did not issue left unlisted and that still exists', async () => {

@@ -14,7 +14,7 @@ const RUNS = Number(process.env.FC_RUNS ?? 15);
 /**
  * A fresh seed every run, printed so a failure can be replayed (EWS_RELIABILITY_SEED=<seed>), as
  * the other models do. It was pinned while "link without Outlook contact" was open (BENCHMARKS.md,
- * "EWS model": our own creates a SyncState never listed, own-creates.ts).
+ * "EWS model": deletes a SyncState never reports, shared/adapters/ews/uncovered-ids.ts).
  */
 const SEED = Number(process.env.EWS_RELIABILITY_SEED ?? Math.floor(Math.random() * 0x7fffffff));
 

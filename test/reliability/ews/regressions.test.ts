@@ -77,6 +77,24 @@ describe('EWS model regressions', () => {
     expect(stats.violations).toEqual({});
   }, 60_000);
 
+  it('a contact linked by a round that crashed before storing its SyncState, deleted before the retry, loses its link', async () => {
+    // Soak seed 1886253730 (path 18:4:…), shrunk by hand: the round lists a new Outlook contact
+    // and makes its CRM contact and link; the mirror write then fails after it was written (a
+    // crash), so the round's SyncState is never stored. The user deletes the contact; the retry
+    // reads from the older state, which never listed it: no Create, no Delete, and before the fix
+    // the link stayed.
+    const actions: EwsAction[] = [
+      { kind: 'outlookCreate', name: 0, emails: [], phone: null, inPrivat: false },
+      { kind: 'memory', action: { kind: 'fault', fault: 'crash', side: 'mirror', method: 'create' } },
+      { kind: 'poll' },
+      process_,
+      { kind: 'outlookDelete', target: 0, hard: false },
+    ];
+    const stats = emptyEwsStats();
+    await runEwsSequence(emulator, 'unlink', actions, 0, stats);
+    expect(stats.violations).toEqual({});
+  }, 60_000);
+
   it('a CRM push Exchange refused (ErrorServerBusy) while settling is redone by the timers, as in production', async () => {
     // Soak seed 609967446 (path 6), shrunk by hand: the first busy CreateItem refuses the CRM
     // event's push, the second one the settling reconcile's; the poll after it got through and
