@@ -50,7 +50,8 @@ export async function handleMessage(deps: SyncDeps, message: QueueMessage): Prom
     return skipped('a delta round started after this change was reported already covered it');
   }
   const stopping = message.kind === 'accountTask' && message.task === 'removeSubscription';
-  return underLease(deps, message.accountId, stopping, async (session, deps) => {
+  const run = { stopping, pollsBothSides: message.kind === 'reconcile' };
+  return underLease(deps, message.accountId, run, async (session, deps) => {
     if (message.kind === 'exchangeChanged' && coveredBy(session.account.status, message)) {
       return skipped('a delta round started after this change was reported already covered it');
     }
@@ -86,7 +87,7 @@ export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promis
     const reason = `${batch.length} messages${dropped > 0 ? ` (${dropped} mailbox hints covered by one round)` : ''}`;
     return { outcome: 'done', reason, tally };
   }
-  return underLease(deps, accountId, false, async (session, deps) => {
+  return underLease(deps, accountId, { stopping: false, pollsBothSides: false }, async (session, deps) => {
     const folderId = await prepare(deps, session);
     const changes = pushes.map((m) => ({ contactId: m.contactId, version: m.version }));
     const tally = await syncCrmContacts(deps, session, changes, folderId);
@@ -104,7 +105,16 @@ export async function handleBatch(deps: SyncDeps, batch: QueueMessage[]): Promis
 async function underLease(
   unguarded: SyncDeps,
   accountId: string,
-  stopping: boolean,
+  run: {
+    /** A V2 account's subscription removal at the shutdown: allowed after the sync stopped. */
+    stopping: boolean;
+    /**
+     * A reconcile (Exchange round and CRM sweep): only it ends a server's back-off. Any other
+     * run that gets through during the wait did not redo the work the server refused (a CRM
+     * push), and ending the back-off then would leave that to the nightly full reconcile.
+     */
+    pollsBothSides: boolean;
+  },
   work: (session: AccountSession, deps: SyncDeps) => Promise<WorkResult>,
 ): Promise<WorkResult> {
   const lease = await acquireLease(unguarded, accountId);
@@ -116,7 +126,7 @@ async function underLease(
     // The account's own Exchange adapter (Graph or EWS, exchange-router.ts), guarded like the rest.
     const deps = leaseGuarded(forAccount(unguarded, fresh.value), lease);
     const state = migrationState(fresh.value.syncVersion, deps.clock.now(), deps.settings.migration);
-    if (!syncAllowed(state) && !stopping) {
+    if (!syncAllowed(state) && !run.stopping) {
       return skipped(`account ${accountId} is on V2 and its sync stopped at the shutdown`);
     }
     const session = new AccountSession(deps, fresh);
@@ -124,7 +134,8 @@ async function underLease(
       const result = await work(session, deps);
       const warnings = result.tally.keptBack + result.tally.conflicts;
       const wasUnavailable = result.outcome === 'done' && isMailboxUnavailable(session.account);
-      const wasBackingOff = result.outcome === 'done' && Boolean(session.account.status.backOffUntil);
+      const wasBackingOff =
+        run.pollsBothSides && result.outcome === 'done' && Boolean(session.account.status.backOffUntil);
       if (warnings > 0 || wasUnavailable || wasBackingOff) {
         // Work got through: a mailbox marked unavailable is back, a server's back-off is over.
         await session.update((a) => {

@@ -123,6 +123,39 @@ describe('polled (EWS) and pushed (Graph) accounts side by side', () => {
     expect(world.crm.all().map((c) => c.lastName)).toEqual(['Outlook']);
   });
 
+  it('a CRM push the busy server refused is still redone after the wait when other work got through meanwhile', async () => {
+    const { world, ews } = await mixedWorld();
+    const create = ews.create.bind(ews);
+    let busy = true;
+    ews.create = (...args: Parameters<ExchangeContacts['create']>) => {
+      if (busy) throw new EwsThrottledError('CreateItem: ErrorServerBusy', 90_000);
+      return create(...args);
+    };
+    const refused = world.crm.tag(
+      world.crm.userCreate({ firstName: 'Rita', lastName: 'Refused' }).id,
+      'ews-1',
+    );
+    expect((await world.run(world.crmChanged(refused.id, refused.version, 'ews-1'))).outcome).toBe('skipped');
+    const until = Date.parse((await world.account('ews-1')).status.backOffUntil ?? '');
+    // Within the wait another CRM event's push gets through (the server is not busy any more).
+    busy = false;
+    const other = world.crm.tag(world.crm.userCreate({ firstName: 'Otto', lastName: 'Other' }).id, 'ews-1');
+    expect((await world.run(world.crmChanged(other.id, other.version, 'ews-1'))).outcome).toBe('done');
+    // The refused push is not forgotten until the nightly full reconcile: after the wait the
+    // timer's run polls both sides.
+    const after = (await runTimer(world, 150)).filter((m) => m.message.accountId === 'ews-1');
+    expect(after[0]?.message).toMatchObject({ kind: 'reconcile', full: false });
+    expect(after[0]?.at).toBeGreaterThanOrEqual(until);
+    await world.run(after[0]!.message);
+    expect(
+      ews
+        .all('anna@firma.example')
+        .map((c) => c.surname)
+        .sort(),
+    ).toEqual(['Other', 'Refused']);
+    expect((await world.account('ews-1')).status.backOffUntil).toBeNull();
+  });
+
   it('a Graph account that is throttled keeps the queue retry (its adapter waited out Retry-After)', async () => {
     const { world } = await mixedWorld();
     world.exchange.hooks.failNext('delta', 'throttled');
