@@ -91,7 +91,12 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
         const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId, async (contact) => {
-          if ((await deps.mirror.getByCrmId(accountId, contact.id)) === null) return true;
+          const holder = await deps.mirror.getByCrmId(accountId, contact.id);
+          // Linked to this very Outlook contact is not "another pair's": a second create of the
+          // same contact (a round listing it twice: moved between the reads of two folders) met
+          // the first one's link. The next key would make a second CRM contact (soak seed
+          // 1099856498); this one's link write conflicts instead and the contact is re-planned.
+          if (holder === null || holder.value.exchangeId === source.id) return true;
           restored.link = await takeCopysPlace(deps, session, source, contact);
           return restored.link !== null;
         });
