@@ -33,17 +33,22 @@ export function installCrashHooks(deps: SyncDeps, runs: readonly Run[]): () => v
   const byCrmId = (id: unknown) =>
     byFirstName(runs[0]?.stack.crm.admin.contacts().find((c) => c.id === id)?.firstName);
   const remoteWrite =
-    (runOf: (args: unknown[]) => Run | undefined) => async (original: Method, args: unknown[]) => {
+    (runOf: (args: unknown[]) => Run | undefined, copyOf?: (args: unknown[]) => string) =>
+    async (original: Method, args: unknown[]) => {
       const run = runOf(args); // before the write: a delete removes what names the run
       const result = await original(...args);
-      if (run?.crash.armed) run.crash.remoteWrote = true;
+      if (run?.crash.armed) {
+        run.crash.remoteWrote = true;
+        if (copyOf) run.crash.created.add(copyOf(args));
+      }
       return result;
     };
   for (const name of ['create', 'update', 'delete']) {
     wrap(
       deps.exchange,
       name,
-      remoteWrite((args) => byMailbox(args[0])),
+      // create(mailbox, folderId, fields, linkId): the copy's link id, which its link will carry.
+      remoteWrite((args) => byMailbox(args[0]), name === 'create' ? (args) => String(args[3]) : undefined),
     );
     wrap(
       deps.crm,
@@ -53,19 +58,25 @@ export function installCrashHooks(deps: SyncDeps, runs: readonly Run[]): () => v
       ),
     );
   }
-  const mirrorWrite = async (original: Method, args: unknown[]) => {
-    const link = args[0] as { accountId?: string };
+  const mirrorWrite = (method: 'put' | 'delete') => async (original: Method, args: unknown[]) => {
+    const link = args[0] as { accountId?: string; linkId?: string; crmId?: string };
     const run = runs.find((r) => r.accountId === link.accountId);
     if (run?.crash.armed && run.crash.remoteWrote) {
       run.crash.armed = false;
       run.crash.remoteWrote = false;
       count(run.stats.faults, 'crash before mirror write (fired)');
+      // The first link of a copy just made: the copy is in Outlook, unknown to the mirror.
+      const token = tokenOf(run.stack.crm.admin.contacts().find((c) => c.id === link.crmId)?.firstName);
+      if (method === 'put' && link.linkId && run.crash.created.has(link.linkId) && token)
+        run.crash.unrecorded.set(link.linkId, token);
       throw new SyncError('transient', 'InjectedCrash', 'worker killed before the mirror write (injected)');
     }
-    return original(...args);
+    const result = await original(...args);
+    if (run && method === 'put' && link.linkId) run.crash.unrecorded.delete(link.linkId);
+    return result;
   };
-  wrap(deps.mirror, 'put', mirrorWrite);
-  wrap(deps.mirror, 'delete', mirrorWrite);
+  wrap(deps.mirror, 'put', mirrorWrite('put'));
+  wrap(deps.mirror, 'delete', mirrorWrite('delete'));
   return () => {
     for (const [object, name, own] of installed.reverse()) {
       if (own) Object.defineProperty(object, name, own);

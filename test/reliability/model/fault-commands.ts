@@ -132,6 +132,7 @@ export class CrashBeforeMirrorWrite extends FaultCommand {
   async act(_model: RunModel, run: Run) {
     run.crash.armed = true;
     run.crash.remoteWrote = false;
+    run.crash.created.clear();
     count(run.stats.faults, 'crash before mirror write (armed)');
   }
   toString() {

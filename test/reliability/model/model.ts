@@ -40,6 +40,8 @@ export interface TokenModel {
   outlookDeleted: boolean;
   /** Restored from Deleted Items after an Outlook delete (the outcome depends on timing). */
   restored: boolean;
+  /** The Outlook delete hit a copy whose link a crash had kept from the mirror (CrashState). */
+  deletedUnrecorded: boolean;
   untagged: boolean;
   /**
    * A CRM user edited, tagged or untagged the contact after creating it: an Outlook delete may
@@ -68,6 +70,7 @@ export class RunModel {
       crmDeleted: false,
       outlookDeleted: false,
       restored: false,
+      deletedUnrecorded: false,
       untagged: false,
       crmTouched: false,
       crmWrites: null,
@@ -143,7 +146,26 @@ export interface Run {
   folderId: string;
   /** Work started by the "second worker" fault; awaited before the drain. */
   background: Promise<unknown>[];
-  crash: { armed: boolean; remoteWrote: boolean };
+  crash: CrashState;
+}
+
+/** The armed crash (crash-hooks.ts) and what it left behind. */
+export interface CrashState {
+  armed: boolean;
+  remoteWrote: boolean;
+  /** Link ids of the Outlook copies the sync created while the crash was armed. */
+  created: Set<string>;
+  /**
+   * Copies whose link the crash kept from the mirror (link id → token), until a mirror write
+   * records it: the retry finds such a copy by its marker, and one the user deleted first it
+   * cannot tell from a create that never happened, so it makes the copy again (pending.ts,
+   * engine-unrecorded-copy.test.ts).
+   */
+  unrecorded: Map<string, string>;
+}
+
+export function idleCrash(): CrashState {
+  return { armed: false, remoteWrote: false, created: new Set(), unrecorded: new Map() };
 }
 
 export function crmContactsOf(run: Run, token: string): CrmContact[] {

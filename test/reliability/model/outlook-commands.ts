@@ -1,5 +1,5 @@
 import { recordOutlookDelete } from './held.js';
-import { outlookContactsOf, type Run, type RunModel, recordOutlookWrite } from './model.js';
+import { outlookContactsOf, type Run, type RunModel, recordOutlookWrite, type TokenModel } from './model.js';
 import { asOutlookUser } from './outlook-calls.js';
 import { graphBody, type OutlookSpec } from './outlook-values.js';
 import { noop, show, UserCommand } from './user-commands.js';
@@ -63,11 +63,17 @@ export class OutlookDelete extends UserCommand {
     const done = await asOutlookUser(() => run.stack.outlook.deleteContact(run.mailbox, found.id));
     if (done === 'gone') return noop(run);
     found.token.outlookDeleted = true;
+    markUnrecorded(found.token, run);
     recordOutlookDelete(found.token.held);
   }
   toString() {
     return `OutlookDelete(#${this.target})`;
   }
+}
+
+/** A copy whose link a crash kept from the mirror: the sync may make it again (CrashState). */
+function markUnrecorded(token: TokenModel, run: Run): void {
+  if ([...run.crash.unrecorded.values()].includes(token.token)) token.deletedUnrecorded = true;
 }
 
 /** Drags the contact into the other folder (the run's second folder, or back to Contacts). */
@@ -99,6 +105,7 @@ export class OutlookSoftDelete extends UserCommand {
     const done = await asOutlookUser(() => run.stack.outlook.deleteInOutlook(run.mailbox, found.id));
     if (done === 'gone') return noop(run);
     found.token.outlookDeleted = true;
+    markUnrecorded(found.token, run);
     recordOutlookDelete(found.token.held);
   }
   toString() {

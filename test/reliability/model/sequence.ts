@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { installCrashHooks } from './crash-hooks.js';
 import { CrmCreate } from './crm-commands.js';
 import { checkInvariants, type Violation } from './invariants.js';
-import { count, type Run, RunModel, type Stats } from './model.js';
+import { count, idleCrash, type Run, RunModel, type Stats } from './model.js';
 import { OutlookCreate } from './outlook-commands.js';
 import type { ReliabilityStack } from './stack.js';
 import type { Command } from './user-commands.js';
@@ -98,7 +98,7 @@ async function registerLane(stack: ReliabilityStack, stats: Stats): Promise<Lane
     stats,
     folderId: (await stack.outlook.createFolder(mailbox, 'Kunden')).id,
     background: [],
-    crash: { armed: false, remoteWrote: false },
+    crash: idleCrash(),
   };
   await new OutlookCreate({
     variant: 0,
