@@ -79,7 +79,7 @@ export async function runDeltaRound(
   // Moved copies merge like any change of a linked contact; the rest are new to the sync.
   addTally(
     tally,
-    await applyUpserts(deps, session, [...moved.values(), ...stayed, ...round.unlinked], targetFolderId),
+    await applyUpserts(deps, session, [...moved.values(), ...stayed, ...round.unlinked.values()], targetFolderId),
   );
 
   await session.update((a) => {
@@ -117,8 +117,8 @@ interface Round {
   seen: Map<string, Set<string>>;
   /** Folders whose round restarted (an expired deltaLink): their unlisted links are gone. */
   restarted: Set<string>;
-  /** Listed contacts no link knows: new ones, or moved copies under a new id. */
-  unlinked: ExchangeContact[];
+  /** Listed contacts no link knows (new ones, or moved copies under a new id), by id: the latest listing. */
+  unlinked: Map<string, ExchangeContact>;
   deltaLinks: Record<string, string>;
   /** Folders the round read (the mailbox's contact folders now). */
   read: Set<string>;
@@ -131,7 +131,7 @@ function emptyRound(): Round {
     removed: new Map(),
     seen: new Map(),
     restarted: new Set(),
-    unlinked: [],
+    unlinked: new Map(),
     deltaLinks: {},
     read: new Set(),
     goneFolders: [],
@@ -159,7 +159,12 @@ async function readFolder(
       for (const contact of page.upserts) {
         addTo(round.seen, contact.id, folderId);
         if (await deps.mirror.getByExchangeId(accountId, contact.id)) linked.push(contact);
-        else round.unlinked.push(contact);
+        else {
+          // Listed by an earlier folder of this round too (moved between the two reads, or a
+          // repeated delta item): one contact, planned once, as the later listing has it.
+          round.unlinked.delete(contact.id);
+          round.unlinked.set(contact.id, contact);
+        }
       }
       addTally(tally, await applyUpserts(deps, session, linked, targetFolderId));
       for (const id of page.removedIds) addTo(round.removed, id, folderId);
@@ -202,8 +207,8 @@ async function checkpoint(
   round: Round,
   targetFolderId: string,
 ): Promise<SyncTally> {
-  const held = round.unlinked;
-  round.unlinked = [];
+  const held = [...round.unlinked.values()];
+  round.unlinked.clear();
   const tally = await applyUpserts(deps, session, held, targetFolderId);
   await session.update((a) => ({
     ...a,
@@ -289,9 +294,9 @@ async function findMoves(
   const moved = new Map<string, ExchangeContact>();
   // A moved copy shows up as a contact no link knows, in some folder of the same round: without
   // one, nothing moved (and a mass delete costs no lookup per removed contact).
-  if (removals.length === 0 || round.unlinked.length === 0) return moved;
+  if (removals.length === 0 || round.unlinked.size === 0) return moved;
   const byHash = new Map<string, ExchangeContact[]>();
-  for (const contact of round.unlinked) {
+  for (const contact of round.unlinked.values()) {
     const hash = contentHash(exchangeFieldsOf(contact, session.account.defaultCountry));
     byHash.set(hash, [...(byHash.get(hash) ?? []), contact]);
   }
@@ -326,7 +331,7 @@ async function findMoves(
     );
     moved.set(link.value.linkId, copy);
   }
-  round.unlinked = round.unlinked.filter((c) => !taken.has(c.id));
+  for (const id of taken) round.unlinked.delete(id);
   return moved;
 }
 
