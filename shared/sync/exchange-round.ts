@@ -79,7 +79,12 @@ export async function runDeltaRound(
   // Moved copies merge like any change of a linked contact; the rest are new to the sync.
   addTally(
     tally,
-    await applyUpserts(deps, session, [...moved.values(), ...stayed, ...round.unlinked.values()], targetFolderId),
+    await applyUpserts(
+      deps,
+      session,
+      [...moved.values(), ...stayed, ...round.unlinked.values()],
+      targetFolderId,
+    ),
   );
 
   await session.update((a) => {
