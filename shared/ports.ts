@@ -73,6 +73,17 @@ export interface GraphSubscription {
   lifecycleNotificationUrl?: string;
 }
 
+export interface ExchangeDeleteOptions {
+  /**
+   * Past Deleted Items, where Outlook cannot restore it (Graph `permanentDelete`, EWS
+   * `HardDelete`). The engine asks for it only for a surplus copy the sync itself made (the
+   * copy a restored original replaces, restored-original.ts), which restored would come back
+   * as a duplicate; never for a delete a user's action causes (a CRM delete or untag), which
+   * stays recoverable in Deleted Items.
+   */
+  permanent?: boolean;
+}
+
 export interface ExchangeContacts {
   listFolders(mailbox: string): Promise<ContactFolder[]>;
   /** The mailbox's default Contacts folder (`/users/{m}/contactFolders/contacts`). */
@@ -108,9 +119,10 @@ export interface ExchangeContacts {
   /**
    * Deleting a contact that is already gone is not an error. With `changeKey` the delete is
    * conditional (`If-Match`): a contact changed since that read throws a `conflict` SyncError,
-   * so an Outlook edit made after our read wins (edit beats delete).
+   * so an Outlook edit made after our read wins (edit beats delete). It goes to the user's
+   * Deleted Items (Graph DELETE, EWS MoveToDeletedItems), unless `options.permanent`.
    */
-  delete(mailbox: string, id: string, changeKey?: string): Promise<void>;
+  delete(mailbox: string, id: string, changeKey?: string, options?: ExchangeDeleteOptions): Promise<void>;
   findByLinkId(mailbox: string, linkId: string): Promise<ExchangeContact | null>;
   /**
    * Present when the provider pushes change notifications (Graph's webhooks): the account

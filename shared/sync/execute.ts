@@ -87,7 +87,10 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
     case 'createInCrm': {
       const source = plan.exchange;
       // Set when the Outlook contact is an original restored after the sync re-created it.
-      const restored: { link: Stored<ContactLink> | null } = { link: null };
+      const restored: { link: Stored<ContactLink> | null; crm: CrmContact | null } = {
+        link: null,
+        crm: null,
+      };
       await bracket(ctx, { side: 'crm', sourceId: source.id, linkId: plan.linkId, at: now() }, async () => {
         if (plan.replaces) await deps.mirror.delete(plan.replaces.value, plan.replaces.etag);
         const created = await createOnce(deps.crm, plan.input, accountId, plan.linkId, async (contact) => {
@@ -97,14 +100,17 @@ export async function executePlan(plan: PairPlan, ctx: ExecutionContext): Promis
           // the first one's link. The next key would make a second CRM contact (soak seed
           // 1099856498); this one's link write conflicts instead and the contact is re-planned.
           if (holder === null || holder.value.exchangeId === source.id) return true;
-          restored.link = await takeCopysPlace(deps, session, source, contact);
-          return restored.link !== null;
+          const took = await takeCopysPlace(ctx, source, contact);
+          restored.link = took?.link ?? null;
+          restored.crm = took?.crm ?? null;
+          return took !== null;
         });
         if (restored.link) {
           const again = planCrmChange({
             account: session.account,
             link: restored.link,
-            crm: created,
+            // As it is after the copy's Outlook edit was merged into it (restored-original.ts).
+            crm: restored.crm ?? created,
             exchange: source,
             now: deps.clock.now(),
           });

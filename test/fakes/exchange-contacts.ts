@@ -6,6 +6,7 @@ import type {
   ContactSubscriptions,
   DeltaPage,
   ExchangeContacts,
+  ExchangeDeleteOptions,
   GraphSubscription,
 } from '../../shared/ports.js';
 import { copy } from './etags.js';
@@ -42,6 +43,8 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
   readonly subscriptionsById = new Map<string, GraphSubscription>();
   private readonly mailboxes = new Map<string, FakeMailbox>();
   private readonly listeners: ((change: ExchangeChange) => void)[] = [];
+  /** Each mailbox's Deleted Items: what a soft delete (the user's or the sync's) left there. */
+  private readonly trash = new Map<string, StoredContact[]>();
 
   constructor(
     private readonly clock: Clock,
@@ -182,7 +185,16 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
     return box.view(contact);
   }
 
-  async delete(mailbox: string, id: string, changeKey?: string): Promise<void> {
+  /**
+   * Into Deleted Items, as Graph's DELETE (the user may restore it: `deletedItems`,
+   * `userRestore`); `permanent` purges it, as Graph's permanentDelete, past Deleted Items.
+   */
+  async delete(
+    mailbox: string,
+    id: string,
+    changeKey?: string,
+    options?: ExchangeDeleteOptions,
+  ): Promise<void> {
     await this.hooks.gate('delete');
     this.hooks.enter('delete');
     const box = this.mailbox(mailbox);
@@ -194,6 +206,7 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
         status: 412,
       });
     box.remove(contact);
+    if (options?.permanent !== true) this.toDeletedItems(mailbox, contact);
     this.emit(mailbox, 'deleted', contact);
     this.hooks.afterWrite('delete');
   }
@@ -344,7 +357,12 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
     const contact = box.contact(id);
     box.remove(contact);
     this.emit(mailbox, 'deleted', contact);
-    return { ...contact, props: copy(contact.props) };
+    return this.toDeletedItems(mailbox, contact);
+  }
+
+  /** What the mailbox's Deleted Items holds, oldest first (the user's and the sync's soft deletes). */
+  deletedItems(mailbox: string): StoredContact[] {
+    return (this.trash.get(mailbox.toLowerCase()) ?? []).map((c) => ({ ...c, props: copy(c.props) }));
   }
 
   /**
@@ -353,6 +371,9 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
    */
   userRestore(mailbox: string, deleted: StoredContact, folderId?: string): string {
     const box = this.mailbox(mailbox);
+    const bin = this.trash.get(mailbox.toLowerCase()) ?? [];
+    const index = bin.findIndex((c) => c.id === deleted.id);
+    if (index >= 0) bin.splice(index, 1);
     const target = folderId ?? (box.folders.has(deleted.folderId) ? deleted.folderId : box.defaultFolderId);
     const contact = box.write(null, target, deleted.props, this.timestamp());
     if (box.immutableIds && !box.contacts.has(deleted.id)) {
@@ -383,6 +404,13 @@ export class FakeExchangeContacts implements ExchangeContacts, ContactSubscripti
     if (!box)
       throw new SyncError('notFound', 'ErrorInvalidUser', `mailbox ${id} does not exist`, { status: 404 });
     return box;
+  }
+
+  private toDeletedItems(mailbox: string, contact: StoredContact): StoredContact {
+    const key = mailbox.toLowerCase();
+    const kept = { ...contact, props: copy(contact.props) };
+    this.trash.set(key, [...(this.trash.get(key) ?? []), kept]);
+    return { ...kept, props: copy(kept.props) };
   }
 
   private checkExpiry(expirationDateTime: string): void {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactLink } from '../../../shared/sync/link.js';
+import { World } from './support/world.js';
+
+/**
+ * Whole-stack soak seed 1664384262 (issue 14), the If-Match route: an Outlook contact deleted
+ * to Deleted Items while its CRM contact was edited is re-created in Outlook from the CRM
+ * (edit beats delete, DESIGN 9.6): the copy. The user restores the original; its CRM create
+ * fails (a CRM 500) and the message is retried; meanwhile the Outlook user edits the copy (the
+ * soak's bulk edit). The retry resolves the pending create before any delta round brought the
+ * copy's edit into its link, so takeCopysPlace's delete of the copy, If-Match on the changeKey
+ * the sync last saw, conflicted; it gave up ("both stay") and the next create key made a second
+ * CRM contact: the contact twice in the CRM and twice in Outlook. Now the copy's edit is merged
+ * into the pair first (it reaches the CRM, not lost) and the copy then deleted with its fresh
+ * changeKey: one contact on each side.
+ */
+
+const MAILBOX = 'makler@example.de';
+
+async function links(world: World): Promise<ContactLink[]> {
+  const all: ContactLink[] = [];
+  for await (const link of world.mirror.list('acc-1')) all.push(link);
+  return all;
+}
+
+type Edit = 'before the retry' | 'at the delete' | 'at each of the first 4 deletes';
+
+async function restoredWhileTheCopyIsEdited(edit: Edit) {
+  const world = new World();
+  await world.addAccount();
+  world.exchange.setImmutableIds(MAILBOX, true);
+  await world.run(world.task('connect'));
+  await world.drain();
+  const original = world.exchange.userCreate(MAILBOX, {
+    givenName: 'Rita',
+    surname: 'Rückkehr',
+    emailAddresses: [{ address: 'rita@example.de' }],
+    personalNotes: 'nur Outlook',
+  });
+  await world.drain();
+  const [crm] = world.crm.all();
+  if (!crm) throw new Error('the Outlook contact did not reach the CRM');
+  const deleted = world.exchange.userSoftDelete(MAILBOX, original.id);
+  world.crm.userUpdate(crm.id, { lastName: 'Berg', position: 'Notar' });
+  await world.drain();
+  const [copy] = world.exchange.all(MAILBOX);
+  if (!copy || copy.id === original.id) throw new Error('the sync did not re-create the contact');
+
+  world.exchange.userRestore(MAILBOX, deleted);
+  let edits = 0;
+  const editCopy = () => {
+    edits += 1;
+    world.exchange.userUpdate(MAILBOX, copy.id, { jobTitle: `Prokuristin ${edits}` });
+  };
+  if (edit === 'before the retry') {
+    // The restored original's CRM create fails once (the soak's CRM 500); before the retry,
+    // the Outlook user edits the copy.
+    let once = true;
+    world.crm.hooks.onEnter('create', () => {
+      if (!once) return;
+      once = false;
+      world.crm.hooks.failNext('create', 'transient', 1);
+      editCopy();
+    });
+  } else {
+    // The Outlook user edits the copy just before the sync's delete of it reaches Exchange:
+    // once, or at more tries than takeCopysPlace makes in one message (the message then fails
+    // for a retry, with no second CRM contact).
+    const times = edit === 'at the delete' ? 1 : 4;
+    world.exchange.hooks.onEnter('delete', () => {
+      if (edits < times) editCopy();
+    });
+  }
+  const { failures } = await world.drain();
+  await world.run(world.reconcile());
+  const late = await world.drain();
+  return { world, original, crm, edits, failures: [...failures, ...late.failures] };
+}
+
+describe('a restored original whose copy the Outlook user edited before the sync deleted it', () => {
+  for (const edit of ['before the retry', 'at the delete', 'at each of the first 4 deletes'] as const)
+    it(`stays one contact on each side and keeps the copy's edit (edited ${edit})`, async () => {
+      const { world, original, crm, edits, failures } = await restoredWhileTheCopyIsEdited(edit);
+
+      expect(edits).toBe(edit === 'at each of the first 4 deletes' ? 4 : 1);
+      // Only the CRM 500 the history injects and the tries given up on, retried.
+      expect(failures.filter((e) => (e as { kind?: string }).kind !== 'transient')).toEqual([]);
+      // The copy's Outlook edit (jobTitle, the CRM's position) is the latest, and reached the CRM.
+      expect(world.crm.all().map((c) => [c.id, c.lastName, c.position])).toEqual([
+        [crm.id, 'Berg', `Prokuristin ${edits}`],
+      ]);
+      expect(world.exchange.all(MAILBOX).map((x) => [x.id, x.surname, x.jobTitle, x.personalNotes])).toEqual([
+        [original.id, 'Berg', `Prokuristin ${edits}`, 'nur Outlook'],
+      ]);
+      expect((await links(world)).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm.id, original.id]]);
+      expect(world.exchange.deletedItems(MAILBOX)).toEqual([]);
+    });
+});
