@@ -3,7 +3,7 @@ import type { GraphStore } from './store.js';
 /** What a route handler gets and returns; the server and `$batch` both build these. */
 export interface EmuRequest {
   method: string;
-  /** `beta` for the few beta-only routes (e.g. contact permanentDelete); v1.0 otherwise. */
+  /** `beta` for beta-only routes (a route may be marked so; none is at present); v1.0 otherwise. */
   version?: 'v1.0' | 'beta';
   /** Path below `/v1.0` (or `/beta`), e.g. `/users/x/contacts`. */
   path: string;

@@ -1,7 +1,7 @@
 import type { OnPremisesConnection } from '../../accounts/on-premises.js';
 import type { ExchangeContact, ExchangeFields } from '../../contact/exchange-contact.js';
 import { isSyncError, SyncError } from '../../errors.js';
-import type { ContactFolder, ExchangeContacts, SecretStore } from '../../ports.js';
+import type { ContactFolder, ExchangeContacts, ExchangeDeleteOptions, SecretStore } from '../../ports.js';
 import { defaultContactsFolderId, listContactFolders } from './contact-folders.js';
 import { fromEwsContact, ITEM_SHAPE, toEwsContact, toEwsUpdates } from './contact-mapping.js';
 import { type EwsDeltaPage, syncFolderItems } from './contact-sync.js';
@@ -187,11 +187,19 @@ export class EwsExchangeContacts implements ExchangeContacts {
 
   /**
    * Into Deleted Items (MoveToDeletedItems), as Outlook and Graph's DELETE do, so the user can
-   * restore it. With `changeKey`, the contact is read first and a changed one is a conflict:
+   * restore it; `permanent` deletes it for good, as Graph's permanentDelete does (DeleteType
+   * HardDelete: "An item is permanently removed from the store", DisposalType, learn.microsoft.com
+   * exchange-server-2010 bb402085; DeleteItem operation, .../web-service-reference/deleteitem-operation). With `changeKey`, the contact is read first and a changed one is a conflict:
    * EWS's DeleteItem takes no ChangeKey check, so this is read-then-delete, which leaves a
    * window of one round trip in which an Outlook edit can still be deleted.
    */
-  async delete(mailbox: string, id: string, changeKey?: string): Promise<void> {
+  async delete(
+    mailbox: string,
+    id: string,
+    changeKey?: string,
+    options?: ExchangeDeleteOptions,
+  ): Promise<void> {
+    const type = options?.permanent === true ? 'HardDelete' : 'MoveToDeletedItems';
     if (changeKey !== undefined) {
       const current = await this.get(mailbox, id);
       if (current === null) return;
@@ -205,7 +213,7 @@ export class EwsExchangeContacts implements ExchangeContacts {
     const [message] = await callEws(
       await this.transport(mailbox),
       'DeleteItem',
-      `<m:DeleteItem DeleteType="MoveToDeletedItems"><m:ItemIds><t:ItemId Id="${esc(id)}"/></m:ItemIds></m:DeleteItem>`,
+      `<m:DeleteItem DeleteType="${type}"><m:ItemIds><t:ItemId Id="${esc(id)}"/></m:ItemIds></m:DeleteItem>`,
     );
     if (!(message && !message.ok && GONE.has(message.code))) orThrow('DeleteItem', message);
     this.uncovered.deleted(mailbox, id);

@@ -10,6 +10,7 @@ import type {
   ContactFolder,
   ContactSubscriptions,
   ExchangeContacts,
+  ExchangeDeleteOptions,
   GraphSubscription,
 } from '../../ports.js';
 import { type BatchItemResult, batchStep, runBatch } from './contact-batch.js';
@@ -199,13 +200,28 @@ export class GraphExchangeContacts implements ExchangeContacts, ContactSubscript
    * ErrorIrresolvableConflict, which is `conflict` here: the user's edit since our read wins.
    * A soft delete changes the changeKey too, so a 412 on a contact that is in Deleted Items by
    * now is what we wanted: done, not a conflict (and not purged from the user's Deleted Items).
+   *
+   * `permanent`: `POST …/contacts/{id}/permanentDelete` ("contact: permanentDelete", v1.0,
+   * https://learn.microsoft.com/graph/api/contact-permanentdelete: no body, 204 No Content; to
+   * the purges folder of the dumpster, out of Outlook's reach), with the same If-Match (the
+   * page lists no If-Match header; the Graph emulator honours it as on DELETE).
    */
-  async delete(mailbox: string, id: string, changeKey?: string): Promise<void> {
+  async delete(
+    mailbox: string,
+    id: string,
+    changeKey?: string,
+    options?: ExchangeDeleteOptions,
+  ): Promise<void> {
+    const permanent = options?.permanent === true;
+    const context = permanent
+      ? 'POST /users/{m}/contacts/{id}/permanentDelete'
+      : 'DELETE /users/{m}/contacts/{id}';
     try {
-      await callGraphNoContent(this.graph, mailbox, 'DELETE /users/{m}/contacts/{id}', (client) => {
-        const request = api(client, paths.contact(mailbox, id));
+      await callGraphNoContent(this.graph, mailbox, context, (client) => {
+        const path = paths.contact(mailbox, id);
+        const request = api(client, permanent ? `${path}/permanentDelete` : path);
         if (changeKey !== undefined) request.header('If-Match', weakEtag(changeKey));
-        return request.delete();
+        return permanent ? request.post(undefined) : request.delete();
       });
     } catch (error) {
       // Already gone, perhaps by an earlier attempt of this very call.

@@ -9,6 +9,8 @@ import { accessToken, call, type RawResponse } from './support.js';
  *   item is moved to a different folder"; regular ids change on a move; delta links work with
  *   both forms.
  * - "contactFolder: permanentDelete" (v1.0): 204, the folder and its items are removed.
+ * - "contact: permanentDelete" (v1.0, learn.microsoft.com/graph/api/contact-permanentdelete): 204,
+ *   purged past Deleted Items.
  * - ErrorSyncFolderNotFound "The folder to be synchronized could not be found." for the delta
  *   of a deleted folder (reported in alcionai/corso#1847).
  * - "Use delta query" overview: the same item can appear more than once; tokens can be evicted
@@ -209,12 +211,24 @@ describe('deletes as Exchange does them', () => {
     expect((await graph('GET', `/users/${mail}/contacts/${inBin?.id}`)).status).toBe(404);
   });
 
-  it('purges with beta’s permanentDelete ("contact: permanentDelete", 204), past Deleted Items', async () => {
+  // "contact: permanentDelete" (https://learn.microsoft.com/graph/api/contact-permanentdelete,
+  // v1.0 and beta): POST …/contacts/{id}/permanentDelete and …/contactFolders/{f}/contacts/{id}/
+  // permanentDelete, no body, 204 No Content; the contact goes to the purges folder of the
+  // dumpster, out of Outlook's reach (so not to Deleted Items). The page lists no If-Match
+  // header; the emulator honours it as on DELETE (its reading, see routes/contacts.ts).
+  it.each([
+    ['v1.0', (id: string) => `/users/${mail}/contacts/${id}/permanentDelete`],
+    [
+      'v1.0, by folder',
+      (id: string) => `/users/${mail}/contactFolders/contacts/contacts/${id}/permanentDelete`,
+    ],
+    ['beta', (id: string) => `${emulator.url}/beta/users/${mail}/contacts/${id}/permanentDelete`],
+  ] as const)('purges with permanentDelete (%s, 204), past Deleted Items', async (_, path) => {
     const id = (await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'B' } })).body[
       'id'
     ] as string;
     const start = await deltaRound(deltaOf('contacts'));
-    const response = await graph('POST', `${emulator.url}/beta/users/${mail}/contacts/${id}/permanentDelete`);
+    const response = await graph('POST', path(id));
     expect(response.status).toBe(204);
     expect((await admin('GET', `/users/${mail}/deletedItems`)).body['value']).toEqual([]);
     expect((await graph('GET', `/users/${mail}/contacts/${id}`)).status).toBe(404);
@@ -223,15 +237,34 @@ describe('deletes as Exchange does them', () => {
     ]);
   });
 
-  it('has no permanentDelete for contacts in v1.0 (it is beta only)', async () => {
-    const id = (await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'P' } })).body[
+  it('permanentDelete with a stale If-Match is a 412 conflict and keeps the contact; a fresh one purges', async () => {
+    const created = await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'E' } });
+    const id = created.body['id'] as string;
+    const seen = created.body['changeKey'] as string;
+    await graph('PATCH', `/users/${mail}/contacts/${id}`, { body: { jobTitle: 'von Outlook' } });
+    const stale = await graph('POST', `/users/${mail}/contacts/${id}/permanentDelete`, {
+      headers: { 'if-match': `W/"${seen}"` },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({ error: { code: 'ErrorIrresolvableConflict' } });
+    const kept = await graph('GET', `/users/${mail}/contacts/${id}`);
+    expect(kept.body).toMatchObject({ jobTitle: 'von Outlook' });
+    const fresh = await graph('POST', `/users/${mail}/contacts/${id}/permanentDelete`, {
+      headers: { 'if-match': `W/"${String(kept.body['changeKey'])}"` },
+    });
+    expect(fresh.status).toBe(204);
+    expect((await graph('GET', `/users/${mail}/contacts/${id}`)).status).toBe(404);
+    expect((await admin('GET', `/users/${mail}/deletedItems`)).body['value']).toEqual([]);
+  });
+
+  it('permanentDelete purges a contact that is in Deleted Items', async () => {
+    const id = (await graph('POST', `/users/${mail}/contacts`, { body: { givenName: 'D' } })).body[
       'id'
     ] as string;
-    const response = await graph('POST', `/users/${mail}/contacts/${id}/permanentDelete`);
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({
-      error: { message: "Resource not found for the segment 'permanentDelete'." },
-    });
+    expect((await graph('DELETE', `/users/${mail}/contacts/${id}`)).status).toBe(204);
+    const [inBin] = (await admin('GET', `/users/${mail}/deletedItems`)).body['value'] as { id: string }[];
+    expect((await graph('POST', `/users/${mail}/contacts/${inBin?.id}/permanentDelete`)).status).toBe(204);
+    expect((await admin('GET', `/users/${mail}/deletedItems`)).body['value']).toEqual([]);
   });
 });
 

@@ -19,6 +19,8 @@ export interface ContractWorld {
   outlookCreate(givenName: string, email: string): Promise<string> | string;
   outlookEditJobTitle(id: string, jobTitle: string): Promise<void> | void;
   outlookDelete(id: string): Promise<void> | void;
+  /** How many contacts the mailbox's Deleted Items holds (what the user could restore). */
+  deletedItems(): Promise<number> | number;
   /** Exchange forgets the sync states (Graph: 410 SyncStateNotFound; EWS: ErrorInvalidSyncStateData). */
   expireSyncStates(): Promise<void> | void;
 }
@@ -163,6 +165,27 @@ export function contactsContract(name: string, world: () => ContractWorld): void
       const refused = await rejection(w.exchange.delete(w.mailbox, b.id, b.changeKey ?? undefined));
       expect(isSyncError(refused, 'conflict')).toBe(true);
       expect((await w.exchange.get(w.mailbox, b.id))?.jobTitle).toBe('von Outlook');
+    });
+
+    // The sync's removal of its own surplus copy (restored-original.ts): Graph permanentDelete
+    // (learn.microsoft.com/graph/api/contact-permanentdelete), EWS DeleteItem HardDelete.
+    it('deletes permanently past Deleted Items, a plain delete into it; a changed contact is a conflict either way', async () => {
+      const before = await w.deletedItems();
+      const a = await w.exchange.create(w.mailbox, folderId, fields(), 'link-p1');
+      await w.exchange.delete(w.mailbox, a.id, a.changeKey ?? undefined, { permanent: true });
+      expect(await w.exchange.get(w.mailbox, a.id)).toBeNull();
+      expect(await w.deletedItems()).toBe(before);
+      await w.exchange.delete(w.mailbox, a.id, undefined, { permanent: true }); // gone: no error
+      const b = await w.exchange.create(w.mailbox, folderId, fields({ givenName: 'Bea' }), 'link-p2');
+      await w.exchange.delete(w.mailbox, b.id);
+      expect(await w.deletedItems()).toBe(before + 1);
+      const c = await w.exchange.create(w.mailbox, folderId, fields({ givenName: 'Cem' }), 'link-p3');
+      await w.outlookEditJobTitle(c.id, 'von Outlook');
+      const refused = await rejection(
+        w.exchange.delete(w.mailbox, c.id, c.changeKey ?? undefined, { permanent: true }),
+      );
+      expect(isSyncError(refused, 'conflict')).toBe(true);
+      expect((await w.exchange.get(w.mailbox, c.id))?.jobTitle).toBe('von Outlook');
     });
 
     it('pages a full round with the cursor on the last page only, then reports edits, deletes and our own writes', async () => {

@@ -29,5 +29,9 @@ contactsContract('EWS adapter against the EWS emulator', () => ({
     emulator.admin.outlookEdit(MAILBOX, id, { fields: { JobTitle: jobTitle } });
   },
   outlookDelete: (id) => emulator.admin.outlookDelete(MAILBOX, id),
+  deletedItems: () => {
+    const trash = emulator.admin.folderId(MAILBOX, 'deleteditems');
+    return [...emulator.admin.mailbox(MAILBOX).items.values()].filter((i) => i.folderId === trash).length;
+  },
   expireSyncStates: () => emulator.admin.expireSyncStates(MAILBOX),
 }));

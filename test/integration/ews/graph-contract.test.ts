@@ -33,6 +33,7 @@ contactsContract('Graph adapter against the Graph emulator', () => ({
     emulator.admin.outlook.updateContact(MAILBOX, regularId(id), { jobTitle });
   },
   outlookDelete: (id) => emulator.admin.outlook.deleteContact(MAILBOX, regularId(id)),
+  deletedItems: () => emulator.admin.outlook.deletedItems(MAILBOX).length,
   expireSyncStates: () => emulator.admin.fault({ kind: 'expireDeltaTokens', mailbox: MAILBOX }),
 }));
 

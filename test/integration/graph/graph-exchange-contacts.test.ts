@@ -139,6 +139,29 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     await exchange.delete(MAILBOX, created.id, edited.changeKey ?? undefined);
   });
 
+  // "contact: permanentDelete" (v1.0, https://learn.microsoft.com/graph/api/contact-permanentdelete):
+  // POST, no body, 204; past Deleted Items. The sync's removal of its own surplus copy.
+  it('deletes permanently with POST …/permanentDelete, If-Match kept: nothing left in Deleted Items', async () => {
+    const folderId = await exchange.defaultFolderId(MAILBOX);
+    const created = await exchange.create(MAILBOX, folderId, fields(), 'link-p');
+    const edited = await exchange.update(MAILBOX, created.id, { jobTitle: 'edited in Outlook' });
+    const stale = await failure(
+      exchange.delete(MAILBOX, created.id, created.changeKey ?? undefined, { permanent: true }),
+    );
+    expect(stale).toMatchObject({ kind: 'conflict', status: 412 });
+    expect((await exchange.get(MAILBOX, created.id))?.jobTitle).toBe('edited in Outlook');
+    await exchange.delete(MAILBOX, created.id, edited.changeKey ?? undefined, { permanent: true });
+    expect(await exchange.get(MAILBOX, created.id)).toBeNull();
+    expect(emulator.admin.outlook.deletedItems(MAILBOX)).toEqual([]);
+    const routes = emulator.admin.requests().entries.map((e) => [e.route, e.status]);
+    expect(routes.filter(([route]) => String(route).includes('permanentDelete'))).toEqual([
+      ['POST /users/{m}/contacts/{id}/permanentDelete', 412],
+      ['POST /users/{m}/contacts/{id}/permanentDelete', 204],
+    ]);
+    // Gone already: done, not an error.
+    await exchange.delete(MAILBOX, created.id, edited.changeKey ?? undefined, { permanent: true });
+  });
+
   it('creates, renews and deletes a subscription', async () => {
     const hook = await startSubscriber();
     try {

@@ -96,8 +96,12 @@ function remove(args: RouteArgs) {
 const NAME_PARTS = ['givenName', 'middleName', 'surname'];
 
 /**
- * beta only ("contact: permanentDelete"): purged at once, not moved to Deleted Items; 204.
- * v1.0 has no such action and answers the path as an unknown segment.
+ * "contact: permanentDelete" (v1.0 and beta, https://learn.microsoft.com/graph/api/contact-permanentdelete):
+ * purged at once ("place it in the purges folder in the dumpster"; Outlook cannot reach it),
+ * not moved to Deleted Items; 204 No Content. Also for a contact in Deleted Items (by id).
+ * `If-Match` is honoured as on DELETE (412 ErrorIrresolvableConflict on a stale changeKey):
+ * the page lists only Authorization among the request headers, so that part is the
+ * emulator's reading (Exchange checks the change key on item writes), not documented.
  */
 function permanentDelete(args: RouteArgs) {
   const { mailbox, folder } = target(args);
@@ -106,6 +110,7 @@ function permanentDelete(args: RouteArgs) {
     args.params['id'] ?? '',
     args.params['f'] !== undefined ? folder : undefined,
   );
+  checkIfMatch(args.req.headers, contact);
   args.env.store.purgeContact(mailbox, contact);
   return { status: 204 };
 }
@@ -132,12 +137,10 @@ export const contactRoutes: Route[] = [
     method: 'POST',
     template: '/users/{m}/contacts/{id}/permanentDelete',
     handler: permanentDelete,
-    betaOnly: true,
   },
   {
     method: 'POST',
     template: '/users/{m}/contactFolders/{f}/contacts/{id}/permanentDelete',
     handler: permanentDelete,
-    betaOnly: true,
   },
 ];
