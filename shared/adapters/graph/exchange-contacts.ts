@@ -212,7 +212,21 @@ export class GraphExchangeContacts implements ExchangeContacts, ContactSubscript
     changeKey?: string,
     options?: ExchangeDeleteOptions,
   ): Promise<void> {
-    const permanent = options?.permanent === true;
+    if (options?.permanent !== true) return this.deleteOnce(mailbox, id, changeKey, 'DELETE');
+    // "contact: permanentDelete" documents no If-Match, so the condition (edit beats delete) is
+    // not left to it: a conditional DELETE first moves the contact to Deleted Items, where the
+    // purge then finds it under its immutable id.
+    if (changeKey !== undefined) await this.deleteOnce(mailbox, id, changeKey, 'DELETE');
+    await this.deleteOnce(mailbox, id, undefined, 'permanentDelete');
+  }
+
+  private async deleteOnce(
+    mailbox: string,
+    id: string,
+    changeKey: string | undefined,
+    how: 'DELETE' | 'permanentDelete',
+  ): Promise<void> {
+    const permanent = how === 'permanentDelete';
     const context = permanent
       ? 'POST /users/{m}/contacts/{id}/permanentDelete'
       : 'DELETE /users/{m}/contacts/{id}';

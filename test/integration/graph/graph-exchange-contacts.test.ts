@@ -140,8 +140,10 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
   });
 
   // "contact: permanentDelete" (v1.0, https://learn.microsoft.com/graph/api/contact-permanentdelete):
-  // POST, no body, 204; past Deleted Items. The sync's removal of its own surplus copy.
-  it('deletes permanently with POST …/permanentDelete, If-Match kept: nothing left in Deleted Items', async () => {
+  // POST, no body, 204; past Deleted Items. The sync's removal of its own surplus copy. The page
+  // documents no If-Match, so the condition comes from a conditional DELETE first (then the
+  // contact, under its immutable id, is purged from Deleted Items).
+  it('deletes permanently: a conditional DELETE, then POST …/permanentDelete; nothing left in Deleted Items', async () => {
     const folderId = await exchange.defaultFolderId(MAILBOX);
     const created = await exchange.create(MAILBOX, folderId, fields(), 'link-p');
     const edited = await exchange.update(MAILBOX, created.id, { jobTitle: 'edited in Outlook' });
@@ -154,8 +156,10 @@ describe('GraphExchangeContacts against the Graph emulator', () => {
     expect(await exchange.get(MAILBOX, created.id)).toBeNull();
     expect(emulator.admin.outlook.deletedItems(MAILBOX)).toEqual([]);
     const routes = emulator.admin.requests().entries.map((e) => [e.route, e.status]);
-    expect(routes.filter(([route]) => String(route).includes('permanentDelete'))).toEqual([
-      ['POST /users/{m}/contacts/{id}/permanentDelete', 412],
+    const deletes = routes.filter(([route]) => /^DELETE|permanentDelete/.test(String(route)));
+    expect(deletes).toEqual([
+      ['DELETE /users/{m}/contacts/{id}', 412],
+      ['DELETE /users/{m}/contacts/{id}', 204],
       ['POST /users/{m}/contacts/{id}/permanentDelete', 204],
     ]);
     // Gone already: done, not an error.
