@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -8,12 +7,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 describe('deletes check what they delete', () => {
   it('an Outlook edit made after our read wins over the CRM delete (If-Match changeKey)', async () => {
@@ -36,7 +29,7 @@ describe('deletes check what they delete', () => {
     expect(failures).toEqual([]);
     expect(world.exchange.all(MAILBOX).map((c) => c.jobTitle)).toEqual(['Architektin']);
     expect(world.crm.all()).toMatchObject([{ lastName: 'Bleibt', position: 'Architektin' }]);
-    expect(await links(world)).toHaveLength(1);
+    expect(await world.links()).toHaveLength(1);
   });
 
   it('a CRM create left behind by a crash, its Outlook contact deleted since: not re-created in Outlook', async () => {
@@ -57,7 +50,7 @@ describe('deletes check what they delete', () => {
     expect(world.exchange.all(MAILBOX)).toEqual([]);
     // The orphan gets what an Outlook delete gets (unlink: the contact stays, untagged).
     expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([[]]);
-    expect(await links(world)).toEqual([]);
+    expect(await world.links()).toEqual([]);
     expect((await world.account()).pendingCreates).toEqual([]);
   });
 });
@@ -83,7 +76,7 @@ describe('a crash right after the sync deleted an Outlook copy itself', () => {
     expect(failures).toEqual([]);
     expect(world.crm.peek(contact.id)?.syncAccounts).toEqual(['acc-1']);
     expect(world.exchange.all(MAILBOX).map((c) => c.surname)).toEqual(['Zurück']);
-    expect(await links(world)).toHaveLength(1);
+    expect(await world.links()).toHaveLength(1);
   });
 });
 
@@ -110,7 +103,7 @@ describe('a pending create that now fails for good', () => {
         .map((c) => c.surname)
         .sort(),
     ).toEqual(['Andere', 'Pending']);
-    expect((await links(world)).map((l) => l.crmId)).toEqual([other.id]);
+    expect((await world.links()).map((l) => l.crmId)).toEqual([other.id]);
     const log = await world.mirror.readLog('acc-1', `exchange:${outlook.id}`);
     expect(log.some((entry) => entry.level === 'error')).toBe(true);
   });
@@ -133,6 +126,6 @@ describe('a pending create that now fails for good', () => {
     expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([[]]);
     // A removed tag takes the Outlook copy away (DESIGN section 9), and no link is left.
     expect(world.exchange.all(MAILBOX)).toEqual([]);
-    expect(await links(world)).toEqual([]);
+    expect(await world.links()).toEqual([]);
   });
 });

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isSyncError } from '../../../shared/errors.js';
 import { ACCOUNT_LEASE_MS, HeldLease, leaseGuarded } from '../../../shared/sync/lease-guard.js';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { InMemoryLease } from '../../fakes/in-memory-lease.js';
 import { TickingClock, World } from './support/world.js';
 
 /** One writer per account, provably (issue 14, item 10). */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 describe('a worker paused past its lease', () => {
   it('stops before its next write while a second worker did the work: no duplicate, no lost write', async () => {
@@ -48,7 +41,7 @@ describe('a worker paused past its lease', () => {
     expect(isSyncError(outcome, 'transient') && outcome.code).toBe('LeaseLost');
     await world.drain();
     expect(world.exchange.all(MAILBOX).map((c) => c.companyName)).toEqual(['Einmal GmbH']);
-    expect(await links(world)).toHaveLength(1);
+    expect(await world.links()).toHaveLength(1);
     expect((await world.account()).pendingCreates).toEqual([]);
   });
 });

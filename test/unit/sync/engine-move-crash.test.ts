@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueMessage } from '../../../shared/queue-message.js';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -14,12 +13,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 /** A small deterministic PRNG: the delivery order is part of the case. */
 function randomFrom(seed: number): (size: number) => number {
@@ -104,7 +97,7 @@ async function expectOneContact(world: World, id: string, label: string) {
     outlook.map((c) => [c.id, c.jobTitle]),
     label,
   ).toEqual([[id, 'Maklerin']]);
-  expect((await links(world)).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm[0]?.id, id]]);
+  expect((await world.links()).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm[0]?.id, id]]);
 }
 
 const deliveries: Delivery[] = [
@@ -178,6 +171,6 @@ describe('a first match by e-mail, the worker dying between the CRM write and th
         [crm.id, ['acc-1'], 'Maklerin', 'Umzug KG'],
       ]);
       expect(world.exchange.all(MAILBOX).map((c) => [c.id, c.companyName])).toEqual([[made.id, 'Umzug KG']]);
-      expect((await links(world)).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm.id, made.id]]);
+      expect((await world.links()).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm.id, made.id]]);
     });
 });

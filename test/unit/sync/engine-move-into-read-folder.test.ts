@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -14,12 +13,6 @@ import { World } from './support/world.js';
  * engine-move-between-reads.test.ts has the other order (the destination read after the move).
  */
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 /** 0: no crash; n: the worker dies before the mirror write that follows the n-th remote write. */
 const CRASHES = [0, 1, 2, 3];
@@ -41,7 +34,7 @@ describe('a move into a folder the delta round has already read', () => {
       await world.drain();
       const [crm] = world.crm.all();
       if (!crm) throw new Error('the contact did not reach the CRM');
-      expect(await links(world)).toMatchObject([{ crmId: crm.id, exchangeFolderId: kunden }]);
+      expect(await world.links()).toMatchObject([{ crmId: crm.id, exchangeFolderId: kunden }]);
 
       // The round reads Contacts first; the contact moves back there before it reads Kunden.
       let reads = 0;
@@ -64,7 +57,7 @@ describe('a move into a folder the delta round has already read', () => {
       expect(world.exchange.all(MAILBOX)).toHaveLength(1);
       expect(world.crm.all()).toHaveLength(1);
       expect((await world.crm.get(crm.id))?.syncAccounts).toContain('acc-1');
-      expect(await links(world)).toMatchObject([{ crmId: crm.id, exchangeId: contact.id }]);
+      expect(await world.links()).toMatchObject([{ crmId: crm.id, exchangeId: contact.id }]);
     },
   );
 });

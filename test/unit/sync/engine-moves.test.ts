@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../../shared/accounts/account.js';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -9,12 +8,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 async function setUp(options: { immutableIds: boolean; account?: Partial<Account> }) {
   const world = new World();
@@ -45,7 +38,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
         emailAddresses: [{ address: 'mona@x.de' }],
       });
       await world.drain();
-      const crmId = (await links(world))[0]?.crmId;
+      const crmId = (await world.links())[0]?.crmId;
       world.resetCounts();
 
       const movedId = world.exchange.userMove(MAILBOX, made.id, privat);
@@ -56,7 +49,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
       expect(world.crm.all()).toHaveLength(1);
       expect(world.crm.peek(crmId ?? '')?.syncAccounts).toEqual(['acc-1']);
       expect(world.exchange.all(MAILBOX).map((c) => c.id)).toEqual([movedId]);
-      expect(await links(world)).toMatchObject([{ crmId, exchangeId: movedId, exchangeFolderId: privat }]);
+      expect(await world.links()).toMatchObject([{ crmId, exchangeId: movedId, exchangeFolderId: privat }]);
       expect(world.crm.hooks.count('delete')).toBe(0);
       expect(world.writes().exchange).toBe(0);
     });
@@ -80,7 +73,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
       expect(world.crm.peek(contact.id)?.syncAccounts).toEqual(['acc-1']);
       const outlook = world.exchange.all(MAILBOX);
       expect(outlook.map((c) => [c.id, c.companyName])).toEqual([[movedId, 'Wandel KG']]);
-      expect(await links(world)).toMatchObject([
+      expect(await world.links()).toMatchObject([
         { crmId: contact.id, exchangeId: movedId, exchangeFolderId: privat },
       ]);
       expect(world.crm.hooks.count('delete')).toBe(0);
@@ -102,7 +95,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
     await world.run(world.exchangeChanged());
     await world.drain();
     expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([['acc-1']]);
-    expect(await links(world)).toHaveLength(1);
+    expect(await world.links()).toHaveLength(1);
   });
 
   it('a folder that no longer exists is dropped from the round; nothing that left it is deleted', async () => {
@@ -116,7 +109,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
     await world.drain();
     expect(result.outcome).toBe('done');
     expect(world.crm.all().map((c) => c.syncAccounts)).toEqual([['acc-1']]);
-    expect(await links(world)).toMatchObject([{ exchangeId: made.id }]);
+    expect(await world.links()).toMatchObject([{ exchangeId: made.id }]);
     expect(Object.keys((await world.account()).deltaLinks)).not.toContain(privat);
   });
 
@@ -134,7 +127,7 @@ describe('a contact moved to another folder stays one linked contact', () => {
       ]),
     );
     expect(world.crm.all()).toHaveLength(2);
-    expect(await links(world)).toMatchObject([{ exchangeId: stays.id }]);
+    expect(await world.links()).toMatchObject([{ exchangeId: stays.id }]);
   });
 });
 
@@ -153,7 +146,7 @@ describe('soft deletes and restores', () => {
 
       expect(failures).toEqual([]);
       expect(world.crm.all()).toMatchObject([{ lastName: 'Papierkorb', syncAccounts: ['acc-1'] }]);
-      expect(await links(world)).toMatchObject([{ exchangeId: restoredId }]);
+      expect(await world.links()).toMatchObject([{ exchangeId: restoredId }]);
     });
   }
 });
@@ -171,7 +164,7 @@ describe('an Outlook id that comes back', () => {
     const { failures } = await world.drain();
 
     expect(failures).toEqual([]);
-    const pairs = await links(world);
+    const pairs = await world.links();
     expect(pairs.map((l) => l.exchangeId).sort()).toEqual([made.id, twin.id].sort());
     expect(new Set(pairs.map((l) => l.crmId)).size).toBe(2);
   });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -15,12 +14,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 /**
  * `secondCreateAfterLink`: the second create of the round waits until the first one's link is
@@ -82,7 +75,7 @@ describe('a new Outlook contact moved between the reads of two folders of one ro
         const crm = world.crm.all();
         expect(crm).toHaveLength(1);
         expect(crm[0]?.syncAccounts).toEqual(['acc-1']);
-        expect(await links(world)).toMatchObject([
+        expect(await world.links()).toMatchObject([
           { crmId: crm[0]?.id, exchangeId: contact.id, exchangeFolderId: kunden },
         ]);
         if (editBetweenReads) expect(crm[0]?.position).toBe('Notarin');
@@ -131,7 +124,7 @@ it("a new Outlook contact moved between the reads and given an existing CRM cont
   expect(failures).toEqual([]);
   expect(world.exchange.all(MAILBOX).map((x) => x.id)).toEqual([contact.id]);
   expect(world.crm.all().map((c) => [c.id, c.syncAccounts])).toEqual([[existing.id, ['acc-1']]]);
-  expect(await links(world)).toMatchObject([
+  expect(await world.links()).toMatchObject([
     { crmId: existing.id, exchangeId: contact.id, exchangeFolderId: kunden },
   ]);
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -12,12 +11,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 async function recreatedThenRestored() {
   const world = new World();
@@ -69,6 +62,6 @@ describe('an Outlook contact restored after the sync re-created it from the CRM'
     // The CRM user's edit reached the restored contact; what only Outlook holds stayed.
     expect(outlook[0]).toMatchObject({ surname: 'Berg', personalNotes: 'nur Outlook' });
     expect(world.crm.all()[0]).toMatchObject({ lastName: 'Berg', notes: 'Rückruf am Montag' });
-    expect(await links(world)).toMatchObject([{ crmId: crm.id, exchangeId: original.id }]);
+    expect(await world.links()).toMatchObject([{ crmId: crm.id, exchangeId: original.id }]);
   });
 });

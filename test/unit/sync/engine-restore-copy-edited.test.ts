@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -16,12 +15,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 type Edit = 'before the retry' | 'at the delete' | 'at each of the first 4 deletes';
 
@@ -95,7 +88,7 @@ describe('a restored original whose copy the Outlook user edited before the sync
       expect(world.exchange.all(MAILBOX).map((x) => [x.id, x.surname, x.jobTitle, x.personalNotes])).toEqual([
         [original.id, 'Berg', `Prokuristin ${edits}`, 'nur Outlook'],
       ]);
-      expect((await links(world)).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm.id, original.id]]);
+      expect((await world.links()).map((l) => [l.crmId, l.exchangeId])).toEqual([[crm.id, original.id]]);
       expect(world.exchange.deletedItems(MAILBOX)).toEqual([]);
     });
 });
@@ -109,7 +102,7 @@ describe('the same with the sync tag removed before the restore, or the worker d
         [crm.id, [], `Prokuristin ${edits}`],
       ]);
       expect(world.exchange.all(MAILBOX)).toEqual([]);
-      expect(await links(world)).toEqual([]);
+      expect(await world.links()).toEqual([]);
     });
 
   for (const edit of ['before the retry', 'at the delete'] as const)

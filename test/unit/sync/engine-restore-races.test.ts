@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueMessage } from '../../../shared/queue-message.js';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -20,12 +19,6 @@ import { World } from './support/world.js';
  */
 
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 function randomFrom(seed: number): (size: number) => number {
   let state = seed >>> 0;
@@ -131,7 +124,7 @@ async function expectOneContact(
     label,
   ).toEqual(c.untag ? [] : [[original.id, 'Berg']]);
   expect(
-    (await links(world)).map((l) => [l.crmId, l.exchangeId]),
+    (await world.links()).map((l) => [l.crmId, l.exchangeId]),
     label,
   ).toEqual(c.untag ? [] : [[crmId, original.id]]);
 }

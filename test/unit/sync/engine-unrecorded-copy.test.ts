@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactLink } from '../../../shared/sync/link.js';
 import { World } from './support/world.js';
 
 /**
@@ -14,12 +13,6 @@ import { World } from './support/world.js';
  * come back once; nothing is lost. The whole-stack model allows exactly this case.
  */
 const MAILBOX = 'makler@example.de';
-
-async function links(world: World): Promise<ContactLink[]> {
-  const all: ContactLink[] = [];
-  for await (const link of world.mirror.list('acc-1')) all.push(link);
-  return all;
-}
 
 async function taggedContact(world: World) {
   await world.addAccount();
@@ -43,7 +36,7 @@ describe('a copy the sync made and the user deleted before its link was recorded
     await expect(deleted.run(event)).rejects.toThrow(/InjectedCrash|killed/);
     const [copy] = deleted.exchange.all(MAILBOX);
     if (!copy) throw new Error('the copy was not created');
-    expect(await links(deleted)).toHaveLength(0);
+    expect(await deleted.links()).toHaveLength(0);
     const moved = deleted.exchange.userMove(MAILBOX, copy.id, kunden);
     deleted.exchange.userUpdate(MAILBOX, moved, { jobTitle: 'Notar' });
     deleted.exchange.userSoftDelete(MAILBOX, moved);
@@ -65,7 +58,7 @@ describe('a copy the sync made and the user deleted before its link was recorded
       const [crm] = world.crm.all();
       expect(world.exchange.all(MAILBOX)).toHaveLength(1);
       expect(crm?.syncAccounts).toEqual(['acc-1']);
-      expect(await links(world)).toMatchObject([{ crmId: crm?.id, origin: 'crm' }]);
+      expect(await world.links()).toMatchObject([{ crmId: crm?.id, origin: 'crm' }]);
     }
   });
 });

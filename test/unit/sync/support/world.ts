@@ -3,6 +3,7 @@ import { InMemorySecretStore } from '../../../../shared/adapters/secrets/in-memo
 import type { Clock } from '../../../../shared/ports.js';
 import type { QueueMessage } from '../../../../shared/queue-message.js';
 import type { SyncDeps, SyncSettings } from '../../../../shared/sync/deps.js';
+import type { ContactLink } from '../../../../shared/sync/link.js';
 import { emptyTally } from '../../../../shared/sync/outcome.js';
 import { OwnCrmWrites, rememberingOwnWrites } from '../../../../shared/sync/own-writes.js';
 import { handleMessage, type WorkResult } from '../../../../shared/sync/worker.js';
@@ -110,6 +111,13 @@ export class World {
     this.accountIds.push(account.id);
     this.mailboxOf.set(account.id, account.userId.toLowerCase());
     return account;
+  }
+
+  /** The account's links in the mirror. */
+  async links(accountId = 'acc-1'): Promise<ContactLink[]> {
+    const all: ContactLink[] = [];
+    for await (const link of this.mirror.list(accountId)) all.push(link);
+    return all;
   }
 
   async account(id = 'acc-1'): Promise<Account> {
